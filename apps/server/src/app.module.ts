@@ -1,0 +1,41 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { BrokerModule } from '@vigil/broker';
+import { GatewayModule } from '@vigil/gateway';
+import { IngestModule, IngestService } from '@vigil/ingest';
+import { StorageModule } from '@vigil/storage';
+import type { VigilConfig } from './config/vigil-config';
+import { AlertsController } from './operations/alerts.controller';
+import { HealthController } from './operations/health.controller';
+import { MetricsController } from './operations/metrics.controller';
+import { RegistryModule } from './registry/registry.module';
+import { RegistryService } from './registry/registry.service';
+
+/** Composes the line: broker → ingest → storage and rules → alerts → gateway. */
+@Module({})
+export class AppModule {
+  static forRoot(config: VigilConfig): DynamicModule {
+    const registry = RegistryModule.forRoot({ seedFile: config.seedFile });
+    const ingest = IngestModule.forRoot({ imports: [registry], deviceDirectory: RegistryService });
+    return {
+      module: AppModule,
+      imports: [
+        StorageModule.forRoot({ dataDir: config.dataDir }),
+        registry,
+        ingest,
+        BrokerModule.forRoot({
+          options: {
+            port: config.mqttPort,
+            host: config.bindAddress,
+            maxPayloadBytes: config.mqttMaxPayloadBytes,
+            maxTopicLevels: 8,
+          },
+          imports: [registry, ingest],
+          accessPolicy: RegistryService,
+          messageHandler: IngestService,
+        }),
+        GatewayModule.forRoot([ingest]),
+      ],
+      controllers: [HealthController, MetricsController, AlertsController],
+    };
+  }
+}

@@ -1,0 +1,37 @@
+// Proves configuration is validated once, with defaults, and that every bad variable is named.
+import { ConfigError, loadConfig } from './vigil-config';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ httpPort: 3000, mqttPort: 1883, mqttMaxPayloadBytes: 65536 });
+    expect(config.dataDir).toMatch(/data$/);
+    expect(config.seedFile).toBeUndefined();
+  });
+
+  it('names every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ HTTP_PORT: 'eighty', MQTT_PORT: '70000', MQTT_MAX_PAYLOAD_BYTES: '1.5' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems } = error as ConfigError;
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toEqual(expect.stringContaining('HTTP_PORT'));
+    expect(problems.join('\n')).toEqual(expect.stringContaining('MQTT_PORT'));
+    expect(problems.join('\n')).toEqual(expect.stringContaining('MQTT_MAX_PAYLOAD_BYTES'));
+  });
+
+  it('accepts port 0 so tests can take a free port', () => {
+    expect(loadConfig({ HTTP_PORT: '0', MQTT_PORT: '0' })).toMatchObject({
+      httpPort: 0,
+      mqttPort: 0,
+    });
+  });
+
+  it('refuses INFLUX_URL rather than silently writing elsewhere', () => {
+    expect(() => loadConfig({ INFLUX_URL: 'http://127.0.0.1:8086' })).toThrow(/INFLUX_URL/);
+  });
+});

@@ -1,0 +1,40 @@
+import { ValidationPipe, type LoggerService, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Express, Request, Response } from 'express';
+import { existsSync } from 'node:fs';
+import { AppModule } from './app.module';
+import type { VigilConfig } from './config/vigil-config';
+import { DomainErrorFilter } from './operations/domain-error.filter';
+
+export interface CreateVigilAppOptions {
+  readonly logger?: LoggerService | LogLevel[] | false;
+}
+
+/** Builds the application; the caller decides when to `listen`. Tests use it with port 0. */
+export async function createVigilApp(
+  config: VigilConfig,
+  options: CreateVigilAppOptions = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: options.logger,
+  });
+  app.enableShutdownHooks();
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
+  app.useGlobalFilters(new DomainErrorFilter());
+  app.disable('x-powered-by');
+  if (existsSync(config.consoleDir)) {
+    app.useStaticAssets(config.consoleDir);
+  } else {
+    (app.getHttpAdapter().getInstance() as Express).get(
+      '/',
+      (_request: Request, response: Response) =>
+        response
+          .type('text')
+          .send(`The console is not built: ${config.consoleDir} is missing (npm run build).\n`),
+    );
+  }
+  return app;
+}

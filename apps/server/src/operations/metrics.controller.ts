@@ -1,0 +1,40 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { AlertsService } from '@vigil/alerts';
+import { MqttBrokerService } from '@vigil/broker';
+import { IngestService } from '@vigil/ingest';
+
+/** Prometheus text exposition (prometheus.io/docs/instrumenting/exposition_formats). */
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly alerts: AlertsService,
+    private readonly broker: MqttBrokerService,
+  ) {}
+
+  @Get()
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  metrics(): string {
+    const { accepted, duplicates, rejected } = this.ingest.counters;
+    const lines = [
+      '# HELP vigil_samples_accepted_total Samples validated and stored.',
+      '# TYPE vigil_samples_accepted_total counter',
+      `vigil_samples_accepted_total ${accepted}`,
+      '# HELP vigil_samples_duplicate_total Samples received again and not re-evaluated.',
+      '# TYPE vigil_samples_duplicate_total counter',
+      `vigil_samples_duplicate_total ${duplicates}`,
+      '# HELP vigil_messages_rejected_total Device messages refused, by reason code.',
+      '# TYPE vigil_messages_rejected_total counter',
+      ...Object.entries(rejected).map(
+        ([code, count]) => `vigil_messages_rejected_total{code="${code}"} ${count}`,
+      ),
+      '# HELP vigil_alerts_active Alerts currently active.',
+      '# TYPE vigil_alerts_active gauge',
+      `vigil_alerts_active ${this.alerts.activeAlerts().length}`,
+      '# HELP vigil_devices_connected MQTT clients connected.',
+      '# TYPE vigil_devices_connected gauge',
+      `vigil_devices_connected ${this.broker.connectedDevices}`,
+    ];
+    return `${lines.join('\n')}\n`;
+  }
+}

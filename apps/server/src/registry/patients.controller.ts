@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { CreatePatientDto, type Patient, type Sample } from '@vigil/contracts';
+import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
+import { PatientNotFoundError } from './registry.errors';
+import { RegistryService } from './registry.service';
+
+export interface PatientView extends Patient {
+  readonly deviceIds: string[];
+  /** The most recent stored sample, or null before the first one. */
+  readonly latest: Pick<Sample, 'ts' | 'vitals' | 'battery'> | null;
+}
+
+@Controller('api/patients')
+export class PatientsController {
+  constructor(
+    private readonly registry: RegistryService,
+    @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  admit(@Body() body: CreatePatientDto): Promise<Patient> {
+    return this.registry.admitPatient(body);
+  }
+
+  @Get()
+  async list(@Query('ward') ward?: string): Promise<PatientView[]> {
+    const patients = this.registry
+      .listPatients()
+      .filter((patient) => !ward || patient.ward === ward);
+    return Promise.all(patients.map((patient) => this.view(patient)));
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<PatientView> {
+    const patient = this.registry.findPatient(id);
+    if (!patient) throw new PatientNotFoundError(id);
+    return this.view(patient);
+  }
+
+  private async view(patient: Patient): Promise<PatientView> {
+    const latest = await this.store.latestSample(patient.id);
+    return {
+      ...patient,
+      deviceIds: this.registry.devicesOf(patient.id).map((device) => device.id),
+      latest: latest ? { ts: latest.ts, vitals: latest.vitals, battery: latest.battery } : null,
+    };
+  }
+}

@@ -1,0 +1,12 @@
+/** A device bound to a patient who was never admitted. */
+export class UnknownPatientError extends Error {
+  constructor(readonly patientId: string) {
+    super(`patientId: no patient ${patientId} is admitted`);
+  }
+}
+
+export class PatientNotFoundError extends Error {
+  constructor(readonly patientId: string) {
+    super(`no patient ${patientId}`);
+  }
+}

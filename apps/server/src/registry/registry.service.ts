@@ -1,0 +1,97 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { DeviceAccessPolicy } from '@vigil/broker';
+import type { CreateDeviceDto, CreatePatientDto, Device, Patient } from '@vigil/contracts';
+import type { DeviceDirectory } from '@vigil/ingest';
+import { REGISTRY_STORE, type RegistryStore } from '@vigil/storage';
+import { UnknownPatientError } from './registry.errors';
+import { readSeedFile } from './seed-file';
+
+export const REGISTRY_OPTIONS = Symbol('RegistryOptions');
+
+export interface RegistryOptions {
+  readonly seedFile?: string;
+}
+
+/**
+ * Patients and the devices bound to them. Kept in memory as well as in the store, because the
+ * broker asks on every CONNECT and ingest on every message.
+ */
+@Injectable()
+export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnModuleInit {
+  private readonly logger = new Logger(RegistryService.name);
+  private readonly patients = new Map<string, Patient>();
+  private readonly devices = new Map<string, Device>();
+
+  constructor(
+    @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
+    @Inject(REGISTRY_OPTIONS) private readonly options: RegistryOptions,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    for (const patient of await this.store.listPatients()) this.patients.set(patient.id, patient);
+    for (const device of await this.store.listDevices()) this.devices.set(device.id, device);
+    if (this.options.seedFile) await this.applySeed(this.options.seedFile);
+  }
+
+  patientOf(deviceId: string): string | undefined {
+    return this.devices.get(deviceId)?.patientId;
+  }
+
+  isKnownDevice(deviceId: string): boolean {
+    return this.devices.has(deviceId);
+  }
+
+  listPatients(): Patient[] {
+    return [...this.patients.values()];
+  }
+
+  findPatient(patientId: string): Patient | undefined {
+    return this.patients.get(patientId);
+  }
+
+  listDevices(): Device[] {
+    return [...this.devices.values()];
+  }
+
+  devicesOf(patientId: string): Device[] {
+    return this.listDevices().filter((device) => device.patientId === patientId);
+  }
+
+  async admitPatient(dto: CreatePatientDto): Promise<Patient> {
+    const patient: Patient = {
+      id: dto.id,
+      name: dto.name,
+      ward: dto.ward,
+      admittedAt: new Date().toISOString(),
+    };
+    await this.store.addPatient(patient);
+    this.patients.set(patient.id, patient);
+    this.logger.log(`admitted patient ${patient.id} to ward ${patient.ward}`);
+    return patient;
+  }
+
+  async bindDevice(dto: CreateDeviceDto): Promise<Device> {
+    if (!this.patients.has(dto.patientId)) throw new UnknownPatientError(dto.patientId);
+    const device: Device = {
+      id: dto.id,
+      patientId: dto.patientId,
+      boundAt: new Date().toISOString(),
+    };
+    await this.store.addDevice(device);
+    this.devices.set(device.id, device);
+    this.logger.log(`bound device ${device.id} to patient ${device.patientId}`);
+    return device;
+  }
+
+  /** Admits and binds what the seed file lists and is not known yet; a restart re-reads it harmlessly. */
+  private async applySeed(file: string): Promise<void> {
+    const seed = await readSeedFile(file);
+    const patients = seed.patients.filter((patient) => !this.patients.has(patient.id));
+    const devices = seed.devices.filter((device) => !this.devices.has(device.id));
+    for (const patient of patients) await this.admitPatient(patient);
+    for (const device of devices) await this.bindDevice(device);
+    this.logger.log(
+      `seed file: ${patients.length} patients admitted, ${devices.length} devices bound`,
+    );
+  }
+}

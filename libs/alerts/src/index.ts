@@ -1,0 +1,3 @@
+export * from './alert-book';
+export * from './alerts.module';
+export * from './alerts.service';

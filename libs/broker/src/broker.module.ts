@@ -1,0 +1,68 @@
+import { Logger, Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
+import { loadAedes, type AedesBroker } from './aedes.types';
+import {
+  BROKER_OPTIONS,
+  DEVICE_ACCESS_POLICY,
+  DEVICE_MESSAGE_HANDLER,
+  type BrokerOptions,
+  type DeviceAccessPolicy,
+  type DeviceMessageHandler,
+} from './broker.ports';
+import { deviceAccessHooks } from './device-access.hooks';
+import { publishRejection } from './device-replies';
+import { AEDES_BROKER, MqttBrokerService } from './mqtt-broker.service';
+
+export interface BrokerModuleOptions {
+  readonly options: BrokerOptions;
+  /** Modules exporting the two providers below. */
+  readonly imports?: ModuleMetadata['imports'];
+  readonly accessPolicy: Type<DeviceAccessPolicy>;
+  readonly messageHandler: Type<DeviceMessageHandler>;
+}
+
+async function createAedesBroker(
+  options: BrokerOptions,
+  policy: DeviceAccessPolicy,
+  handler: DeviceMessageHandler,
+): Promise<AedesBroker> {
+  const logger = new Logger('MqttBroker');
+  const { Aedes } = await loadAedes();
+  const broker: AedesBroker = await Aedes.createBroker({
+    maxTopicLevels: options.maxTopicLevels,
+    connectTimeout: 10_000,
+    ...deviceAccessHooks(options, policy, handler, (deviceId, rejection) =>
+      publishRejection(broker, deviceId, rejection, (error) =>
+        logger.warn(`could not answer device ${deviceId}: ${error.message}`),
+      ),
+    ),
+  });
+  broker.on('clientReady', (client) => handler.deviceConnected(client.id));
+  broker.on('clientDisconnect', (client) => handler.deviceDisconnected(client.id));
+  broker.on('clientError', (client, error) => logger.warn(`device ${client.id}: ${error.message}`));
+  broker.on('connectionError', (client, error) =>
+    logger.warn(`connection refused for ${client.id ?? 'unknown client'}: ${error.message}`),
+  );
+  return broker;
+}
+
+@Module({})
+export class BrokerModule {
+  static forRoot(config: BrokerModuleOptions): DynamicModule {
+    return {
+      module: BrokerModule,
+      imports: config.imports ?? [],
+      providers: [
+        { provide: BROKER_OPTIONS, useValue: config.options },
+        { provide: DEVICE_ACCESS_POLICY, useExisting: config.accessPolicy },
+        { provide: DEVICE_MESSAGE_HANDLER, useExisting: config.messageHandler },
+        {
+          provide: AEDES_BROKER,
+          useFactory: createAedesBroker,
+          inject: [BROKER_OPTIONS, DEVICE_ACCESS_POLICY, DEVICE_MESSAGE_HANDLER],
+        },
+        MqttBrokerService,
+      ],
+      exports: [MqttBrokerService],
+    };
+  }
+}

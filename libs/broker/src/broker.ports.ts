@@ -1,0 +1,36 @@
+import type { DeviceChannel, TelemetryErrorCode, TelemetryRejection } from '@vigil/contracts';
+
+export const BROKER_OPTIONS = Symbol('BrokerOptions');
+export const DEVICE_ACCESS_POLICY = Symbol('DeviceAccessPolicy');
+export const DEVICE_MESSAGE_HANDLER = Symbol('DeviceMessageHandler');
+
+export interface BrokerOptions {
+  /** TCP port for MQTT; 0 picks a free one. */
+  readonly port: number;
+  /** Address to bind; all interfaces when absent. */
+  readonly host?: string;
+  /** Largest PUBLISH payload handed on; a larger one is answered on the errors topic. */
+  readonly maxPayloadBytes: number;
+  /** Most `/`-separated levels in a topic; device topics have 3. */
+  readonly maxTopicLevels: number;
+}
+
+/** Who may connect: the broker asks, the registry answers. */
+export interface DeviceAccessPolicy {
+  isKnownDevice(deviceId: string): boolean;
+}
+
+/**
+ * Where the broker hands a device's publish. The returned promise settles once the message is
+ * durable (the broker acknowledges QoS 1 only then); a rejection is sent back to the device.
+ */
+export interface DeviceMessageHandler {
+  handleMessage(
+    deviceId: string,
+    channel: Exclude<DeviceChannel, 'errors'>,
+    payload: Buffer,
+  ): Promise<TelemetryRejection | undefined>;
+  countRejection(code: TelemetryErrorCode): void;
+  deviceConnected(deviceId: string): void;
+  deviceDisconnected(deviceId: string): void;
+}

@@ -1,0 +1,69 @@
+import {
+  TelemetryErrorCode,
+  deviceTopic,
+  parseDeviceTopic,
+  type TelemetryRejection,
+} from '@vigil/contracts';
+import type { AedesHooks } from './aedes.types';
+import type { BrokerOptions, DeviceAccessPolicy, DeviceMessageHandler } from './broker.ports';
+
+// MQTT 3.1.1 CONNACK return code 2, "Identifier rejected" [MQTT-3.2.2-3].
+const IDENTIFIER_REJECTED = 2;
+
+export type ReplyToDevice = (deviceId: string, rejection: TelemetryRejection) => void;
+
+/**
+ * The broker's hooks: a device connects with its registered id as client id, publishes only to
+ * its own `vitals` and `status` topics and subscribes only to its own `errors` topic.
+ */
+export function deviceAccessHooks(
+  options: Pick<BrokerOptions, 'maxPayloadBytes'>,
+  policy: DeviceAccessPolicy,
+  handler: DeviceMessageHandler,
+  reply: ReplyToDevice,
+): AedesHooks {
+  return {
+    authenticate(client, _username, _password, done) {
+      if (policy.isKnownDevice(client.id)) return done(null, true);
+      const error = Object.assign(new Error(`unknown device ${client.id}`), {
+        returnCode: IDENTIFIER_REJECTED,
+      });
+      done(error as Parameters<typeof done>[0], false);
+    },
+
+    authorizePublish(client, packet, done) {
+      // The broker itself publishes a gone client's will with no client attached.
+      if (!client) return done(null);
+      const topic = parseDeviceTopic(packet.topic);
+      if (!topic || topic.deviceId !== client.id || topic.channel === 'errors') {
+        // An error closes the connection; MQTT 3.1.1 has no negative PUBACK [MQTT-3.3.5-2].
+        return done(new Error(`device ${client.id} may not publish to ${packet.topic}`));
+      }
+      const payload =
+        typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      if (payload.length > options.maxPayloadBytes) {
+        packet.payload = Buffer.alloc(0);
+        handler.countRejection(TelemetryErrorCode.PayloadTooLarge);
+        reply(client.id, {
+          code: TelemetryErrorCode.PayloadTooLarge,
+          detail: [`payload is ${payload.length} bytes; the limit is ${options.maxPayloadBytes}`],
+        });
+        return done(null);
+      }
+      handler.handleMessage(client.id, topic.channel, payload).then(
+        (rejection) => {
+          if (rejection) reply(client.id, rejection);
+          done(null);
+        },
+        // Not durable, so not acknowledged: the connection closes and the device resends.
+        (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+      );
+    },
+
+    authorizeSubscribe(client, subscription, done) {
+      const allowed = subscription.topic === deviceTopic(client.id, 'errors');
+      // A refused subscription gets SUBACK 0x80 and the connection stays up [MQTT-3.9.3].
+      done(null, allowed ? subscription : null);
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './broker.module';
+export * from './broker.ports';
+export { MqttBrokerService } from './mqtt-broker.service';

@@ -1,0 +1,52 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import type { AedesBroker } from './aedes.types';
+import { BROKER_OPTIONS, type BrokerOptions } from './broker.ports';
+
+export const AEDES_BROKER = Symbol('AedesBroker');
+
+/** The MQTT listener around the aedes broker: opens on bootstrap, closes on shutdown. */
+@Injectable()
+export class MqttBrokerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MqttBrokerService.name);
+  private readonly server: Server;
+
+  constructor(
+    @Inject(AEDES_BROKER) private readonly broker: AedesBroker,
+    @Inject(BROKER_OPTIONS) private readonly options: BrokerOptions,
+  ) {
+    this.server = createServer(broker.handle);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => resolve());
+    });
+    this.logger.log(`MQTT listening on port ${this.port}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.broker.close(() => resolve()));
+    await closed;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  get isUp(): boolean {
+    return this.server.listening && !this.broker.closed;
+  }
+
+  get connectedDevices(): number {
+    return this.broker.connectedClients;
+  }
+}

@@ -1,0 +1,10 @@
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { CareGateway } from './care.gateway';
+
+@Module({})
+export class GatewayModule {
+  /** `imports` must export IngestService and AlertsService. */
+  static forRoot(imports: ModuleMetadata['imports']): DynamicModule {
+    return { module: GatewayModule, imports, providers: [CareGateway] };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './device-directory.port';
+export * from './ingest.module';
+export * from './ingest.service';
+export * from './telemetry-parser';

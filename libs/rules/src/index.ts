@@ -1,0 +1,3 @@
+export * from './default-thresholds';
+export * from './evaluate-sample';
+export * from './threshold-rule';

@@ -1,0 +1,38 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type EmbeddedDatabase = Database.Database;
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS patients (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, ward TEXT NOT NULL, admitted_at TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS devices (
+    id TEXT PRIMARY KEY, patient_id TEXT NOT NULL REFERENCES patients(id), bound_at TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS samples (
+    device_id TEXT NOT NULL, ts INTEGER NOT NULL, patient_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    body TEXT NOT NULL, PRIMARY KEY (device_id, ts)) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS samples_by_patient ON samples (patient_id, ts);
+  CREATE TABLE IF NOT EXISTS alerts (
+    id TEXT PRIMARY KEY, patient_id TEXT NOT NULL, state TEXT NOT NULL, body TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS alerts_by_state ON alerts (state);
+  CREATE TABLE IF NOT EXISTS alert_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL, kind TEXT NOT NULL,
+    at TEXT NOT NULL, body TEXT NOT NULL);
+`;
+
+/**
+ * Opens (creating if needed) Vigil's embedded database, `vigil.db` in `dataDir`, or an in-memory
+ * one for `:memory:`. WAL with synchronous=FULL: a committed transaction survives a power cut,
+ * which is what acknowledging a device on commit requires (sqlite.org/pragma.html#pragma_synchronous).
+ */
+export function openEmbeddedDatabase(dataDir: string): EmbeddedDatabase {
+  const file = dataDir === ':memory:' ? ':memory:' : join(dataDir, 'vigil.db');
+  if (file !== ':memory:') mkdirSync(dataDir, { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+  return db;
+}

@@ -1,0 +1,3 @@
+export * from './registry-store.port';
+export * from './storage.module';
+export * from './telemetry-store.port';

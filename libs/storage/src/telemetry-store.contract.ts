@@ -1,0 +1,94 @@
+import type { Alert, AlertEvent, Sample } from '@vigil/contracts';
+import type { TelemetryStore } from './telemetry-store.port';
+
+/**
+ * The behaviour every TelemetryStore adapter must show. Each adapter's spec calls this with a
+ * factory for a fresh, empty store.
+ */
+export function describeTelemetryStoreContract(
+  adapterName: string,
+  openStore: () => Promise<TelemetryStore>,
+): void {
+  describe(`TelemetryStore contract: ${adapterName}`, () => {
+    let store: TelemetryStore;
+    const base = Date.UTC(2026, 10, 28, 8, 0, 0);
+    const sample = (seconds: number, vitals: Sample['vitals'], patientId = 'p1'): Sample => ({
+      patientId,
+      deviceId: `dev-${patientId}`,
+      ts: base + seconds * 1000,
+      seq: seconds,
+      vitals,
+    });
+
+    beforeEach(async () => {
+      store = await openStore();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('returns written samples in time order within the range asked for', async () => {
+      await store.writeSamples([
+        sample(2, { spo2: 95 }),
+        sample(0, { spo2: 97 }),
+        sample(1, { spo2: 96 }),
+      ]);
+      await store.writeSamples([sample(9, { spo2: 90 })]);
+      const found = await store.querySamples({ patientId: 'p1', from: base, to: base + 3000 });
+      expect(found.map((s) => s.vitals.spo2)).toEqual([97, 96, 95]);
+      expect(found[0]).toEqual(sample(0, { spo2: 97 }));
+    });
+
+    it('keeps one copy of a sample written twice', async () => {
+      await store.writeSamples([sample(1, { heartRate: 80 })]);
+      await store.writeSamples([sample(1, { heartRate: 80 })]);
+      const found = await store.querySamples({ patientId: 'p1', from: base, to: base + 10_000 });
+      expect(found).toHaveLength(1);
+    });
+
+    it('keeps patients apart and finds the latest sample', async () => {
+      await Promise.all([
+        store.writeSamples([
+          sample(1, { heartRate: 80 }, 'p1'),
+          sample(5, { heartRate: 82 }, 'p1'),
+        ]),
+        store.writeSamples([sample(7, { heartRate: 120 }, 'p2')]),
+      ]);
+      expect((await store.latestSample('p1'))?.vitals).toEqual({ heartRate: 82 });
+      expect(await store.latestSample('nobody')).toBeUndefined();
+      const p2 = await store.querySamples({ patientId: 'p2', from: base, to: base + 10_000 });
+      expect(p2.map((s) => s.patientId)).toEqual(['p2']);
+    });
+
+    it('returns the alerts whose last event left them active', async () => {
+      const alert: Alert = {
+        id: 'a1',
+        patientId: 'p1',
+        deviceId: 'dev-p1',
+        rule: 'spo2.below',
+        vital: 'spo2',
+        value: 89,
+        threshold: 92,
+        priority: 'high',
+        state: 'active',
+        raisedAt: new Date(base).toISOString(),
+        ts: new Date(base).toISOString(),
+        lastValue: 89,
+        count: 1,
+        updatedAt: new Date(base).toISOString(),
+      };
+      const other: Alert = { ...alert, id: 'a2', rule: 'heartRate.above', vital: 'heartRate' };
+      const events: AlertEvent[] = [
+        { kind: 'raised', at: alert.raisedAt, alert },
+        { kind: 'raised', at: alert.raisedAt, alert: other },
+        { kind: 'resolved', at: alert.raisedAt, alert: { ...other, state: 'resolved' } },
+      ];
+      await store.writeAlertEvents(events);
+      expect(await store.activeAlerts()).toEqual([alert]);
+    });
+
+    it('reports itself up', async () => {
+      expect((await store.health()).status).toBe('up');
+    });
+  });
+}
