@@ -1,0 +1,53 @@
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+const libs = ['contracts', 'broker', 'ingest', 'storage', 'rules', 'alerts', 'gateway'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/apps/*', '**/apps/**'], message: 'Nothing imports an app.' },
+            {
+              group: libs.map((lib) => `**/${lib}/src/**`),
+              message: 'Import a lib through its alias (@vigil/...), never through its folder.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The rules engine is pure: no Nest, no I/O, no adapters (ARCHITECTURE.md, "Rules and alerts").
+    files: ['libs/rules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*', 'node:*', 'fs', 'net', 'http', 'rxjs'], message: 'libs/rules is pure.' },
+            { group: ['@vigil/*', '!@vigil/contracts'], message: 'libs/rules depends on contracts only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', console: 'readonly' } },
+  },
+);
