@@ -32,7 +32,12 @@ export async function startVigil(env: Record<string, string> = {}): Promise<Vigi
   const app = await createVigilApp(config, {
     logger: process.env.VIGIL_TEST_LOGS ? undefined : false,
   });
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,

@@ -18,6 +18,8 @@ export async function createVigilApp(
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: options.logger,
+    // Start-up errors (a bad seed file, a taken port) reach the caller instead of aborting.
+    abortOnError: false,
   });
   app.enableShutdownHooks();
   app.useGlobalPipes(

@@ -19,4 +19,7 @@ async function main(): Promise<void> {
   );
 }
 
-void main();
+main().catch((error: unknown) => {
+  new Logger('Vigil').error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

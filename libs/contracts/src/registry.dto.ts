@@ -1,3 +1,5 @@
+// class-transformer's @Type reads design-time metadata.
+import 'reflect-metadata';
 import { IsString, Length, Matches } from 'class-validator';
 import { ID_PATTERN } from './topics';
 

@@ -2,7 +2,10 @@ import {
   SampleBatchDto,
   SampleDto,
   TelemetryErrorCode,
+  VITAL_NAMES,
   type Sample,
+  type VitalValues,
+  type VitalsDto,
   type TelemetryRejection,
 } from '@vigil/contracts';
 import { plainToInstance } from 'class-transformer';
@@ -71,7 +74,8 @@ export function parseTelemetry(payload: Buffer, now: number): ParseResult {
         firstSeq,
       );
     }
-    const { consciousness, onOxygen, battery, ...vitals } = sample.vitals;
+    const { consciousness, onOxygen, battery } = sample.vitals;
+    const vitals = measuredVitals(sample.vitals);
     if (Object.keys(vitals).length === 0) {
       return reject(
         TelemetryErrorCode.SchemaInvalid,
@@ -82,13 +86,22 @@ export function parseTelemetry(payload: Buffer, now: number): ParseResult {
     parsed.push({
       ts,
       seq: sample.seq,
-      vitals: { ...vitals },
+      vitals,
       ...(consciousness !== undefined && { consciousness }),
       ...(onOxygen !== undefined && { onOxygen }),
       ...(battery !== undefined && { battery }),
     });
   }
   return { ok: true, samples: parsed };
+}
+
+function measuredVitals(dto: VitalsDto): VitalValues {
+  const vitals: VitalValues = {};
+  for (const name of VITAL_NAMES) {
+    const value = dto[name];
+    if (value !== undefined) vitals[name] = value;
+  }
+  return vitals;
 }
 
 function reject(code: TelemetryErrorCode, detail: string[], seq?: number): ParseResult {
