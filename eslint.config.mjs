@@ -35,8 +35,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'node:*', 'fs', 'net', 'http', 'rxjs'], message: 'libs/rules is pure.' },
-            { group: ['@vigil/*', '!@vigil/contracts'], message: 'libs/rules depends on contracts only.' },
+            {
+              group: ['@nestjs/*', 'node:*', 'fs', 'net', 'http', 'rxjs'],
+              message: 'libs/rules is pure.',
+            },
+            {
+              group: ['@vigil/*', '!@vigil/contracts'],
+              message: 'libs/rules depends on contracts only.',
+            },
           ],
         },
       ],
@@ -48,6 +54,13 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      globals: {
+        module: 'writable',
+        require: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+      },
+    },
   },
 );
