@@ -11,5 +11,5 @@ module.exports = {
   },
   moduleNameMapper: { '^@vigil/(.*)$': '<rootDir>/libs/$1/src' },
   testTimeout: 30_000,
-  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  reporters: ['<rootDir>/test/support/summary-reporter.js', 'default'],
 };
