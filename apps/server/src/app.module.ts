@@ -19,7 +19,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        StorageModule.forRoot({ dataDir: config.dataDir }),
+        StorageModule.forRoot({ dataDir: config.dataDir, influx: config.influx }),
         registry,
         ingest,
         BrokerModule.forRoot({

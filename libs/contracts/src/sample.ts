@@ -4,6 +4,8 @@ import type { ConsciousnessLevel, VitalValues } from './vital-signs.catalogue';
 export interface Sample {
   readonly patientId: string;
   readonly deviceId: string;
+  /** The patient's ward when the sample arrived (a tag for storage and routing). */
+  readonly ward?: string;
   /** The device's own timestamp, epoch milliseconds. */
   readonly ts: number;
   readonly seq: number;

@@ -73,8 +73,8 @@ export class IngestService {
     const parsed = parseTelemetry(payload, Date.now());
     if (!parsed.ok) return this.rejected(deviceId, parsed.rejection);
 
-    const patientId = this.directory.patientOf(deviceId);
-    if (!patientId) {
+    const binding = this.directory.bindingOf(deviceId);
+    if (!binding) {
       return this.rejected(deviceId, {
         code: TelemetryErrorCode.DeviceUnbound,
         detail: [`device ${deviceId} is not bound to a patient`],
@@ -82,7 +82,7 @@ export class IngestService {
     }
 
     const fresh = this.dropRepeats(deviceId, parsed.samples);
-    const samples = fresh.map((sample): Sample => ({ ...sample, patientId, deviceId }));
+    const samples = fresh.map((sample): Sample => ({ ...sample, deviceId, ...binding }));
     if (samples.length === 0) return undefined;
 
     await this.store.writeSamples(samples);
@@ -120,7 +120,7 @@ export class IngestService {
   }
 
   private announceStatus(deviceId: string, status: PatientStatusEvent['status']): void {
-    const patientId = this.directory.patientOf(deviceId);
+    const patientId = this.directory.bindingOf(deviceId)?.patientId;
     if (!patientId) return;
     this.statusSubject.next({ patientId, deviceId, status, at: new Date().toISOString() });
   }

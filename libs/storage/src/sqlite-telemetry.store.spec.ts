@@ -6,10 +6,10 @@ import { openEmbeddedDatabase } from './embedded-database';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
 import { describeTelemetryStoreContract } from './telemetry-store.contract';
 
-describeTelemetryStoreContract(
-  'embedded (SQLite, in memory)',
-  async () => new SqliteTelemetryStore(openEmbeddedDatabase(':memory:')),
-);
+describeTelemetryStoreContract('embedded (SQLite, in memory)', async () => ({
+  store: new SqliteTelemetryStore(openEmbeddedDatabase(':memory:')),
+  settle: async () => undefined,
+}));
 
 describe('SqliteTelemetryStore on disk', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-store-'));

@@ -1,6 +1,15 @@
 import type { Alert, AlertEvent, Sample } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
-import type { SampleQuery, StoreHealth, TelemetryStore } from './telemetry-store.port';
+import { GroupCommit } from './group-commit';
+import { SqliteAlertState } from './sqlite-alert-state';
+import { downsample } from './downsample';
+import type {
+  HistoryPoint,
+  HistoryQuery,
+  SampleQuery,
+  StoreHealth,
+  TelemetryStore,
+} from './telemetry-store.port';
 
 interface SampleRow {
   device_id: string;
@@ -12,11 +21,9 @@ interface SampleRow {
 
 type SampleBody = Pick<Sample, 'vitals' | 'consciousness' | 'onOxygen' | 'battery'>;
 
-interface PendingWrite {
+interface Write {
   readonly samples: readonly Sample[];
   readonly events: readonly AlertEvent[];
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
 }
 
 /**
@@ -24,38 +31,34 @@ interface PendingWrite {
  * committed together (group commit), so one fsync covers many devices' samples.
  */
 export class SqliteTelemetryStore implements TelemetryStore {
-  private pending: PendingWrite[] = [];
-  private flushScheduled = false;
   private readonly insertSample;
-  private readonly upsertAlert;
   private readonly insertAlertEvent;
-  private readonly commit;
+  private readonly alertState: SqliteAlertState;
+  private readonly writes: GroupCommit<Write>;
 
   constructor(private readonly db: EmbeddedDatabase) {
     this.insertSample = db.prepare(
       'INSERT OR IGNORE INTO samples (device_id, ts, patient_id, seq, body) VALUES (?, ?, ?, ?, ?)',
     );
-    this.upsertAlert = db.prepare(
-      'INSERT INTO alerts (id, patient_id, state, body) VALUES (?, ?, ?, ?) ' +
-        'ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body',
-    );
     this.insertAlertEvent = db.prepare(
       'INSERT INTO alert_events (alert_id, kind, at, body) VALUES (?, ?, ?, ?)',
     );
-    this.commit = db.transaction((writes: readonly PendingWrite[]) => {
+    this.alertState = new SqliteAlertState(db);
+    const commit = db.transaction((writes: readonly Write[]) => {
       for (const write of writes) {
         for (const sample of write.samples) this.insertSampleRow(sample);
         for (const event of write.events) this.insertAlertEventRows(event);
       }
     });
+    this.writes = new GroupCommit(commit);
   }
 
   writeSamples(samples: readonly Sample[]): Promise<void> {
-    return this.enqueue(samples, []);
+    return this.writes.add({ samples, events: [] });
   }
 
   writeAlertEvents(events: readonly AlertEvent[]): Promise<void> {
-    return this.enqueue([], events);
+    return this.writes.add({ samples: [], events });
   }
 
   async querySamples(query: SampleQuery): Promise<Sample[]> {
@@ -74,11 +77,12 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return row && toSample(row);
   }
 
+  async queryHistory(query: HistoryQuery): Promise<HistoryPoint[]> {
+    return downsample(await this.querySamples(query), query.everyMs);
+  }
+
   async activeAlerts(): Promise<Alert[]> {
-    const rows = this.db.prepare("SELECT body FROM alerts WHERE state = 'active'").all() as {
-      body: string;
-    }[];
-    return rows.map((row) => JSON.parse(row.body) as Alert);
+    return this.alertState.active();
   }
 
   async health(): Promise<StoreHealth> {
@@ -91,32 +95,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async close(): Promise<void> {
-    this.flush();
+    this.writes.flush();
     this.db.close();
-  }
-
-  private enqueue(samples: readonly Sample[], events: readonly AlertEvent[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ samples, events, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    const writes = this.pending;
-    if (writes.length === 0) return;
-    this.pending = [];
-    try {
-      this.commit(writes);
-    } catch (error) {
-      for (const write of writes) write.reject(error);
-      return;
-    }
-    for (const write of writes) write.resolve();
   }
 
   private insertSampleRow(sample: Sample): void {
@@ -136,10 +116,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   private insertAlertEventRows(event: AlertEvent): void {
-    const { alert } = event;
-    const body = JSON.stringify(alert);
-    this.upsertAlert.run(alert.id, alert.patientId, alert.state, body);
-    this.insertAlertEvent.run(alert.id, event.kind, event.at, body);
+    this.alertState.record(event.alert);
+    this.insertAlertEvent.run(event.alert.id, event.kind, event.at, JSON.stringify(event.alert));
   }
 }
 

@@ -1,11 +1,15 @@
 import {
   Inject,
   Injectable,
+  Logger,
   Module,
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { openEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
+import { InfluxConnection, quietInfluxClientLogs } from './influx/influx-connection';
+import type { InfluxOptions } from './influx/influx-options';
+import { InfluxTelemetryStore } from './influx/influx-telemetry.store';
 import { REGISTRY_STORE } from './registry-store.port';
 import { SqliteRegistryStore } from './sqlite-registry.store';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
@@ -14,6 +18,25 @@ import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store.port';
 export interface StorageOptions {
   /** Folder of the embedded database, or `:memory:`. */
   readonly dataDir: string;
+  /** Telemetry goes to InfluxDB when present; the embedded store serves otherwise. */
+  readonly influx?: InfluxOptions;
+}
+
+function openTelemetryStore(
+  db: EmbeddedDatabase,
+  influx: InfluxOptions | undefined,
+): TelemetryStore {
+  if (!influx) return new SqliteTelemetryStore(db);
+  const logger = new Logger('InfluxTelemetryStore');
+  quietInfluxClientLogs(logger);
+  logger.log(`telemetry to InfluxDB (${influx.api}) at ${influx.url}, bucket ${influx.bucket}`);
+  return new InfluxTelemetryStore(db, new InfluxConnection(influx), influx, {
+    onOutage: (error) => logger.warn(`InfluxDB unreachable (${error.message}); spooling to disk`),
+    onRecovered: (ms) =>
+      logger.log(`InfluxDB back after ${Math.round(ms / 1000)} s; draining the spool`),
+    onRejected: (lines, error) =>
+      logger.error(`InfluxDB refused ${lines} line(s), kept in spool_rejected: ${error.message}`),
+  });
 }
 
 const EMBEDDED_DATABASE = Symbol('EmbeddedDatabase');
@@ -37,7 +60,7 @@ export class StorageModule {
         { provide: EMBEDDED_DATABASE, useFactory: () => openEmbeddedDatabase(options.dataDir) },
         {
           provide: TELEMETRY_STORE,
-          useFactory: (db: EmbeddedDatabase) => new SqliteTelemetryStore(db),
+          useFactory: (db: EmbeddedDatabase) => openTelemetryStore(db, options.influx),
           inject: [EMBEDDED_DATABASE],
         },
         {

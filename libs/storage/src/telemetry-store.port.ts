@@ -1,4 +1,4 @@
-import type { Alert, AlertEvent, Sample } from '@vigil/contracts';
+import type { Alert, AlertEvent, Sample, VitalValues } from '@vigil/contracts';
 
 export const TELEMETRY_STORE = Symbol('TelemetryStore');
 
@@ -11,10 +11,27 @@ export interface SampleQuery {
   readonly limit?: number;
 }
 
+export interface HistoryQuery {
+  readonly patientId: string;
+  readonly from: number;
+  readonly to: number;
+  /** Bucket width in milliseconds; buckets start at multiples of it since the epoch. */
+  readonly everyMs: number;
+}
+
+/** The mean of each vital over one bucket; a vital with no sample in the bucket is absent. */
+export interface HistoryPoint {
+  /** Start of the bucket, epoch milliseconds. */
+  readonly ts: number;
+  readonly vitals: VitalValues;
+}
+
 export interface StoreHealth {
   readonly status: 'up' | 'degraded' | 'down';
   readonly adapter: string;
   readonly detail?: string;
+  /** Lines written locally and not yet in InfluxDB. */
+  readonly spoolDepth?: number;
 }
 
 /**
@@ -28,8 +45,13 @@ export interface TelemetryStore {
   /** A patient's samples in time order. */
   querySamples(query: SampleQuery): Promise<Sample[]>;
   latestSample(patientId: string): Promise<Sample | undefined>;
+  /** A patient's vitals downsampled to the mean per bucket, buckets in time order. */
+  queryHistory(query: HistoryQuery): Promise<HistoryPoint[]>;
   /** The last known state of every alert that was active when last written. */
   activeAlerts(): Promise<Alert[]>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
+
+/** The store cannot take a write now; the caller must not acknowledge it (the device will resend). */
+export class StoreUnavailableError extends Error {}

@@ -31,7 +31,43 @@ describe('loadConfig', () => {
     });
   });
 
-  it('refuses INFLUX_URL rather than silently writing elsewhere', () => {
-    expect(() => loadConfig({ INFLUX_URL: 'http://127.0.0.1:8086' })).toThrow(/INFLUX_URL/);
+  it('reads InfluxDB 2.x settings and names what is missing', () => {
+    expect(
+      loadConfig({
+        INFLUX_URL: 'http://db:8086',
+        INFLUX_TOKEN: 't',
+        INFLUX_ORG: 'o',
+        INFLUX_BUCKET: 'b',
+      }).influx,
+    ).toEqual({
+      url: 'http://db:8086',
+      api: 'v2',
+      token: 't',
+      org: 'o',
+      bucket: 'b',
+      spoolMaxLines: 2_000_000,
+    });
+    expect(() => loadConfig({ INFLUX_URL: 'http://db:8086' })).toThrow(
+      /INFLUX_ORG.*\n.*INFLUX_BUCKET.*\n.*INFLUX_TOKEN/s,
+    );
+  });
+
+  it('reads InfluxDB 1.x settings, where a database replaces org and bucket', () => {
+    const config = loadConfig({
+      INFLUX_URL: 'http://127.0.0.1:8086',
+      INFLUX_API: 'v1',
+      INFLUX_DATABASE: 'vigil',
+    });
+    expect(config.influx).toMatchObject({ api: 'v1', bucket: 'vigil' });
+    expect(() => loadConfig({ INFLUX_URL: 'http://x', INFLUX_API: 'v1' })).toThrow(
+      /INFLUX_DATABASE/,
+    );
+    expect(() => loadConfig({ INFLUX_URL: 'http://x', INFLUX_API: 'v3' })).toThrow(
+      /INFLUX_API must be v1 or v2/,
+    );
+  });
+
+  it('uses the embedded store without INFLUX_URL', () => {
+    expect(loadConfig({ INFLUX_DATABASE: 'ignored' }).influx).toBeUndefined();
   });
 });

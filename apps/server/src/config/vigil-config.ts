@@ -1,3 +1,4 @@
+import type { InfluxOptions } from '@vigil/storage';
 import { resolve } from 'node:path';
 
 /** Vigil's configuration, read once from the environment at start-up. */
@@ -10,6 +11,8 @@ export interface VigilConfig {
   readonly seedFile?: string;
   readonly mqttMaxPayloadBytes: number;
   readonly consoleDir: string;
+  /** Absent: the embedded store keeps telemetry. */
+  readonly influx?: InfluxOptions;
 }
 
 export class ConfigError extends Error {
@@ -47,11 +50,37 @@ export function loadConfig(env: Env): VigilConfig {
     mqttMaxPayloadBytes: integer('MQTT_MAX_PAYLOAD_BYTES', 64 * 1024, 256, 1024 * 1024),
     consoleDir: resolve(text('CONSOLE_DIR') ?? 'dist/console'),
   };
-  if (text('INFLUX_URL')) {
-    problems.push(
-      'INFLUX_URL is set, but this version has no InfluxDB adapter yet; unset it to use the embedded store',
-    );
-  }
+  const influx = readInfluxOptions(env, text, integer, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return influx ? { ...config, influx } : config;
+}
+
+function readInfluxOptions(
+  env: Env,
+  text: (name: string) => string | undefined,
+  integer: (name: string, fallback: number, min: number, max: number) => number,
+  problems: string[],
+): InfluxOptions | undefined {
+  const url = text('INFLUX_URL');
+  const spoolMaxLines = integer('SPOOL_MAX_LINES', 2_000_000, 1_000, 1_000_000_000);
+  if (!url) return undefined;
+  if (!/^https?:\/\/[^/]+/.test(url))
+    problems.push(`INFLUX_URL must be an http(s) URL (got "${url}")`);
+  const api = text('INFLUX_API') ?? 'v2';
+  if (api !== 'v1' && api !== 'v2') {
+    problems.push(`INFLUX_API must be v1 or v2 (got "${env.INFLUX_API}")`);
+    return undefined;
+  }
+  const token = text('INFLUX_TOKEN');
+  if (api === 'v1') {
+    const database = text('INFLUX_DATABASE');
+    if (!database) problems.push('INFLUX_DATABASE is required with INFLUX_API=v1');
+    return { url, api, token, bucket: database ?? '', spoolMaxLines };
+  }
+  const org = text('INFLUX_ORG');
+  const bucket = text('INFLUX_BUCKET');
+  if (!org) problems.push('INFLUX_ORG is required with INFLUX_API=v2');
+  if (!bucket) problems.push('INFLUX_BUCKET is required with INFLUX_API=v2');
+  if (!token) problems.push('INFLUX_TOKEN is required with INFLUX_API=v2');
+  return { url, api, token, org, bucket: bucket ?? '', spoolMaxLines };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { DeviceAccessPolicy } from '@vigil/broker';
 import type { CreateDeviceDto, CreatePatientDto, Device, Patient } from '@vigil/contracts';
-import type { DeviceDirectory } from '@vigil/ingest';
+import type { DeviceBinding, DeviceDirectory } from '@vigil/ingest';
 import { REGISTRY_STORE, type RegistryStore } from '@vigil/storage';
 import { UnknownPatientError } from './registry.errors';
 import { readSeedFile } from './seed-file';
@@ -33,8 +33,10 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     if (this.options.seedFile) await this.applySeed(this.options.seedFile);
   }
 
-  patientOf(deviceId: string): string | undefined {
-    return this.devices.get(deviceId)?.patientId;
+  bindingOf(deviceId: string): DeviceBinding | undefined {
+    const device = this.devices.get(deviceId);
+    const patient = device && this.patients.get(device.patientId);
+    return patient && { patientId: patient.id, ward: patient.ward };
   }
 
   isKnownDevice(deviceId: string): boolean {
