@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port';
 
 const TEMPLATE = join(__dirname, '../influxdb/influxd-1.x.conf.template');
 
@@ -19,17 +19,6 @@ export interface InfluxdServer {
   /** Runs InfluxQL and returns the first statement's rows as objects. */
   select(database: string, influxQl: string): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPing(url: string, child: ChildProcess, log: () => string): Promise<void> {

@@ -33,7 +33,7 @@ export async function startVigil(env: Record<string, string> = {}): Promise<Vigi
     logger: process.env.VIGIL_TEST_LOGS ? undefined : false,
   });
   try {
-    await app.listen(0, '127.0.0.1');
+    await app.listen(config.httpPort, '127.0.0.1');
   } catch (error) {
     await app.close();
     throw error;

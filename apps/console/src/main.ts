@@ -175,7 +175,11 @@ socket.on('connect', () => {
   alerts.clear();
   void loadPatients();
 });
-socket.on('disconnect', () => setConnection('offline'));
+socket.on('disconnect', (reason) => {
+  setConnection('offline');
+  // A server that shuts down (a restart) disconnects its sockets, which Socket.IO does not retry.
+  if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1_000);
+});
 socket.on(CareEvent.Vitals, onVitals);
 socket.on(CareEvent.AlertRaised, onAlert);
 socket.on(CareEvent.AlertUpdated, onAlert);

@@ -39,7 +39,8 @@ export class PatientsController {
   }
 
   private async view(patient: Patient): Promise<PatientView> {
-    const latest = await this.store.latestSample(patient.id);
+    // The ward view must load during a store outage; live vitals fill the tiles meanwhile.
+    const latest = await this.store.latestSample(patient.id).catch(() => undefined);
     return {
       ...patient,
       deviceIds: this.registry.devicesOf(patient.id).map((device) => device.id),

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { PatientHistoryController } from '../history/patient-history.controller';
 import { DevicesController } from './devices.controller';
 import { PatientsController } from './patients.controller';
 import { REGISTRY_OPTIONS, RegistryService, type RegistryOptions } from './registry.service';
@@ -8,7 +9,7 @@ export class RegistryModule {
   static forRoot(options: RegistryOptions): DynamicModule {
     return {
       module: RegistryModule,
-      controllers: [PatientsController, DevicesController],
+      controllers: [PatientsController, PatientHistoryController, DevicesController],
       providers: [{ provide: REGISTRY_OPTIONS, useValue: options }, RegistryService],
       exports: [RegistryService],
     };
