@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
 
-const TEMPLATE = join(__dirname, '../influxdb/influxd-1.x.conf.template');
+// Beside the sources under Jest; from the repository root when compiled (npm run bench).
+const TEMPLATE = [join(__dirname, '../influxdb'), join(process.cwd(), 'test/influxdb')]
+  .map((folder) => join(folder, 'influxd-1.x.conf.template'))
+  .find((file) => existsSync(file)) as string;
 
 /** A real InfluxDB 1.x server (Debian's `influxdb` package) on loopback, owned by one test file. */
 export interface InfluxdServer {

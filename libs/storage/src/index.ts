@@ -2,3 +2,9 @@ export * from './registry-store.port';
 export * from './storage.module';
 export * from './telemetry-store.port';
 export type { InfluxApi, InfluxOptions } from './influx/influx-options';
+// Adapters, for tools that drive a store without Nest (npm run bench).
+export { openEmbeddedDatabase } from './embedded-database';
+export { InfluxConnection, quietInfluxClientLogs } from './influx/influx-connection';
+export { InfluxTelemetryStore } from './influx/influx-telemetry.store';
+export { DEFAULT_DRAINER_OPTIONS } from './influx/spool-drainer';
+export { SqliteTelemetryStore } from './sqlite-telemetry.store';
