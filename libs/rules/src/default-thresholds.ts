@@ -1,4 +1,5 @@
-import type { ThresholdRule } from './threshold-rule';
+import type { VitalName } from '@vigil/contracts';
+import type { RateOfChangeRule, RuleSet, ThresholdRule } from './threshold-rule';
 
 const NEWS2 = 'RCP NEWS2 (2017), chart 1';
 const NEWS2_RED = `${NEWS2}: single parameter scores 3, urgent review`;
@@ -11,7 +12,7 @@ const NEWS2_ONE = `${NEWS2}: parameter scores 1`;
  * already uses. SpO2 uses Scale 1; patients with hypercapnic respiratory failure need a
  * per-patient override (Scale 2, target 88-92%).
  */
-export const DEFAULT_THRESHOLDS: readonly ThresholdRule[] = [
+const NEWS2_THRESHOLDS: readonly Omit<ThresholdRule, 'sustainSeconds' | 'clearBand'>[] = [
   {
     vital: 'respRate',
     comparison: 'below',
@@ -132,3 +133,46 @@ export const DEFAULT_THRESHOLDS: readonly ThresholdRule[] = [
     source: `${NEWS2_ONE} (35.1-36.0 Cel)`,
   },
 ];
+
+/**
+ * How long a breach must hold before it fires, and how far back inside the threshold a firing
+ * condition must come to clear. SpO2: a 15 s delay removed most nuisance alarms without missing
+ * real desaturations (Welch J., Biomed Instrum Technol 2011, "An evidence-based approach to reduce
+ * nuisance alarms and alarm fatigue"). Heart and respiratory rate: shorter, as bedside monitors
+ * default to. Blood pressure and temperature are discrete readings: no delay.
+ */
+export const ALARM_TIMING: Record<VitalName, { sustainSeconds: number; clearBand: number }> = {
+  spo2: { sustainSeconds: 15, clearBand: 1 },
+  heartRate: { sustainSeconds: 10, clearBand: 5 },
+  respRate: { sustainSeconds: 15, clearBand: 2 },
+  systolicBp: { sustainSeconds: 0, clearBand: 5 },
+  diastolicBp: { sustainSeconds: 0, clearBand: 5 },
+  temperature: { sustainSeconds: 0, clearBand: 0.2 },
+};
+
+export const DEFAULT_THRESHOLDS: readonly ThresholdRule[] = NEWS2_THRESHOLDS.map((rule) => ({
+  ...rule,
+  ...ALARM_TIMING[rule.vital],
+}));
+
+export const DEFAULT_RATE_RULES: readonly RateOfChangeRule[] = [
+  {
+    vital: 'heartRate',
+    direction: 'rise',
+    change: 30,
+    withinSeconds: 600,
+    priority: 'medium',
+    source: 'Vigil default, for clinical review: an unexplained rise of 30/min within 10 minutes',
+  },
+  {
+    vital: 'systolicBp',
+    direction: 'fall',
+    change: 40,
+    withinSeconds: 3600,
+    priority: 'high',
+    source:
+      'SIRS/sepsis hypotension criterion: systolic fall > 40 mmHg from baseline (Bone et al., Chest 1992)',
+  },
+];
+
+export const DEFAULT_RULES: RuleSet = { thresholds: DEFAULT_THRESHOLDS, rates: DEFAULT_RATE_RULES };

@@ -1,3 +1,4 @@
 export * from './default-thresholds';
+export * from './evaluate-patient';
 export * from './evaluate-sample';
 export * from './threshold-rule';

@@ -8,11 +8,34 @@ export interface ThresholdRule {
   readonly comparison: Comparison;
   readonly threshold: number;
   readonly priority: AlertPriority;
+  /** The breach must hold this long (device time) before it fires: suppresses motion artifacts. */
+  readonly sustainSeconds?: number;
+  /** Once firing, the value must come back this far inside the threshold to clear (hysteresis). */
+  readonly clearBand?: number;
   /** Where the number comes from, for the clinician reviewing it. */
   readonly source: string;
 }
 
-/** The condition a rule belongs to: every rule on one vital in one direction is one condition. */
+/** A change of at least `change` (units of the vital) within `withinSeconds`. */
+export interface RateOfChangeRule {
+  readonly vital: VitalName;
+  readonly direction: 'rise' | 'fall';
+  readonly change: number;
+  readonly withinSeconds: number;
+  readonly priority: AlertPriority;
+  readonly source: string;
+}
+
+export interface RuleSet {
+  readonly thresholds: readonly ThresholdRule[];
+  readonly rates: readonly RateOfChangeRule[];
+}
+
+/** The condition a rule belongs to: every threshold on one vital in one direction is one condition. */
 export function conditionOf(rule: Pick<ThresholdRule, 'vital' | 'comparison'>): string {
   return `${rule.vital}.${rule.comparison}`;
+}
+
+export function rateConditionOf(rule: Pick<RateOfChangeRule, 'vital' | 'direction'>): string {
+  return `${rule.vital}.${rule.direction}`;
 }

@@ -1,0 +1,142 @@
+// Proves the engine steps through device time: sustain suppresses artifacts, hysteresis stops
+// flapping, rate-of-change fires on a rise within its window. No clock is faked: time is data.
+import type { VitalValues } from '@vigil/contracts';
+import { DEFAULT_RULES } from './default-thresholds';
+import {
+  EMPTY_RULE_STATE,
+  evaluatePatient,
+  type PatientRuleState,
+  type RuleDecision,
+} from './evaluate-patient';
+import type { RuleSet } from './threshold-rule';
+
+const T0 = Date.UTC(2026, 10, 28, 8, 0, 0);
+
+/** Feeds samples at the given second offsets; returns every decision with its second. */
+function run(
+  rules: RuleSet,
+  samples: [number, VitalValues][],
+  state: PatientRuleState = EMPTY_RULE_STATE,
+) {
+  const decisions: (RuleDecision & { at: number })[] = [];
+  for (const [second, vitals] of samples) {
+    const result = evaluatePatient({ ts: T0 + second * 1000, vitals }, rules, state);
+    state = result.state;
+    decisions.push(...result.decisions.map((decision) => ({ ...decision, at: second })));
+  }
+  return { decisions, state };
+}
+
+const spo2Rule: RuleSet = {
+  thresholds: [
+    {
+      vital: 'spo2',
+      comparison: 'below',
+      threshold: 90,
+      priority: 'high',
+      sustainSeconds: 15,
+      clearBand: 2,
+      source: 'test',
+    },
+  ],
+  rates: [],
+};
+const everySecond = (
+  from: number,
+  to: number,
+  vitals: (second: number) => VitalValues,
+): [number, VitalValues][] =>
+  Array.from({ length: to - from + 1 }, (_, i) => [from + i, vitals(from + i)]);
+
+describe('evaluatePatient', () => {
+  it('fires a breach only once it has held for the sustain time, then on every breaching sample', () => {
+    const { decisions } = run(
+      spo2Rule,
+      everySecond(0, 20, () => ({ spo2: 85 })),
+    );
+    expect(decisions[0]).toMatchObject({
+      kind: 'breach',
+      condition: 'spo2.below',
+      at: 15,
+      priority: 'high',
+      threshold: 90,
+    });
+    expect(decisions.map((d) => d.at)).toEqual([15, 16, 17, 18, 19, 20]);
+  });
+
+  it('fires nothing for a single-sample artifact, nor for breaches shorter than the sustain time', () => {
+    const samples = everySecond(0, 60, (s) => ({
+      spo2: s === 10 || (s >= 30 && s < 44) ? 70 : 97,
+    }));
+    expect(run(spo2Rule, samples).decisions).toEqual([]);
+  });
+
+  it('fires at once when the rule has no sustain time', () => {
+    const { decisions } = run(DEFAULT_RULES, [[0, { systolicBp: 85 }]]);
+    expect(decisions).toEqual([
+      expect.objectContaining({
+        kind: 'breach',
+        condition: 'systolicBp.below',
+        priority: 'high',
+        at: 0,
+      }),
+    ]);
+  });
+
+  it('clears only past the clear band, so values flapping around the threshold stay one episode', () => {
+    const flapping = everySecond(0, 60, (s) => ({ spo2: s < 20 ? 85 : s % 2 === 0 ? 89 : 91 }));
+    const recovered: [number, VitalValues][] = [[61, { spo2: 92 }]];
+    const { decisions } = run(spo2Rule, [...flapping, ...recovered]);
+    expect(decisions.filter((d) => d.kind === 'clear')).toEqual([
+      expect.objectContaining({ at: 61, value: 92 }),
+    ]);
+    expect(decisions.filter((d) => d.kind === 'breach')[0].at).toBe(15);
+  });
+
+  it('keeps the pending time across samples that do not measure the vital', () => {
+    const samples: [number, VitalValues][] = [
+      [0, { spo2: 85 }],
+      [8, { heartRate: 80 }],
+      [16, { spo2: 84 }],
+    ];
+    expect(run(spo2Rule, samples).decisions).toEqual([
+      expect.objectContaining({ kind: 'breach', at: 16 }),
+    ]);
+  });
+
+  it('fires a rise of 30/min within 10 minutes and clears when the rise leaves the window', () => {
+    const rules: RuleSet = { thresholds: [], rates: DEFAULT_RULES.rates };
+    const samples: [number, VitalValues][] = [
+      [0, { heartRate: 70 }],
+      [300, { heartRate: 85 }],
+      [540, { heartRate: 101 }],
+      [700, { heartRate: 102 }],
+      [1200, { heartRate: 102 }],
+    ];
+    const { decisions } = run(rules, samples);
+    expect(decisions.map((d) => [d.kind, d.condition, d.at])).toEqual([
+      ['breach', 'heartRate.rise', 540],
+      ['clear', 'heartRate.rise', 700],
+    ]);
+  });
+
+  it('does not fire a rise spread over more than the window', () => {
+    const rules: RuleSet = { thresholds: [], rates: DEFAULT_RULES.rates };
+    const samples = everySecond(0, 1200, (s) => ({ heartRate: 70 + Math.floor(s / 60) * 2 }));
+    expect(run(rules, samples).decisions).toEqual([]);
+  });
+
+  it('resumes a pending breach from persisted state, as after a restart', () => {
+    const first = run(
+      spo2Rule,
+      everySecond(0, 10, () => ({ spo2: 85 })),
+    );
+    const restored = JSON.parse(JSON.stringify(first.state)) as PatientRuleState;
+    const { decisions } = run(
+      spo2Rule,
+      everySecond(11, 15, () => ({ spo2: 85 })),
+      restored,
+    );
+    expect(decisions[0]).toMatchObject({ kind: 'breach', at: 15 });
+  });
+});
