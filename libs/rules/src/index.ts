@@ -2,3 +2,4 @@ export * from './default-thresholds';
 export * from './evaluate-patient';
 export * from './evaluate-sample';
 export * from './threshold-rule';
+export * from './news2';
