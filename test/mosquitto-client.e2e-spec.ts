@@ -60,11 +60,24 @@ describe('mosquitto_pub as the wearable', () => {
 
   it('delivers a QoS 1 sample as live vitals and a breach as an alert', async () => {
     const ts = Date.now();
-    const live = nextEvent<VitalsEvent>(nurse, 'vitals', (event) => event.deviceId === 'wear-m1');
-    const raised = nextEvent<Alert>(nurse, 'alert:raised', (alert) => alert.patientId === 'p-m1');
+    const live = nextEvent<VitalsEvent>(nurse, 'vitals', (event) => event.vitals.heartRate === 142);
+    const raised = nextEvent<Alert>(
+      nurse,
+      'alert:raised',
+      (alert) => alert.rule === 'heartRate.above',
+    );
     const sent = await mosquittoPub(vigil.mqttPort, [
       ...['-i', 'wear-m1', '-q', '1', '-t', 'devices/wear-m1/vitals'],
-      ...['-m', JSON.stringify({ ts, seq: 1, vitals: { heartRate: 142, spo2: 95 } })],
+      // Two samples 11 s apart in device time: past the 10 s heart-rate sustain time.
+      ...[
+        '-m',
+        JSON.stringify({
+          samples: [
+            { ts: ts - 11_000, seq: 1, vitals: { heartRate: 140 } },
+            { ts, seq: 2, vitals: { heartRate: 142, spo2: 95 } },
+          ],
+        }),
+      ],
     ]);
     expect(sent).toEqual({ code: 0, output: '' });
     expect(await live).toMatchObject({ patientId: 'p-m1', vitals: { heartRate: 142, spo2: 95 } });

@@ -16,6 +16,7 @@ interface PatientTile {
   vitals: VitalValues;
   lastTs?: number;
   status?: PatientStatusEvent['status'];
+  news2?: VitalsEvent['news2'];
 }
 
 interface PatientView extends Patient {
@@ -77,6 +78,15 @@ function renderTile(tile: PatientTile): HTMLElement {
   );
   article.append(make('h3', patient.name));
   const device = tile.status ? ` · device ${tile.status}` : '';
+  if (tile.news2) {
+    const news2 = make(
+      'p',
+      `NEWS2 ${tile.news2.total} · ${tile.news2.risk}${tile.news2.complete ? '' : ' (partial)'}`,
+      'news2',
+    );
+    news2.dataset.risk = tile.news2.risk;
+    article.append(news2);
+  }
   article.append(
     make('p', `${patient.id} · ${patient.ward} · ${formatAge(tile.lastTs)}${device}`, 'meta'),
   );
@@ -97,6 +107,26 @@ function renderTile(tile: PatientTile): HTMLElement {
   return article;
 }
 
+/** What the alert is about, in words a nurse reads at a glance. */
+function describe(alert: Alert): string {
+  if (alert.message) return alert.message;
+  if (alert.vital === null) return `${alert.rule.replace('device.', 'device ')} (${alert.value})`;
+  const definition = VITAL_SIGNS[alert.vital];
+  const direction = alert.rule.endsWith('.below')
+    ? 'below'
+    : alert.rule.endsWith('.above')
+      ? 'above'
+      : alert.rule.split('.')[1];
+  return `${definition.display} ${alert.value} ${unitLabel(definition.unit)} (${direction} ${alert.threshold})`;
+}
+
+function acknowledge(alertId: string): void {
+  const by = (element<HTMLInputElement>('user').value || 'ward nurse').trim();
+  socket.emit(CareEvent.AlertAck, { alertId, by }, (response: { ok: boolean; error?: string }) => {
+    if (!response.ok) window.alert(`Could not acknowledge: ${response.error}`);
+  });
+}
+
 function renderAlerts(): void {
   const active = [...alerts.values()].sort(
     (a, b) =>
@@ -108,17 +138,22 @@ function renderAlerts(): void {
       const item = make('li', undefined, 'alert');
       item.dataset.alertId = alert.id;
       item.dataset.priority = alert.priority;
+      item.dataset.state = alert.state;
       const patient = tiles.get(alert.patientId)?.patient;
-      const definition = VITAL_SIGNS[alert.vital];
-      const direction = alert.rule.endsWith('.below') ? 'below' : 'above';
+      const button = make('button', 'Acknowledge', 'ack');
+      button.type = 'button';
+      button.disabled = alert.state === 'acknowledged';
+      button.addEventListener('click', () => acknowledge(alert.id));
       item.append(
         make('span', alert.priority, 'priority'),
+        make('span', `${patient?.name ?? alert.patientId}: ${describe(alert)}`),
         make(
           'span',
-          `${patient?.name ?? alert.patientId}: ${definition.display} ${alert.value} ${unitLabel(definition.unit)} ` +
-            `(${direction} ${alert.threshold})`,
+          alert.state === 'acknowledged' ? `acknowledged by ${alert.acknowledgedBy}` : alert.state,
+          'state',
         ),
         make('time', new Date(alert.raisedAt).toLocaleTimeString()),
+        button,
       );
       return item;
     }),
@@ -149,14 +184,16 @@ function onVitals(event: VitalsEvent): void {
     void loadPatients();
     return;
   }
+  tile.news2 = event.news2;
   tile.vitals = { ...tile.vitals, ...event.vitals };
   tile.lastTs = Date.parse(event.ts);
   renderWard();
 }
 
 function onAlert(alert: Alert): void {
-  if (alert.state === 'active') alerts.set(alert.id, alert);
-  else alerts.delete(alert.id);
+  if (!lastChange || alert.updatedAt > lastChange) lastChange = alert.updatedAt;
+  if (alert.state === 'resolved') alerts.delete(alert.id);
+  else alerts.set(alert.id, alert);
   renderAlerts();
   renderWard();
 }
@@ -168,11 +205,14 @@ function setConnection(state: 'live' | 'offline'): void {
   element('offline-banner').hidden = state === 'live';
 }
 
-const socket = io(CARE_NAMESPACE, { transports: ['websocket'] });
+/** The `updatedAt` of the last alert change seen: on reconnecting, the server sends what changed since. */
+let lastChange: string | undefined;
+const socket = io(CARE_NAMESPACE, {
+  transports: ['websocket'],
+  auth: (callback) => callback(lastChange ? { since: lastChange } : {}),
+});
 socket.on('connect', () => {
   setConnection('live');
-  // The server replays active alerts on connect; forget ours so resolved ones do not linger.
-  alerts.clear();
   void loadPatients();
 });
 socket.on('disconnect', (reason) => {

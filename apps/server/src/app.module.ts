@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AlertsModule } from '@vigil/alerts';
 import { BrokerModule } from '@vigil/broker';
 import { GatewayModule } from '@vigil/gateway';
 import { IngestModule, IngestService } from '@vigil/ingest';
@@ -7,6 +8,7 @@ import type { VigilConfig } from './config/vigil-config';
 import { AlertsController } from './operations/alerts.controller';
 import { HealthController } from './operations/health.controller';
 import { MetricsController } from './operations/metrics.controller';
+import { PatientSettingsController } from './registry/patient-settings.controller';
 import { RegistryModule } from './registry/registry.module';
 import { RegistryService } from './registry/registry.service';
 
@@ -15,11 +17,19 @@ import { RegistryService } from './registry/registry.service';
 export class AppModule {
   static forRoot(config: VigilConfig): DynamicModule {
     const registry = RegistryModule.forRoot({ seedFile: config.seedFile });
-    const ingest = IngestModule.forRoot({ imports: [registry], deviceDirectory: RegistryService });
+    const ingest = IngestModule.forRoot({
+      imports: [registry],
+      deviceDirectory: RegistryService,
+      deviceWatch: { noDataTimeoutMs: config.noDataTimeoutMs },
+    });
     return {
       module: AppModule,
       imports: [
         StorageModule.forRoot({ dataDir: config.dataDir, influx: config.influx }),
+        AlertsModule.forRoot({
+          escalateAfterMs: config.escalateAfterMs,
+          remindEveryMs: config.remindEveryMs,
+        }),
         registry,
         ingest,
         BrokerModule.forRoot({
@@ -35,7 +45,13 @@ export class AppModule {
         }),
         GatewayModule.forRoot([ingest]),
       ],
-      controllers: [HealthController, MetricsController, AlertsController],
+      // Here, not in RegistryModule, because it needs ingest's ClinicalEvaluator as well.
+      controllers: [
+        HealthController,
+        MetricsController,
+        AlertsController,
+        PatientSettingsController,
+      ],
     };
   }
 }

@@ -1,98 +1,168 @@
-// Proves one condition on one patient is one alert: raised once, upgraded, resolved on clear.
-import type { Sample } from '@vigil/contracts';
-import { DEFAULT_THRESHOLDS, evaluateSample } from '@vigil/rules';
-import { AlertBook } from './alert-book';
+// Proves the alert lifecycle: one alert per condition, latching, acknowledgement by a named user,
+// escalation and reminders on time, and restore after a restart. Time is an argument.
+import { AlertBook, type BreachReport } from './alert-book';
 
-const at = (seconds: number) => new Date(Date.UTC(2026, 10, 28, 8, 0, seconds));
-const sample = (seq: number, vitals: Sample['vitals'], patientId = 'p1'): Sample => ({
-  patientId,
-  deviceId: `dev-${patientId}`,
-  ts: at(seq).getTime() - 300,
-  seq,
-  vitals,
+const T0 = Date.UTC(2026, 10, 28, 8, 0, 0);
+const at = (seconds: number) => new Date(T0 + seconds * 1000);
+const policy = { escalateAfterMs: 120_000, remindEveryMs: 60_000 };
+
+function book() {
+  let next = 0;
+  return new AlertBook(() => `a${++next}`, policy);
+}
+
+const spo2 = (value: number, overrides: Partial<BreachReport> = {}): BreachReport => ({
+  patientId: 'p1',
+  deviceId: 'd1',
+  category: 'physiological',
+  condition: 'spo2.below',
+  vital: 'spo2',
+  value,
+  threshold: value < 92 ? 92 : 94,
+  priority: value < 92 ? 'high' : 'medium',
+  worse: 'below',
+  ts: T0 - 500,
+  ...overrides,
 });
 
-function bookWithIds() {
-  let next = 0;
-  return new AlertBook(() => `a${++next}`);
-}
-
-function feed(book: AlertBook, s: Sample, seconds = s.seq) {
-  return book.apply(s, evaluateSample(s.vitals, DEFAULT_THRESHOLDS), at(seconds));
-}
-
 describe('AlertBook', () => {
-  it('raises an alert carrying the breaching sample and rule', () => {
-    const book = bookWithIds();
-    const [event] = feed(book, sample(1, { spo2: 89 }));
+  it('raises an alert carrying what a nurse needs', () => {
+    const [event] = book().breach(spo2(88), at(0));
     expect(event).toEqual({
       kind: 'raised',
-      at: at(1).toISOString(),
+      at: at(0).toISOString(),
       alert: expect.objectContaining({
         id: 'a1',
         patientId: 'p1',
-        deviceId: 'dev-p1',
+        deviceId: 'd1',
+        category: 'physiological',
         rule: 'spo2.below',
         vital: 'spo2',
-        value: 89,
+        value: 88,
         threshold: 92,
         priority: 'high',
         state: 'active',
-        raisedAt: at(1).toISOString(),
-        ts: new Date(at(1).getTime() - 300).toISOString(),
+        raisedAt: at(0).toISOString(),
+        ts: new Date(T0 - 500).toISOString(),
+        escalationLevel: 0,
       }),
     });
   });
 
-  it('does not raise a second alert for a repeat of the same condition', () => {
-    const book = bookWithIds();
-    feed(book, sample(1, { spo2: 89 }));
-    expect(feed(book, sample(2, { spo2: 88 }))).toEqual([]);
-    expect(book.activeAlerts()).toEqual([
-      expect.objectContaining({ id: 'a1', count: 2, lastValue: 88 }),
+  it('folds repeats into one alert with worst value, last value and count', () => {
+    const alerts = book();
+    alerts.breach(spo2(88), at(0));
+    expect(alerts.breach(spo2(85), at(1))).toEqual([]);
+    expect(alerts.breach(spo2(87), at(2))).toEqual([]);
+    expect(alerts.openAlerts()).toEqual([
+      expect.objectContaining({ id: 'a1', count: 3, lastValue: 87, worstValue: 85 }),
     ]);
   });
 
   it('upgrades the priority when the same condition worsens', () => {
-    const book = bookWithIds();
-    feed(book, sample(1, { spo2: 93 }));
-    const [event] = feed(book, sample(2, { spo2: 90 }));
+    const alerts = book();
+    alerts.breach(spo2(93), at(0));
+    const [event] = alerts.breach(spo2(89), at(5));
     expect(event).toMatchObject({
       kind: 'updated',
-      alert: { id: 'a1', priority: 'high', threshold: 92, value: 90 },
+      alert: { id: 'a1', priority: 'high', threshold: 92, value: 89 },
     });
   });
 
-  it('resolves the alert when the vital is back in range, then raises anew', () => {
-    const book = bookWithIds();
-    feed(book, sample(1, { spo2: 89 }));
-    const [resolved] = feed(book, sample(2, { spo2: 97 }));
-    expect(resolved).toMatchObject({ kind: 'resolved', alert: { id: 'a1', state: 'resolved' } });
-    expect(book.activeAlerts()).toEqual([]);
-    expect(feed(book, sample(3, { spo2: 89 }))[0]).toMatchObject({
-      kind: 'raised',
-      alert: { id: 'a2' },
+  it('latches a high-priority alert that clears before anyone acknowledged it', () => {
+    const alerts = book();
+    alerts.breach(spo2(88), at(0));
+    const [latched] = alerts.clear('p1', 'spo2.below', at(30));
+    expect(latched).toMatchObject({
+      kind: 'latched',
+      alert: { state: 'latched', clearedAt: at(30).toISOString() },
+    });
+    const [ack] = (alerts.acknowledge('a1', 'Nurse Ana', at(40)) as { events: unknown[] }).events;
+    expect(ack).toMatchObject({
+      kind: 'acknowledged',
+      by: 'Nurse Ana',
+      alert: { state: 'resolved', acknowledgedBy: 'Nurse Ana' },
+    });
+    expect(alerts.openAlerts()).toEqual([]);
+  });
+
+  it('resolves a medium alert when it clears, and an acknowledged one too', () => {
+    const alerts = book();
+    alerts.breach(spo2(93), at(0));
+    expect(alerts.clear('p1', 'spo2.below', at(10))[0]).toMatchObject({
+      kind: 'resolved',
+      alert: { state: 'resolved' },
+    });
+    alerts.breach(spo2(88), at(20));
+    expect(alerts.acknowledge('a2', 'Nurse Ben', at(21))).toMatchObject({
+      ok: true,
+      events: [{ alert: { state: 'acknowledged' } }],
+    });
+    expect(alerts.clear('p1', 'spo2.below', at(30))[0]).toMatchObject({
+      kind: 'resolved',
+      alert: { acknowledgedBy: 'Nurse Ben' },
     });
   });
 
-  it('keeps patients apart', () => {
-    const book = bookWithIds();
-    feed(book, sample(1, { spo2: 89 }, 'p1'));
-    expect(feed(book, sample(1, { spo2: 89 }, 'p2'))).toHaveLength(1);
+  it('re-activates a latched alert whose condition returns, as the same alert', () => {
+    const alerts = book();
+    alerts.breach(spo2(88), at(0));
+    alerts.clear('p1', 'spo2.below', at(30));
+    const [event] = alerts.breach(spo2(89), at(40));
+    expect(event).toMatchObject({
+      kind: 'updated',
+      alert: { id: 'a1', state: 'active', count: 2 },
+    });
+    expect(event.alert.clearedAt).toBeUndefined();
   });
 
-  it('leaves an alert active while the sample does not measure its vital', () => {
-    const book = bookWithIds();
-    feed(book, sample(1, { spo2: 89 }));
-    expect(feed(book, sample(2, { heartRate: 80 }))).toEqual([]);
-    expect(book.activeAlerts()).toHaveLength(1);
+  it('answers an acknowledgement of an unknown or finished alert without changing anything', () => {
+    const alerts = book();
+    expect(alerts.acknowledge('nope', 'Nurse Ana', at(0))).toEqual({
+      ok: false,
+      reason: 'not-found',
+    });
+    alerts.breach(spo2(88), at(0));
+    alerts.acknowledge('a1', 'Nurse Ana', at(1));
+    expect(alerts.acknowledge('a1', 'Nurse Ben', at(2))).toEqual({ ok: true, events: [] });
   });
 
-  it('restores active alerts after a restart and does not raise them again', () => {
-    const first = bookWithIds();
-    feed(first, sample(1, { spo2: 89 }));
-    const second = bookWithIds();
-    second.restore(first.activeAlerts());
-    expect(feed(second, sample(2, { spo2: 89 }))).toEqual([]);
+  it('escalates an unacknowledged high-priority alert on time, then reminds until acknowledged', () => {
+    const alerts = book();
+    alerts.breach(spo2(88), at(0));
+    expect(alerts.tick(at(119))).toEqual([]);
+    expect(alerts.tick(at(120))).toEqual([
+      expect.objectContaining({
+        kind: 'escalated',
+        alert: expect.objectContaining({ escalationLevel: 1 }),
+      }),
+    ]);
+    expect(alerts.tick(at(150))).toEqual([]);
+    expect(alerts.tick(at(180))).toEqual([expect.objectContaining({ kind: 'reminded' })]);
+    expect(alerts.tick(at(240))).toEqual([expect.objectContaining({ kind: 'reminded' })]);
+    alerts.acknowledge('a1', 'Nurse Ana', at(250));
+    expect(alerts.tick(at(400))).toEqual([]);
+  });
+
+  it('does not escalate medium or low alerts', () => {
+    const alerts = book();
+    alerts.breach(spo2(93), at(0));
+    expect(alerts.tick(at(3600))).toEqual([]);
+  });
+
+  it('keeps patients and conditions apart', () => {
+    const alerts = book();
+    alerts.breach(spo2(88), at(0));
+    expect(alerts.breach(spo2(88, { patientId: 'p2' }), at(0))).toHaveLength(1);
+    expect(alerts.breach(spo2(88, { condition: 'spo2.other' }), at(0))).toHaveLength(1);
+  });
+
+  it('restores open alerts after a restart and does not raise them again', () => {
+    const first = book();
+    first.breach(spo2(88), at(0));
+    const second = book();
+    second.restore(JSON.parse(JSON.stringify(first.openAlerts())));
+    expect(second.breach(spo2(87), at(5))).toEqual([]);
+    expect(second.tick(at(120))[0]).toMatchObject({ kind: 'escalated', alert: { id: 'a1' } });
   });
 });

@@ -1,85 +1,207 @@
-import type { Alert, AlertEvent, AlertPriority, Sample } from '@vigil/contracts';
-import type { Breach, Evaluation } from '@vigil/rules';
+import type {
+  Alert,
+  AlertCategory,
+  AlertEvent,
+  AlertEventKind,
+  AlertPriority,
+  VitalName,
+} from '@vigil/contracts';
 
 const SEVERITY: Record<AlertPriority, number> = { high: 3, medium: 2, low: 1 };
 
+/** A condition met on one patient, as the rules engine or a technical check reports it. */
+export interface BreachReport {
+  readonly patientId: string;
+  readonly deviceId: string;
+  readonly category: AlertCategory;
+  readonly condition: string;
+  readonly vital: VitalName | null;
+  readonly value: number;
+  readonly threshold: number;
+  readonly priority: AlertPriority;
+  /** Which way is worse: a higher value (`above`) or a lower one (`below`). */
+  readonly worse: 'above' | 'below';
+  /** The triggering sample's timestamp, epoch ms. */
+  readonly ts: number;
+  readonly message?: string;
+}
+
+export interface EscalationPolicy {
+  /** A high-priority alert unacknowledged this long is escalated to the second audience. */
+  readonly escalateAfterMs: number;
+  /** After escalation, how often it is announced again until acknowledged. */
+  readonly remindEveryMs: number;
+}
+
+export type AcknowledgeResult =
+  | { readonly ok: true; readonly events: AlertEvent[] }
+  | { readonly ok: false; readonly reason: 'not-found' | 'resolved' };
+
+const OPEN_STATES: ReadonlySet<Alert['state']> = new Set(['active', 'acknowledged', 'latched']);
+
+export function isOpen(alert: Alert): boolean {
+  return OPEN_STATES.has(alert.state);
+}
+
 /**
- * The active alerts, one per patient and condition. Pure: it turns a sample's evaluation into
- * alert events, with time and ids passed in, and leaves persistence and delivery to its caller.
+ * The alert lifecycle, one alert per patient and condition. Pure: reports, acknowledgements and
+ * the clock come in as arguments; events come out for the caller to persist and announce.
  */
 export class AlertBook {
-  private readonly active = new Map<string, Alert>();
+  private readonly open = new Map<string, Alert>();
 
-  constructor(private readonly newId: () => string) {}
+  constructor(
+    private readonly newId: () => string,
+    private readonly policy: EscalationPolicy,
+  ) {}
 
-  /** Loads alerts that were active before a restart. */
+  /** Loads alerts that were open before a restart. */
   restore(alerts: readonly Alert[]): void {
-    for (const alert of alerts) {
-      if (alert.state === 'active') this.active.set(keyOf(alert.patientId, alert.rule), alert);
+    for (const alert of alerts)
+      if (isOpen(alert)) this.open.set(keyOf(alert.patientId, alert.rule), alert);
+  }
+
+  openAlerts(): Alert[] {
+    return [...this.open.values()];
+  }
+
+  breach(report: BreachReport, now: Date): AlertEvent[] {
+    const at = now.toISOString();
+    const key = keyOf(report.patientId, report.condition);
+    const existing = this.open.get(key);
+    if (!existing) {
+      const alert: Alert = {
+        id: this.newId(),
+        patientId: report.patientId,
+        deviceId: report.deviceId,
+        category: report.category,
+        rule: report.condition,
+        vital: report.vital,
+        value: report.value,
+        threshold: report.threshold,
+        priority: report.priority,
+        state: 'active',
+        raisedAt: at,
+        ts: new Date(report.ts).toISOString(),
+        lastValue: report.value,
+        worstValue: report.value,
+        count: 1,
+        updatedAt: at,
+        escalationLevel: 0,
+        ...(report.message && { message: report.message }),
+      };
+      return this.record(key, alert, 'raised', at);
     }
+    const upgraded = SEVERITY[report.priority] > SEVERITY[existing.priority];
+    const relapsed = existing.state === 'latched';
+    const worstValue =
+      report.worse === 'above'
+        ? Math.max(existing.worstValue, report.value)
+        : Math.min(existing.worstValue, report.value);
+    const repeat: Alert = {
+      ...existing,
+      lastValue: report.value,
+      worstValue,
+      count: existing.count + 1,
+    };
+    if (!upgraded && !relapsed) {
+      this.open.set(key, repeat);
+      return [];
+    }
+    const { clearedAt: _cleared, ...stillHolding } = repeat;
+    return this.record(
+      key,
+      {
+        ...stillHolding,
+        state: relapsed ? 'active' : existing.state,
+        updatedAt: at,
+        ...(upgraded && {
+          priority: report.priority,
+          threshold: report.threshold,
+          value: report.value,
+          ts: new Date(report.ts).toISOString(),
+          ...(report.message && { message: report.message }),
+        }),
+      },
+      'updated',
+      at,
+    );
   }
 
-  activeAlerts(): Alert[] {
-    return [...this.active.values()];
+  /** The condition no longer holds. A high-priority alert nobody acknowledged stays latched. */
+  clear(patientId: string, condition: string, now: Date): AlertEvent[] {
+    const key = keyOf(patientId, condition);
+    const alert = this.open.get(key);
+    if (!alert || alert.state === 'latched') return [];
+    const at = now.toISOString();
+    if (alert.state === 'active' && alert.priority === 'high') {
+      return this.record(
+        key,
+        { ...alert, state: 'latched', clearedAt: at, updatedAt: at },
+        'latched',
+        at,
+      );
+    }
+    return this.record(
+      key,
+      { ...alert, state: 'resolved', clearedAt: at, resolvedAt: at, updatedAt: at },
+      'resolved',
+      at,
+    );
   }
 
-  apply(sample: Sample, evaluation: Evaluation, now: Date): AlertEvent[] {
+  acknowledge(alertId: string, by: string, now: Date): AcknowledgeResult {
+    const entry = [...this.open].find(([, alert]) => alert.id === alertId);
+    if (!entry) return { ok: false, reason: 'not-found' };
+    const [key, alert] = entry;
+    if (alert.state === 'acknowledged') return { ok: true, events: [] };
+    const at = now.toISOString();
+    const acknowledged = { ...alert, acknowledgedBy: by, acknowledgedAt: at, updatedAt: at };
+    const next: Alert =
+      alert.state === 'latched'
+        ? { ...acknowledged, state: 'resolved', resolvedAt: at }
+        : { ...acknowledged, state: 'acknowledged' };
+    return { ok: true, events: this.record(key, next, 'acknowledged', at, by) };
+  }
+
+  /** Escalates high-priority alerts left unacknowledged, and reminds of them after that. */
+  tick(now: Date): AlertEvent[] {
     const at = now.toISOString();
     const events: AlertEvent[] = [];
-    for (const breach of evaluation.breaches) {
-      const event = this.recordBreach(sample, breach, at);
-      if (event) events.push(event);
-    }
-    for (const condition of evaluation.cleared) {
-      const key = keyOf(sample.patientId, condition);
-      const alert = this.active.get(key);
-      if (!alert) continue;
-      this.active.delete(key);
-      const resolved: Alert = { ...alert, state: 'resolved', updatedAt: at, resolvedAt: at };
-      events.push({ kind: 'resolved', at, alert: resolved });
+    for (const [key, alert] of this.open) {
+      if (alert.priority !== 'high' || alert.state === 'acknowledged') continue;
+      const waited = now.getTime() - Date.parse(alert.raisedAt);
+      if (alert.escalationLevel === 0 && waited >= this.policy.escalateAfterMs) {
+        events.push(
+          ...this.record(
+            key,
+            { ...alert, escalationLevel: 1, escalatedAt: at, remindedAt: at, updatedAt: at },
+            'escalated',
+            at,
+          ),
+        );
+      } else if (
+        alert.escalationLevel > 0 &&
+        now.getTime() - Date.parse(alert.remindedAt ?? alert.raisedAt) >= this.policy.remindEveryMs
+      ) {
+        events.push(
+          ...this.record(key, { ...alert, remindedAt: at, updatedAt: at }, 'reminded', at),
+        );
+      }
     }
     return events;
   }
 
-  /** Raises a new alert, or folds a repeat into the active one; only a priority upgrade is news. */
-  private recordBreach(sample: Sample, breach: Breach, at: string): AlertEvent | undefined {
-    const key = keyOf(sample.patientId, breach.condition);
-    const existing = this.active.get(key);
-    if (!existing) {
-      const alert: Alert = {
-        id: this.newId(),
-        patientId: sample.patientId,
-        deviceId: sample.deviceId,
-        rule: breach.condition,
-        vital: breach.rule.vital,
-        value: breach.value,
-        threshold: breach.rule.threshold,
-        priority: breach.rule.priority,
-        state: 'active',
-        raisedAt: at,
-        ts: new Date(sample.ts).toISOString(),
-        lastValue: breach.value,
-        count: 1,
-        updatedAt: at,
-      };
-      this.active.set(key, alert);
-      return { kind: 'raised', at, alert };
-    }
-    const upgraded = SEVERITY[breach.rule.priority] > SEVERITY[existing.priority];
-    const alert: Alert = {
-      ...existing,
-      lastValue: breach.value,
-      count: existing.count + 1,
-      ...(upgraded && {
-        priority: breach.rule.priority,
-        threshold: breach.rule.threshold,
-        value: breach.value,
-        ts: new Date(sample.ts).toISOString(),
-        updatedAt: at,
-      }),
-    };
-    this.active.set(key, alert);
-    return upgraded ? { kind: 'updated', at, alert } : undefined;
+  private record(
+    key: string,
+    alert: Alert,
+    kind: AlertEventKind,
+    at: string,
+    by?: string,
+  ): AlertEvent[] {
+    if (isOpen(alert)) this.open.set(key, alert);
+    else this.open.delete(key);
+    return [{ kind, at, ...(by && { by }), alert }];
   }
 }
 

@@ -1,5 +1,14 @@
-import { Module } from '@nestjs/common';
-import { AlertsService } from './alerts.service';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ALERTS_OPTIONS, AlertsService, type AlertsOptions } from './alerts.service';
 
-@Module({ providers: [AlertsService], exports: [AlertsService] })
-export class AlertsModule {}
+@Module({})
+export class AlertsModule {
+  static forRoot(options: AlertsOptions): DynamicModule {
+    return {
+      module: AlertsModule,
+      global: true,
+      providers: [{ provide: ALERTS_OPTIONS, useValue: options }, AlertsService],
+      exports: [AlertsService],
+    };
+  }
+}

@@ -1,33 +1,90 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { Alert, AlertEvent, Sample } from '@vigil/contracts';
-import type { Evaluation } from '@vigil/rules';
-import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Alert, AlertEvent } from '@vigil/contracts';
+import {
+  TELEMETRY_STORE,
+  type AlertQuery,
+  type AlertWithHistory,
+  type TelemetryStore,
+} from '@vigil/storage';
 import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
-import { AlertBook } from './alert-book';
+import { AlertBook, type BreachReport, type EscalationPolicy } from './alert-book';
 
-/** Keeps the alert book, persists every alert event, then announces it. */
+export const ALERTS_OPTIONS = Symbol('AlertsOptions');
+
+export type AlertsOptions = EscalationPolicy;
+
+export class AlertNotFoundError extends Error {
+  constructor(readonly alertId: string) {
+    super(`no open alert ${alertId}`);
+  }
+}
+
+/** Keeps the alert book, persists every alert event, then announces it; escalates on time. */
 @Injectable()
-export class AlertsService implements OnModuleInit {
+export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AlertsService.name);
-  private readonly book = new AlertBook(() => randomUUID());
+  private readonly book: AlertBook;
   private readonly eventsSubject = new Subject<AlertEvent>();
+  private ticker?: NodeJS.Timeout;
   readonly events$ = this.eventsSubject.asObservable();
 
-  constructor(@Inject(TELEMETRY_STORE) private readonly store: TelemetryStore) {}
+  constructor(
+    @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
+    @Inject(ALERTS_OPTIONS) options: AlertsOptions,
+  ) {
+    this.book = new AlertBook(() => randomUUID(), options);
+  }
 
   async onModuleInit(): Promise<void> {
-    const active = await this.store.activeAlerts();
-    this.book.restore(active);
-    if (active.length > 0) this.logger.log(`restored ${active.length} active alerts`);
+    const open = await this.store.openAlerts();
+    this.book.restore(open);
+    if (open.length > 0) this.logger.log(`restored ${open.length} open alerts`);
+    this.ticker = setInterval(() => void this.commit(this.book.tick(new Date())), 1_000);
   }
 
-  activeAlerts(): Alert[] {
-    return this.book.activeAlerts();
+  onModuleDestroy(): void {
+    clearInterval(this.ticker);
   }
 
-  async record(sample: Sample, evaluation: Evaluation): Promise<void> {
-    const events = this.book.apply(sample, evaluation, new Date());
+  openAlerts(): Alert[] {
+    return this.book.openAlerts();
+  }
+
+  changedSince(since: string): Promise<Alert[]> {
+    return this.store.alertsChangedSince(since);
+  }
+
+  list(query: AlertQuery): Promise<AlertWithHistory[]> {
+    return this.store.listAlerts(query);
+  }
+
+  breach(report: BreachReport): Promise<void> {
+    return this.commit(this.book.breach(report, new Date()));
+  }
+
+  clear(patientId: string, condition: string): Promise<void> {
+    return this.commit(this.book.clear(patientId, condition, new Date()));
+  }
+
+  /** @throws AlertNotFoundError when no open alert has this id. */
+  async acknowledge(alertId: string, by: string): Promise<Alert> {
+    const result = this.book.acknowledge(alertId, by, new Date());
+    if (!result.ok) throw new AlertNotFoundError(alertId);
+    await this.commit(result.events);
+    return (
+      result.events[0]?.alert ??
+      (this.book.openAlerts().find((alert) => alert.id === alertId) as Alert)
+    );
+  }
+
+  private async commit(events: AlertEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.store.writeAlertEvents(events);
     for (const event of events) {

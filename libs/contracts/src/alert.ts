@@ -4,39 +4,70 @@ import type { VitalName } from './vital-signs.catalogue';
 export const ALERT_PRIORITIES = ['high', 'medium', 'low'] as const;
 export type AlertPriority = (typeof ALERT_PRIORITIES)[number];
 
-export const ALERT_STATES = ['active', 'resolved'] as const;
+export const ALERT_STATES = ['active', 'acknowledged', 'latched', 'resolved'] as const;
 /**
- * `active`: the condition holds (or has not yet been seen to clear).
- * `resolved`: a later sample showed the vital back inside the threshold.
+ * `active`: the condition holds and nobody has acknowledged it.
+ * `acknowledged`: the condition holds; a named user has acknowledged it.
+ * `latched`: a high-priority condition cleared before anyone acknowledged it; it stays until
+ * acknowledged, so a nurse learns of a desaturation that resolved on its own.
+ * `resolved`: over (cleared and acknowledged, or cleared at medium or low priority).
  */
 export type AlertState = (typeof ALERT_STATES)[number];
+
+/** Patient alarms come from the patient's vitals; technical alarms from the equipment. */
+export type AlertCategory = 'physiological' | 'technical';
 
 export interface Alert {
   readonly id: string;
   readonly patientId: string;
   readonly deviceId: string;
-  /** The condition, e.g. `spo2.below`: one condition on one patient is one alert. */
+  readonly category: AlertCategory;
+  /** The condition, e.g. `spo2.below`, `news2`, `device.no-data`: one per patient, one alert. */
   readonly rule: string;
-  readonly vital: VitalName;
-  /** The value that raised the alert. */
+  /** The vital concerned; null for NEWS2 and technical alarms. */
+  readonly vital: VitalName | null;
+  /** The value that raised the alert (seconds of silence, battery %, NEWS2 total...). */
   readonly value: number;
   readonly threshold: number;
   readonly priority: AlertPriority;
   readonly state: AlertState;
   /** When Vigil raised the alert (ISO-8601). */
   readonly raisedAt: string;
-  /** The breaching sample's own timestamp (ISO-8601). */
+  /** The triggering sample's own timestamp (ISO-8601). */
   readonly ts: string;
-  /** The most recent breaching value and how many breaching samples were seen. */
   readonly lastValue: number;
+  /** The furthest value from normal seen during the alert. */
+  readonly worstValue: number;
+  /** Breaching samples seen. */
   readonly count: number;
   readonly updatedAt: string;
+  /** What to do, when the rule says (the NEWS2 band's clinical response). */
+  readonly message?: string;
+  readonly acknowledgedBy?: string;
+  readonly acknowledgedAt?: string;
+  readonly clearedAt?: string;
   readonly resolvedAt?: string;
+  /** 0 until escalated to the second audience (the ward's charge nurse), then 1. */
+  readonly escalationLevel: number;
+  readonly escalatedAt?: string;
+  readonly remindedAt?: string;
 }
 
-/** One step in an alert's life, as persisted and replayed. */
+export const ALERT_EVENT_KINDS = [
+  'raised',
+  'updated',
+  'acknowledged',
+  'latched',
+  'resolved',
+  'escalated',
+  'reminded',
+] as const;
+export type AlertEventKind = (typeof ALERT_EVENT_KINDS)[number];
+
+/** One step in an alert's life: what happened, when, and who did it when a person did. */
 export interface AlertEvent {
-  readonly kind: 'raised' | 'updated' | 'resolved';
+  readonly kind: AlertEventKind;
   readonly at: string;
+  readonly by?: string;
   readonly alert: Alert;
 }

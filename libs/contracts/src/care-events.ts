@@ -9,7 +9,26 @@ export const CareEvent = {
   AlertUpdated: 'alert:updated',
   Vitals: 'vitals',
   PatientStatus: 'patient:status',
+  /** An unacknowledged high-priority alert, announced again to the second audience. */
+  AlertEscalated: 'alert:escalated',
+  /** Client to server: acknowledge an alert. */
+  AlertAck: 'alert:ack',
 } as const;
+
+/** Client to server, `alert:ack`; the server answers through the Socket.IO acknowledgement. */
+export interface AlertAckRequest {
+  readonly alertId: string;
+  /** Who acknowledges; until authentication (issue 6) the console sends the user's name. */
+  readonly by: string;
+}
+
+export type AlertAckResponse =
+  { readonly ok: true; readonly alert: Alert } | { readonly ok: false; readonly error: string };
+
+/** Handshake `auth` of a console: `since` is the `updatedAt` of the last alert change it saw. */
+export interface CareHandshake {
+  readonly since?: string;
+}
 
 export interface VitalsEvent {
   readonly patientId: string;
@@ -20,6 +39,12 @@ export interface VitalsEvent {
   readonly consciousness?: ConsciousnessLevel;
   readonly onOxygen?: boolean;
   readonly battery?: number;
+  /** NEWS2 after the latest sample; `complete` false when some parameter was missing. */
+  readonly news2?: {
+    readonly total: number;
+    readonly risk: 'low' | 'low-medium' | 'medium' | 'high';
+    readonly complete: boolean;
+  };
 }
 
 export interface PatientStatusEvent {
@@ -34,4 +59,5 @@ export interface CareServerEvents {
   'alert:updated': (alert: Alert) => void;
   vitals: (event: VitalsEvent) => void;
   'patient:status': (event: PatientStatusEvent) => void;
+  'alert:escalated': (event: { kind: 'escalated' | 'reminded'; alert: Alert }) => void;
 }

@@ -1,6 +1,21 @@
 // class-transformer's @Type reads design-time metadata.
 import 'reflect-metadata';
-import { IsString, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { ALERT_PRIORITIES, type AlertPriority } from './alert';
+import { VITAL_NAMES, type VitalName } from './vital-signs.catalogue';
 import { ID_PATTERN } from './topics';
 
 const idMessage = '$property must be 1-64 letters, digits, dot, dash or underscore';
@@ -34,6 +49,70 @@ export interface Patient {
   readonly name: string;
   readonly ward: string;
   readonly admittedAt: string;
+  /** NEWS2 SpO2 scale: 2 for hypercapnic respiratory failure (target 88-92 %). */
+  readonly spo2Scale: 1 | 2;
+}
+
+/** `PATCH /api/patients/:id`. */
+export class UpdatePatientDto {
+  @IsIn([1, 2])
+  spo2Scale!: 1 | 2;
+
+  /** Who makes the change, for the audit trail (a named login arrives with authentication). */
+  @IsString()
+  @Length(1, 100)
+  by!: string;
+}
+
+/** One per-patient threshold; it replaces the default rules of its vital and direction. */
+export class ThresholdOverrideDto {
+  @IsIn(VITAL_NAMES)
+  vital!: VitalName;
+
+  @IsIn(['above', 'below'])
+  comparison!: 'above' | 'below';
+
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  threshold!: number;
+
+  @IsIn(ALERT_PRIORITIES)
+  priority!: AlertPriority;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(600)
+  sustainSeconds?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  clearBand?: number;
+}
+
+/** `PUT /api/patients/:id/thresholds`: the patient's complete set of overrides. */
+export class PatientThresholdsDto {
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => ThresholdOverrideDto)
+  thresholds!: ThresholdOverrideDto[];
+
+  @IsString()
+  @Length(1, 100)
+  by!: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  reason?: string;
+}
+
+/** `POST /api/alerts/:id/ack`. */
+export class AcknowledgeAlertDto {
+  @IsString()
+  @Length(1, 100)
+  by!: string;
 }
 
 export interface Device {

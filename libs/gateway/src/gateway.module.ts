@@ -3,7 +3,7 @@ import { CareGateway } from './care.gateway';
 
 @Module({})
 export class GatewayModule {
-  /** `imports` must export IngestService and AlertsService. */
+  /** `imports` must export IngestService; AlertsService comes from the global AlertsModule. */
   static forRoot(imports: ModuleMetadata['imports']): DynamicModule {
     return { module: GatewayModule, imports, providers: [CareGateway] };
   }

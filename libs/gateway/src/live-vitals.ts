@@ -1,4 +1,5 @@
-import type { Sample, VitalsEvent } from '@vigil/contracts';
+import type { VitalsEvent } from '@vigil/contracts';
+import type { EvaluatedSample } from '@vigil/ingest';
 import { asyncScheduler, groupBy, mergeMap, scan, throttleTime, type Observable } from 'rxjs';
 
 /**
@@ -7,7 +8,7 @@ import { asyncScheduler, groupBy, mergeMap, scan, throttleTime, type Observable 
  * vitals in separate samples still paints a whole tile.
  */
 export function liveVitals(
-  samples$: Observable<Sample>,
+  samples$: Observable<EvaluatedSample>,
   intervalMs: number,
 ): Observable<VitalsEvent> {
   return samples$.pipe(
@@ -23,6 +24,7 @@ export function liveVitals(
             consciousness: sample.consciousness ?? latest?.consciousness,
             onOxygen: sample.onOxygen ?? latest?.onOxygen,
             battery: sample.battery ?? latest?.battery,
+            news2: sample.news2,
           }),
           undefined,
         ),

@@ -1,12 +1,18 @@
 import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
-import { AlertsModule } from '@vigil/alerts';
 import { DEVICE_DIRECTORY, type DeviceDirectory } from './device-directory.port';
+import { ClinicalEvaluator } from './clinical-evaluator';
+import {
+  DEVICE_WATCH_OPTIONS,
+  DeviceWatchService,
+  type DeviceWatchOptions,
+} from './device-watch.service';
 import { IngestService } from './ingest.service';
 
 export interface IngestModuleOptions {
   /** Modules that export the `deviceDirectory` provider. */
   readonly imports?: ModuleMetadata['imports'];
   readonly deviceDirectory: Type<DeviceDirectory>;
+  readonly deviceWatch: DeviceWatchOptions;
 }
 
 @Module({})
@@ -14,12 +20,15 @@ export class IngestModule {
   static forRoot(options: IngestModuleOptions): DynamicModule {
     return {
       module: IngestModule,
-      imports: [AlertsModule, ...(options.imports ?? [])],
+      imports: options.imports ?? [],
       providers: [
         IngestService,
+        ClinicalEvaluator,
+        DeviceWatchService,
         { provide: DEVICE_DIRECTORY, useExisting: options.deviceDirectory },
+        { provide: DEVICE_WATCH_OPTIONS, useValue: options.deviceWatch },
       ],
-      exports: [IngestService, AlertsModule],
+      exports: [IngestService, ClinicalEvaluator],
     };
   }
 }

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AlertsService } from '@vigil/alerts';
 import {
   TelemetryErrorCode,
   type DeviceChannel,
@@ -7,12 +6,19 @@ import {
   type Sample,
   type TelemetryRejection,
 } from '@vigil/contracts';
-import { DEFAULT_THRESHOLDS, evaluateSample } from '@vigil/rules';
+import type { News2Score } from '@vigil/rules';
 import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
 import { Subject } from 'rxjs';
+import { ClinicalEvaluator } from './clinical-evaluator';
 import { DEVICE_DIRECTORY, type DeviceDirectory } from './device-directory.port';
+import { DeviceWatchService } from './device-watch.service';
 import { RecentSamples } from './recent-samples';
 import { parseTelemetry, type DeviceSample } from './telemetry-parser';
+
+/** A stored sample with the patient's NEWS2 after it, as the console shows them. */
+export interface EvaluatedSample extends Sample {
+  readonly news2: Pick<News2Score, 'total' | 'risk' | 'complete'>;
+}
 
 export interface IngestCounters {
   accepted: number;
@@ -28,7 +34,7 @@ export interface IngestCounters {
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly recent = new RecentSamples();
-  private readonly samplesSubject = new Subject<Sample>();
+  private readonly samplesSubject = new Subject<EvaluatedSample>();
   private readonly statusSubject = new Subject<PatientStatusEvent>();
   readonly samples$ = this.samplesSubject.asObservable();
   readonly status$ = this.statusSubject.asObservable();
@@ -37,7 +43,8 @@ export class IngestService {
   constructor(
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     @Inject(DEVICE_DIRECTORY) private readonly directory: DeviceDirectory,
-    private readonly alerts: AlertsService,
+    private readonly clinical: ClinicalEvaluator,
+    private readonly watch: DeviceWatchService,
   ) {}
 
   async handleMessage(
@@ -53,10 +60,12 @@ export class IngestService {
   }
 
   deviceConnected(deviceId: string): void {
+    this.watch.statusChanged(deviceId, 'online');
     this.announceStatus(deviceId, 'online');
   }
 
   deviceDisconnected(deviceId: string): void {
+    this.watch.statusChanged(deviceId, 'offline');
     this.announceStatus(deviceId, 'offline');
   }
 
@@ -89,14 +98,10 @@ export class IngestService {
     this.counters.accepted += samples.length;
 
     for (const sample of samples) {
-      const evaluation = evaluateSample(sample.vitals, DEFAULT_THRESHOLDS);
-      this.alerts
-        .record(sample, evaluation)
-        .catch((error: unknown) =>
-          this.logger.error(`alert for device ${deviceId} not recorded: ${String(error)}`),
-        );
-      this.samplesSubject.next(sample);
+      const { total, risk, complete } = this.clinical.evaluate(sample);
+      this.samplesSubject.next({ ...sample, news2: { total, risk, complete } });
     }
+    this.watch.sampleArrived(deviceId, samples[samples.length - 1].battery);
     return undefined;
   }
 
@@ -115,8 +120,10 @@ export class IngestService {
   }
 
   private handleStatus(deviceId: string, payload: Buffer): void {
-    const state = readStatusState(payload);
-    if (state) this.announceStatus(deviceId, state);
+    const status = readStatus(payload);
+    if (!status) return;
+    this.watch.statusChanged(deviceId, status.state, status.sensor);
+    this.announceStatus(deviceId, status.state);
   }
 
   private announceStatus(deviceId: string, status: PatientStatusEvent['status']): void {
@@ -126,15 +133,23 @@ export class IngestService {
   }
 }
 
-/** Accepts `online`/`offline` as a bare string or as `{"state": ...}` (the MQTT will's payload). */
-function readStatusState(payload: Buffer): PatientStatusEvent['status'] | undefined {
+interface DeviceStatus {
+  readonly state: PatientStatusEvent['status'];
+  readonly sensor?: 'on' | 'off';
+}
+
+/** Accepts `online`/`offline` as a bare word, or `{"state": ..., "sensor": "on"|"off"}` (also as the will). */
+function readStatus(payload: Buffer): DeviceStatus | undefined {
   const text = payload.toString('utf8').trim();
-  let state: unknown = text;
+  let body: unknown = text;
   try {
-    const body = JSON.parse(text) as unknown;
-    state = typeof body === 'object' && body !== null ? (body as { state?: unknown }).state : body;
+    body = JSON.parse(text) as unknown;
   } catch {
     // a bare word is fine
   }
-  return state === 'online' || state === 'offline' ? state : undefined;
+  const { state, sensor } = (
+    typeof body === 'object' && body !== null ? body : { state: body }
+  ) as Record<string, unknown>;
+  if (state !== 'online' && state !== 'offline') return undefined;
+  return { state, ...((sensor === 'on' || sensor === 'off') && { sensor }) };
 }

@@ -8,7 +8,7 @@ import {
   type PatientRuleState,
   type RuleDecision,
 } from './evaluate-patient';
-import type { RuleSet } from './threshold-rule';
+import { withOverrides, type RuleSet } from './threshold-rule';
 
 const T0 = Date.UTC(2026, 10, 28, 8, 0, 0);
 
@@ -138,5 +138,30 @@ describe('evaluatePatient', () => {
       restored,
     );
     expect(decisions[0]).toMatchObject({ kind: 'breach', at: 15 });
+  });
+});
+
+describe('withOverrides', () => {
+  it('replaces the default rules of an overridden condition, and only those', () => {
+    const copd = withOverrides(DEFAULT_RULES, [
+      {
+        vital: 'spo2',
+        comparison: 'below',
+        threshold: 88,
+        priority: 'high',
+        sustainSeconds: 15,
+        clearBand: 1,
+        source: 'COPD target 88-92%',
+      },
+    ]);
+    expect(copd.thresholds.filter((rule) => rule.vital === 'spo2')).toEqual([
+      expect.objectContaining({ threshold: 88 }),
+    ]);
+    expect(copd.thresholds.filter((rule) => rule.vital === 'heartRate')).toHaveLength(4);
+    const run89 = run(
+      copd,
+      everySecond(0, 20, () => ({ spo2: 89 })),
+    );
+    expect(run89.decisions).toEqual([]);
   });
 });

@@ -3,3 +3,4 @@ export * from './evaluate-patient';
 export * from './evaluate-sample';
 export * from './threshold-rule';
 export * from './news2';
+export * from './technical-alarms';

@@ -39,3 +39,19 @@ export function conditionOf(rule: Pick<ThresholdRule, 'vital' | 'comparison'>): 
 export function rateConditionOf(rule: Pick<RateOfChangeRule, 'vital' | 'direction'>): string {
   return `${rule.vital}.${rule.direction}`;
 }
+
+/**
+ * A patient's rules: the defaults, with every condition an override names replaced by the
+ * overrides for it (a COPD patient's SpO2 rules replace the default SpO2 rules, and nothing else).
+ */
+export function withOverrides(defaults: RuleSet, overrides: readonly ThresholdRule[]): RuleSet {
+  if (overrides.length === 0) return defaults;
+  const replaced = new Set(overrides.map(conditionOf));
+  return {
+    thresholds: [
+      ...defaults.thresholds.filter((rule) => !replaced.has(conditionOf(rule))),
+      ...overrides,
+    ],
+    rates: defaults.rates,
+  };
+}

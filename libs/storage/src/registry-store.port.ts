@@ -1,4 +1,4 @@
-import type { Device, Patient } from '@vigil/contracts';
+import type { Device, Patient, ThresholdOverrideDto } from '@vigil/contracts';
 
 export const REGISTRY_STORE = Symbol('RegistryStore');
 
@@ -11,7 +11,19 @@ export class DuplicateRecordError extends Error {
   }
 }
 
-/** Patients admitted and the devices bound to them. */
+export type ThresholdOverride = Readonly<ThresholdOverrideDto>;
+
+/** Who changed what, when, from what to what. */
+export interface AuditEntry {
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly subject: string;
+  readonly oldValue?: unknown;
+  readonly newValue?: unknown;
+}
+
+/** Patients admitted, the devices bound to them, their clinical settings and the audit trail. */
 export interface RegistryStore {
   /** @throws DuplicateRecordError when the id is taken. */
   addPatient(patient: Patient): Promise<void>;
@@ -19,4 +31,14 @@ export interface RegistryStore {
   addDevice(device: Device): Promise<void>;
   listPatients(): Promise<Patient[]>;
   listDevices(): Promise<Device[]>;
+  /** Changes a patient's SpO2 scale and records the audit entry in one transaction. */
+  setSpo2Scale(patientId: string, scale: 1 | 2, audit: AuditEntry): Promise<void>;
+  /** Replaces a patient's threshold overrides and records the audit entry in one transaction. */
+  setThresholdOverrides(
+    patientId: string,
+    overrides: readonly ThresholdOverride[],
+    audit: AuditEntry,
+  ): Promise<void>;
+  listThresholdOverrides(): Promise<Map<string, ThresholdOverride[]>>;
+  listAudit(subject?: string): Promise<AuditEntry[]>;
 }

@@ -1,30 +1,87 @@
-import type { Alert } from '@vigil/contracts';
+import type { Alert, AlertEvent } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
+import type { AlertQuery, AlertWithHistory } from './telemetry-store.port';
+
+const OPEN_STATES = "('active', 'acknowledged', 'latched')";
 
 /**
- * The last known state of every alert, kept in the embedded database whichever adapter stores
- * telemetry, so a restart restores active alerts even while InfluxDB is unreachable.
+ * Every alert's current state and its event history, kept in the embedded database whichever
+ * adapter stores telemetry, so a restart restores open alerts even while InfluxDB is unreachable.
  */
 export class SqliteAlertState {
   private readonly upsert;
-  private readonly selectActive;
+  private readonly insertEvent;
+  private readonly selectOpen;
+  private readonly selectChanged;
+  private readonly selectEvents;
 
-  constructor(db: EmbeddedDatabase) {
+  constructor(private readonly db: EmbeddedDatabase) {
     this.upsert = db.prepare(
-      'INSERT INTO alerts (id, patient_id, state, body) VALUES (?, ?, ?, ?) ' +
-        'ON CONFLICT (id) DO UPDATE SET state = excluded.state, body = excluded.body',
+      'INSERT INTO alerts (id, patient_id, state, raised_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, body = excluded.body',
     );
-    this.selectActive = db.prepare("SELECT body FROM alerts WHERE state = 'active'");
-  }
-
-  /** Call inside the transaction that records the event. */
-  record(alert: Alert): void {
-    this.upsert.run(alert.id, alert.patientId, alert.state, JSON.stringify(alert));
-  }
-
-  active(): Alert[] {
-    return (this.selectActive.all() as { body: string }[]).map(
-      (row) => JSON.parse(row.body) as Alert,
+    this.insertEvent = db.prepare(
+      'INSERT INTO alert_events (alert_id, kind, at, by, body) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.selectOpen = db.prepare(`SELECT body FROM alerts WHERE state IN ${OPEN_STATES}`);
+    this.selectChanged = db.prepare(
+      'SELECT body FROM alerts WHERE updated_at > ? ORDER BY updated_at',
+    );
+    this.selectEvents = db.prepare(
+      'SELECT kind, at, by FROM alert_events WHERE alert_id = ? ORDER BY id',
     );
   }
+
+  /** Call inside the transaction that makes the event durable. */
+  record(event: AlertEvent): void {
+    const { alert } = event;
+    const body = JSON.stringify(alert);
+    this.upsert.run(alert.id, alert.patientId, alert.state, alert.raisedAt, alert.updatedAt, body);
+    this.insertEvent.run(alert.id, event.kind, event.at, event.by ?? null, body);
+  }
+
+  open(): Alert[] {
+    return parseBodies(this.selectOpen.all());
+  }
+
+  changedSince(since: string): Alert[] {
+    return parseBodies(this.selectChanged.all(since));
+  }
+
+  list(query: AlertQuery): AlertWithHistory[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.state) {
+      where.push('state = ?');
+      params.push(query.state);
+    }
+    if (query.patientId) {
+      where.push('patient_id = ?');
+      params.push(query.patientId);
+    }
+    if (query.from) {
+      where.push('raised_at >= ?');
+      params.push(query.from);
+    }
+    if (query.to) {
+      where.push('raised_at < ?');
+      params.push(query.to);
+    }
+    const sql = `SELECT body FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC LIMIT ?`;
+    const alerts = parseBodies(this.db.prepare(sql).all(...params, query.limit ?? 500));
+    return alerts.map((alert) => ({
+      ...alert,
+      history: (
+        this.selectEvents.all(alert.id) as {
+          kind: AlertEvent['kind'];
+          at: string;
+          by: string | null;
+        }[]
+      ).map((event) => ({ kind: event.kind, at: event.at, ...(event.by && { by: event.by }) })),
+    }));
+  }
+}
+
+function parseBodies(rows: unknown[]): Alert[] {
+  return (rows as { body: string }[]).map((row) => JSON.parse(row.body) as Alert);
 }

@@ -1,26 +1,48 @@
 import type { Device, Patient } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
-import { DuplicateRecordError, type RegistryStore } from './registry-store.port';
+import {
+  DuplicateRecordError,
+  type AuditEntry,
+  type RegistryStore,
+  type ThresholdOverride,
+} from './registry-store.port';
 
 interface PatientRow {
   id: string;
   name: string;
   ward: string;
   admitted_at: string;
+  spo2_scale: number;
 }
 interface DeviceRow {
   id: string;
   patient_id: string;
   bound_at: string;
 }
+interface AuditRow {
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  old_value: string | null;
+  new_value: string | null;
+}
 
 export class SqliteRegistryStore implements RegistryStore {
-  constructor(private readonly db: EmbeddedDatabase) {}
+  private readonly insertAudit;
+
+  constructor(private readonly db: EmbeddedDatabase) {
+    this.insertAudit = db.prepare(
+      'INSERT INTO audit_log (at, actor, action, subject, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+  }
 
   async addPatient(patient: Patient): Promise<void> {
     const result = this.db
-      .prepare('INSERT OR IGNORE INTO patients (id, name, ward, admitted_at) VALUES (?, ?, ?, ?)')
-      .run(patient.id, patient.name, patient.ward, patient.admittedAt);
+      .prepare(
+        'INSERT OR IGNORE INTO patients (id, name, ward, admitted_at, spo2_scale) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(patient.id, patient.name, patient.ward, patient.admittedAt, patient.spo2Scale);
     if (result.changes === 0) throw new DuplicateRecordError('patient', patient.id);
   }
 
@@ -38,11 +60,71 @@ export class SqliteRegistryStore implements RegistryStore {
       name: row.name,
       ward: row.ward,
       admittedAt: row.admitted_at,
+      spo2Scale: row.spo2_scale === 2 ? 2 : 1,
     }));
   }
 
   async listDevices(): Promise<Device[]> {
     const rows = this.db.prepare('SELECT * FROM devices ORDER BY id').all() as DeviceRow[];
     return rows.map((row) => ({ id: row.id, patientId: row.patient_id, boundAt: row.bound_at }));
+  }
+
+  async setSpo2Scale(patientId: string, scale: 1 | 2, audit: AuditEntry): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE patients SET spo2_scale = ? WHERE id = ?').run(scale, patientId);
+      this.audit(audit);
+    })();
+  }
+
+  async setThresholdOverrides(
+    patientId: string,
+    overrides: readonly ThresholdOverride[],
+    audit: AuditEntry,
+  ): Promise<void> {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          'INSERT INTO threshold_overrides (patient_id, body) VALUES (?, ?) ON CONFLICT (patient_id) DO UPDATE SET body = excluded.body',
+        )
+        .run(patientId, JSON.stringify(overrides));
+      this.audit(audit);
+    })();
+  }
+
+  async listThresholdOverrides(): Promise<Map<string, ThresholdOverride[]>> {
+    const rows = this.db.prepare('SELECT patient_id, body FROM threshold_overrides').all() as {
+      patient_id: string;
+      body: string;
+    }[];
+    return new Map(
+      rows.map((row) => [row.patient_id, JSON.parse(row.body) as ThresholdOverride[]]),
+    );
+  }
+
+  async listAudit(subject?: string): Promise<AuditEntry[]> {
+    const rows = (
+      subject
+        ? this.db.prepare('SELECT * FROM audit_log WHERE subject = ? ORDER BY id').all(subject)
+        : this.db.prepare('SELECT * FROM audit_log ORDER BY id').all()
+    ) as AuditRow[];
+    return rows.map((row) => ({
+      at: row.at,
+      actor: row.actor,
+      action: row.action,
+      subject: row.subject,
+      ...(row.old_value !== null && { oldValue: JSON.parse(row.old_value) as unknown }),
+      ...(row.new_value !== null && { newValue: JSON.parse(row.new_value) as unknown }),
+    }));
+  }
+
+  private audit(entry: AuditEntry): void {
+    this.insertAudit.run(
+      entry.at,
+      entry.actor,
+      entry.action,
+      entry.subject,
+      entry.oldValue === undefined ? null : JSON.stringify(entry.oldValue),
+      entry.newValue === undefined ? null : JSON.stringify(entry.newValue),
+    );
   }
 }

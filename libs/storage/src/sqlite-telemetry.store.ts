@@ -4,6 +4,8 @@ import { GroupCommit } from './group-commit';
 import { SqliteAlertState } from './sqlite-alert-state';
 import { downsample } from './downsample';
 import type {
+  AlertQuery,
+  AlertWithHistory,
   HistoryPoint,
   HistoryQuery,
   SampleQuery,
@@ -32,7 +34,6 @@ interface Write {
  */
 export class SqliteTelemetryStore implements TelemetryStore {
   private readonly insertSample;
-  private readonly insertAlertEvent;
   private readonly alertState: SqliteAlertState;
   private readonly writes: GroupCommit<Write>;
 
@@ -40,14 +41,11 @@ export class SqliteTelemetryStore implements TelemetryStore {
     this.insertSample = db.prepare(
       'INSERT OR IGNORE INTO samples (device_id, ts, patient_id, seq, body) VALUES (?, ?, ?, ?, ?)',
     );
-    this.insertAlertEvent = db.prepare(
-      'INSERT INTO alert_events (alert_id, kind, at, body) VALUES (?, ?, ?, ?)',
-    );
     this.alertState = new SqliteAlertState(db);
     const commit = db.transaction((writes: readonly Write[]) => {
       for (const write of writes) {
         for (const sample of write.samples) this.insertSampleRow(sample);
-        for (const event of write.events) this.insertAlertEventRows(event);
+        for (const event of write.events) this.alertState.record(event);
       }
     });
     this.writes = new GroupCommit(commit);
@@ -81,8 +79,16 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return downsample(await this.querySamples(query), query.everyMs);
   }
 
-  async activeAlerts(): Promise<Alert[]> {
-    return this.alertState.active();
+  async openAlerts(): Promise<Alert[]> {
+    return this.alertState.open();
+  }
+
+  async alertsChangedSince(since: string): Promise<Alert[]> {
+    return this.alertState.changedSince(since);
+  }
+
+  async listAlerts(query: AlertQuery): Promise<AlertWithHistory[]> {
+    return this.alertState.list(query);
   }
 
   async health(): Promise<StoreHealth> {
@@ -113,11 +119,6 @@ export class SqliteTelemetryStore implements TelemetryStore {
       sample.seq,
       JSON.stringify(body),
     );
-  }
-
-  private insertAlertEventRows(event: AlertEvent): void {
-    this.alertState.record(event.alert);
-    this.insertAlertEvent.run(event.alert.id, event.kind, event.at, JSON.stringify(event.alert));
   }
 }
 

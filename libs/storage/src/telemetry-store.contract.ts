@@ -1,4 +1,4 @@
-import type { Alert, AlertEvent, Sample } from '@vigil/contracts';
+import type { Alert, Sample } from '@vigil/contracts';
 import type { TelemetryStore } from './telemetry-store.port';
 
 export interface StoreUnderTest {
@@ -111,32 +111,69 @@ export function describeTelemetryStoreContract(
       ]);
     });
 
-    it('returns the alerts whose last event left them active', async () => {
+    it('keeps open alerts, what changed since a moment, and each alert with its history', async () => {
+      const iso = (seconds: number) => new Date(base + seconds * 1000).toISOString();
       const alert: Alert = {
         id: 'a1',
         patientId: 'p1',
         deviceId: 'dev-p1',
+        category: 'physiological',
         rule: 'spo2.below',
         vital: 'spo2',
         value: 89,
         threshold: 92,
         priority: 'high',
         state: 'active',
-        raisedAt: new Date(base).toISOString(),
-        ts: new Date(base).toISOString(),
+        raisedAt: iso(0),
+        ts: iso(0),
         lastValue: 89,
+        worstValue: 89,
         count: 1,
-        updatedAt: new Date(base).toISOString(),
+        updatedAt: iso(0),
+        escalationLevel: 0,
       };
-      const other: Alert = { ...alert, id: 'a2', rule: 'heartRate.above', vital: 'heartRate' };
-      const events: AlertEvent[] = [
-        { kind: 'raised', at: alert.raisedAt, alert },
-        { kind: 'raised', at: alert.raisedAt, alert: other },
-        { kind: 'resolved', at: alert.raisedAt, alert: { ...other, state: 'resolved' } },
-      ];
-      await store.writeAlertEvents(events);
+      const other: Alert = {
+        ...alert,
+        id: 'a2',
+        patientId: 'p2',
+        rule: 'heartRate.above',
+        vital: 'heartRate',
+      };
+      const acknowledged: Alert = {
+        ...alert,
+        state: 'acknowledged',
+        acknowledgedBy: 'Nurse Ana',
+        updatedAt: iso(20),
+      };
+      await store.writeAlertEvents([
+        { kind: 'raised', at: iso(0), alert },
+        { kind: 'raised', at: iso(0), alert: other },
+      ]);
+      await store.writeAlertEvents([
+        {
+          kind: 'resolved',
+          at: iso(10),
+          alert: { ...other, state: 'resolved', updatedAt: iso(10) },
+        },
+        { kind: 'acknowledged', at: iso(20), by: 'Nurse Ana', alert: acknowledged },
+      ]);
       await settle();
-      expect(await store.activeAlerts()).toEqual([alert]);
+      expect(await store.openAlerts()).toEqual([acknowledged]);
+      expect((await store.alertsChangedSince(iso(5))).map((a) => [a.id, a.state])).toEqual([
+        ['a2', 'resolved'],
+        ['a1', 'acknowledged'],
+      ]);
+      const listed = await store.listAlerts({ patientId: 'p1' });
+      expect(listed).toEqual([
+        {
+          ...acknowledged,
+          history: [
+            { kind: 'raised', at: iso(0) },
+            { kind: 'acknowledged', at: iso(20), by: 'Nurse Ana' },
+          ],
+        },
+      ]);
+      expect((await store.listAlerts({ state: 'resolved' })).map((a) => a.id)).toEqual(['a2']);
     });
 
     it('reports itself up', async () => {

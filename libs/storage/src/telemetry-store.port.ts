@@ -1,4 +1,4 @@
-import type { Alert, AlertEvent, Sample, VitalValues } from '@vigil/contracts';
+import type { Alert, AlertEvent, AlertState, Sample, VitalValues } from '@vigil/contracts';
 
 export const TELEMETRY_STORE = Symbol('TelemetryStore');
 
@@ -26,6 +26,19 @@ export interface HistoryPoint {
   readonly vitals: VitalValues;
 }
 
+export interface AlertQuery {
+  readonly state?: AlertState;
+  readonly patientId?: string;
+  /** ISO-8601 bounds on when the alert was raised. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit?: number;
+}
+
+export interface AlertWithHistory extends Alert {
+  readonly history: readonly Pick<AlertEvent, 'kind' | 'at' | 'by'>[];
+}
+
 export interface StoreHealth {
   readonly status: 'up' | 'degraded' | 'down';
   readonly adapter: string;
@@ -47,8 +60,12 @@ export interface TelemetryStore {
   latestSample(patientId: string): Promise<Sample | undefined>;
   /** A patient's vitals downsampled to the mean per bucket, buckets in time order. */
   queryHistory(query: HistoryQuery): Promise<HistoryPoint[]>;
-  /** The last known state of every alert that was active when last written. */
-  activeAlerts(): Promise<Alert[]>;
+  /** Alerts whose last event left them open (active, acknowledged or latched). */
+  openAlerts(): Promise<Alert[]>;
+  /** Alerts whose state changed after `since` (ISO-8601), oldest change first. */
+  alertsChangedSince(since: string): Promise<Alert[]>;
+  /** Alerts with their history, newest first. */
+  listAlerts(query: AlertQuery): Promise<AlertWithHistory[]>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

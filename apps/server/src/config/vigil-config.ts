@@ -11,6 +11,11 @@ export interface VigilConfig {
   readonly seedFile?: string;
   readonly mqttMaxPayloadBytes: number;
   readonly consoleDir: string;
+  /** A bound device silent this long raises a technical alarm. */
+  readonly noDataTimeoutMs: number;
+  /** A high-priority alert unacknowledged this long is escalated; then reminded every remindEveryMs. */
+  readonly escalateAfterMs: number;
+  readonly remindEveryMs: number;
   /** Absent: the embedded store keeps telemetry. */
   readonly influx?: InfluxOptions;
 }
@@ -49,6 +54,9 @@ export function loadConfig(env: Env): VigilConfig {
     seedFile: text('SEED_FILE') && resolve(text('SEED_FILE') as string),
     mqttMaxPayloadBytes: integer('MQTT_MAX_PAYLOAD_BYTES', 64 * 1024, 256, 1024 * 1024),
     consoleDir: resolve(text('CONSOLE_DIR') ?? 'dist/console'),
+    noDataTimeoutMs: integer('NO_DATA_TIMEOUT_SECONDS', 30, 1, 86_400) * 1000,
+    escalateAfterMs: integer('ESCALATE_AFTER_SECONDS', 120, 1, 86_400) * 1000,
+    remindEveryMs: integer('REMIND_EVERY_SECONDS', 60, 1, 86_400) * 1000,
   };
   const influx = readInfluxOptions(env, text, integer, problems);
   if (problems.length > 0) throw new ConfigError(problems);

@@ -28,9 +28,9 @@ export class MetricsController {
       ...Object.entries(rejected).map(
         ([code, count]) => `vigil_messages_rejected_total{code="${code}"} ${count}`,
       ),
-      '# HELP vigil_alerts_active Alerts currently active.',
-      '# TYPE vigil_alerts_active gauge',
-      `vigil_alerts_active ${this.alerts.activeAlerts().length}`,
+      '# HELP vigil_alerts_open Alerts open (active, acknowledged or latched).',
+      '# TYPE vigil_alerts_open gauge',
+      `vigil_alerts_open ${this.alerts.openAlerts().length}`,
       '# HELP vigil_devices_connected MQTT clients connected.',
       '# TYPE vigil_devices_connected gauge',
       `vigil_devices_connected ${this.broker.connectedDevices}`,

@@ -1,9 +1,22 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { DeviceAccessPolicy } from '@vigil/broker';
-import type { CreateDeviceDto, CreatePatientDto, Device, Patient } from '@vigil/contracts';
-import type { DeviceBinding, DeviceDirectory } from '@vigil/ingest';
-import { REGISTRY_STORE, type RegistryStore } from '@vigil/storage';
-import { UnknownPatientError } from './registry.errors';
+import type {
+  CreateDeviceDto,
+  CreatePatientDto,
+  Device,
+  Patient,
+  PatientThresholdsDto,
+  UpdatePatientDto,
+} from '@vigil/contracts';
+import type { ClinicalProfile, DeviceBinding, DeviceDirectory } from '@vigil/ingest';
+import { DEFAULT_RULES, withOverrides } from '@vigil/rules';
+import {
+  REGISTRY_STORE,
+  type AuditEntry,
+  type RegistryStore,
+  type ThresholdOverride,
+} from '@vigil/storage';
+import { PatientNotFoundError, UnknownPatientError } from './registry.errors';
 import { readSeedFile } from './seed-file';
 
 export const REGISTRY_OPTIONS = Symbol('RegistryOptions');
@@ -21,6 +34,8 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
   private readonly logger = new Logger(RegistryService.name);
   private readonly patients = new Map<string, Patient>();
   private readonly devices = new Map<string, Device>();
+  private readonly overrides = new Map<string, ThresholdOverride[]>();
+  private readonly profiles = new Map<string, ClinicalProfile>();
 
   constructor(
     @Inject(REGISTRY_STORE) private readonly store: RegistryStore,
@@ -30,6 +45,8 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
   async onModuleInit(): Promise<void> {
     for (const patient of await this.store.listPatients()) this.patients.set(patient.id, patient);
     for (const device of await this.store.listDevices()) this.devices.set(device.id, device);
+    for (const [patientId, rules] of await this.store.listThresholdOverrides())
+      this.overrides.set(patientId, rules);
     if (this.options.seedFile) await this.applySeed(this.options.seedFile);
   }
 
@@ -37,6 +54,100 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     const device = this.devices.get(deviceId);
     const patient = device && this.patients.get(device.patientId);
     return patient && { patientId: patient.id, ward: patient.ward };
+  }
+
+  boundDevices(): { deviceId: string; patientId: string }[] {
+    return this.listDevices().map((device) => ({
+      deviceId: device.id,
+      patientId: device.patientId,
+    }));
+  }
+
+  profileOf(patientId: string): ClinicalProfile {
+    let profile = this.profiles.get(patientId);
+    if (!profile) {
+      const overrides = (this.overrides.get(patientId) ?? []).map((rule) => ({
+        ...rule,
+        source: `per-patient override for ${patientId}`,
+      }));
+      profile = {
+        spo2Scale: this.patients.get(patientId)?.spo2Scale ?? 1,
+        rules: withOverrides(DEFAULT_RULES, overrides),
+      };
+      this.profiles.set(patientId, profile);
+    }
+    return profile;
+  }
+
+  thresholdOverridesOf(patientId: string): ThresholdOverride[] {
+    return this.overrides.get(patientId) ?? [];
+  }
+
+  async updatePatient(patientId: string, change: UpdatePatientDto): Promise<Patient> {
+    const patient = this.requirePatient(patientId);
+    await this.store.setSpo2Scale(
+      patientId,
+      change.spo2Scale,
+      this.auditEntry(
+        change.by,
+        'patient.spo2-scale',
+        patientId,
+        patient.spo2Scale,
+        change.spo2Scale,
+      ),
+    );
+    const updated = { ...patient, spo2Scale: change.spo2Scale };
+    this.patients.set(patientId, updated);
+    this.profiles.delete(patientId);
+    return updated;
+  }
+
+  async setThresholds(
+    patientId: string,
+    change: PatientThresholdsDto,
+  ): Promise<ThresholdOverride[]> {
+    this.requirePatient(patientId);
+    const old = this.thresholdOverridesOf(patientId);
+    const audit = this.auditEntry(
+      change.by,
+      'patient.thresholds',
+      patientId,
+      old,
+      change.thresholds,
+      change.reason,
+    );
+    await this.store.setThresholdOverrides(patientId, change.thresholds, audit);
+    this.overrides.set(patientId, change.thresholds);
+    this.profiles.delete(patientId);
+    return change.thresholds;
+  }
+
+  auditTrail(subject?: string): Promise<AuditEntry[]> {
+    return this.store.listAudit(subject);
+  }
+
+  private requirePatient(patientId: string): Patient {
+    const patient = this.patients.get(patientId);
+    if (!patient) throw new PatientNotFoundError(patientId);
+    return patient;
+  }
+
+  private auditEntry(
+    actor: string,
+    action: string,
+    subject: string,
+    oldValue: unknown,
+    newValue: unknown,
+    reason?: string,
+  ): AuditEntry {
+    return {
+      at: new Date().toISOString(),
+      actor,
+      action: reason ? `${action}: ${reason}` : action,
+      subject,
+      oldValue,
+      newValue,
+    };
   }
 
   isKnownDevice(deviceId: string): boolean {
@@ -65,6 +176,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
       name: dto.name,
       ward: dto.ward,
       admittedAt: new Date().toISOString(),
+      spo2Scale: 1,
     };
     await this.store.addPatient(patient);
     this.patients.set(patient.id, patient);

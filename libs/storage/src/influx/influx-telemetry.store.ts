@@ -4,6 +4,8 @@ import { GroupCommit } from '../group-commit';
 import { SqliteAlertState } from '../sqlite-alert-state';
 import {
   StoreUnavailableError,
+  type AlertQuery,
+  type AlertWithHistory,
   type HistoryPoint,
   type HistoryQuery,
   type SampleQuery,
@@ -31,7 +33,7 @@ import {
 
 interface Write {
   readonly lines: readonly string[];
-  readonly alerts: readonly Alert[];
+  readonly events: readonly AlertEvent[];
 }
 
 /**
@@ -59,7 +61,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
       this.spool.transaction((writes: readonly Write[]) => {
         for (const write of writes) {
           this.spool.insert(write.lines);
-          for (const alert of write.alerts) this.alertState.record(alert);
+          for (const event of write.events) this.alertState.record(event);
         }
       }),
     );
@@ -77,14 +79,11 @@ export class InfluxTelemetryStore implements TelemetryStore {
   }
 
   async writeSamples(samples: readonly Sample[]): Promise<void> {
-    await this.append({ lines: samples.map(sampleLine), alerts: [] });
+    await this.append({ lines: samples.map(sampleLine), events: [] });
   }
 
   async writeAlertEvents(events: readonly AlertEvent[]): Promise<void> {
-    await this.append({
-      lines: events.map(alertEventLine),
-      alerts: events.map((event) => event.alert),
-    });
+    await this.append({ lines: events.map(alertEventLine), events });
   }
 
   async querySamples(query: SampleQuery): Promise<Sample[]> {
@@ -106,8 +105,16 @@ export class InfluxTelemetryStore implements TelemetryStore {
     return rowsOf(response).map(rowToHistoryPoint);
   }
 
-  async activeAlerts(): Promise<Alert[]> {
-    return this.alertState.active();
+  async openAlerts(): Promise<Alert[]> {
+    return this.alertState.open();
+  }
+
+  async alertsChangedSince(since: string): Promise<Alert[]> {
+    return this.alertState.changedSince(since);
+  }
+
+  async listAlerts(query: AlertQuery): Promise<AlertWithHistory[]> {
+    return this.alertState.list(query);
   }
 
   async health(): Promise<StoreHealth> {

@@ -1,0 +1,59 @@
+import { Body, Controller, Get, Param, Patch, Put } from '@nestjs/common';
+import { PatientThresholdsDto, UpdatePatientDto, type Patient } from '@vigil/contracts';
+import { ClinicalEvaluator } from '@vigil/ingest';
+import type { News2Score, ThresholdRule } from '@vigil/rules';
+import type { AuditEntry, ThresholdOverride } from '@vigil/storage';
+import { PatientNotFoundError } from './registry.errors';
+import { RegistryService } from './registry.service';
+
+/** A patient's clinical settings: SpO2 scale, threshold overrides, NEWS2 and the audit trail. */
+@Controller('api/patients/:id')
+export class PatientSettingsController {
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly clinical: ClinicalEvaluator,
+  ) {}
+
+  /** `{"spo2Scale": 2, "by": "Dr Reyes"}`: audited, applied to the next sample. */
+  @Patch()
+  update(@Param('id') id: string, @Body() body: UpdatePatientDto): Promise<Patient> {
+    return this.registry.updatePatient(id, body);
+  }
+
+  @Get('thresholds')
+  thresholds(@Param('id') id: string): {
+    overrides: ThresholdOverride[];
+    effective: readonly ThresholdRule[];
+  } {
+    this.require(id);
+    return {
+      overrides: this.registry.thresholdOverridesOf(id),
+      effective: this.registry.profileOf(id).rules.thresholds,
+    };
+  }
+
+  /** Replaces the patient's overrides: audited (who, when, old and new), applied to the next sample. */
+  @Put('thresholds')
+  async setThresholds(
+    @Param('id') id: string,
+    @Body() body: PatientThresholdsDto,
+  ): Promise<{ overrides: ThresholdOverride[] }> {
+    return { overrides: await this.registry.setThresholds(id, body) };
+  }
+
+  @Get('news2')
+  news2(@Param('id') id: string): News2Score {
+    this.require(id);
+    return this.clinical.news2Of(id);
+  }
+
+  @Get('audit')
+  audit(@Param('id') id: string): Promise<AuditEntry[]> {
+    this.require(id);
+    return this.registry.auditTrail(id);
+  }
+
+  private require(id: string): void {
+    if (!this.registry.findPatient(id)) throw new PatientNotFoundError(id);
+  }
+}

@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AlertsService } from '@vigil/alerts';
+import type { AlertPriority, Sample } from '@vigil/contracts';
+import {
+  EMPTY_RULE_STATE,
+  evaluatePatient,
+  scoreNews2,
+  type News2Inputs,
+  type News2Risk,
+  type News2Score,
+  type PatientRuleState,
+} from '@vigil/rules';
+import { DEVICE_DIRECTORY, type DeviceDirectory } from './device-directory.port';
+
+/** A NEWS2 value older than this counts as missing (blood pressure is often hourly). */
+export const NEWS2_FRESHNESS_MS = 60 * 60_000;
+
+/** The band a NEWS2 alert carries; each rise is a priority upgrade, so it is announced. */
+const NEWS2_PRIORITY: Record<Exclude<News2Risk, 'low'>, AlertPriority> = {
+  'low-medium': 'low',
+  medium: 'medium',
+  high: 'high',
+};
+const NEWS2_BAND_FLOOR: Record<Exclude<News2Risk, 'low'>, number> = {
+  'low-medium': 3,
+  medium: 5,
+  high: 7,
+};
+
+/**
+ * Runs each stored sample through the rules engine and NEWS2, keeping each patient's rule state
+ * and latest NEWS2 inputs, and hands breaches and clears to the alerts service.
+ */
+@Injectable()
+export class ClinicalEvaluator {
+  private readonly logger = new Logger(ClinicalEvaluator.name);
+  private readonly ruleStates = new Map<string, PatientRuleState>();
+  private readonly news2Inputs = new Map<string, News2Inputs>();
+
+  constructor(
+    @Inject(DEVICE_DIRECTORY) private readonly directory: DeviceDirectory,
+    private readonly alerts: AlertsService,
+  ) {}
+
+  ruleStateOf(patientId: string): PatientRuleState {
+    return this.ruleStates.get(patientId) ?? EMPTY_RULE_STATE;
+  }
+
+  restoreRuleState(patientId: string, state: PatientRuleState): void {
+    this.ruleStates.set(patientId, state);
+  }
+
+  /** The latest NEWS2 of a patient, scored now. */
+  news2Of(patientId: string, now = Date.now()): News2Score {
+    return scoreNews2(
+      this.news2Inputs.get(patientId) ?? {},
+      this.directory.profileOf(patientId).spo2Scale,
+      now,
+      NEWS2_FRESHNESS_MS,
+    );
+  }
+
+  evaluate(sample: Sample): News2Score {
+    const profile = this.directory.profileOf(sample.patientId);
+    const { decisions, state } = evaluatePatient(
+      sample,
+      profile.rules,
+      this.ruleStateOf(sample.patientId),
+    );
+    this.ruleStates.set(sample.patientId, state);
+    for (const decision of decisions) {
+      if (decision.kind === 'clear') {
+        this.report(this.alerts.clear(sample.patientId, decision.condition));
+        continue;
+      }
+      this.report(
+        this.alerts.breach({
+          patientId: sample.patientId,
+          deviceId: sample.deviceId,
+          category: 'physiological',
+          condition: decision.condition,
+          vital: decision.vital,
+          value: decision.value,
+          threshold: decision.threshold,
+          priority: decision.priority,
+          worse: /\.(below|fall)$/.test(decision.condition) ? 'below' : 'above',
+          ts: sample.ts,
+        }),
+      );
+    }
+    return this.evaluateNews2(sample);
+  }
+
+  private evaluateNews2(sample: Sample): News2Score {
+    const inputs = { ...this.news2Inputs.get(sample.patientId) } as Record<string, unknown>;
+    const measured = {
+      ...sample.vitals,
+      consciousness: sample.consciousness,
+      onOxygen: sample.onOxygen,
+    };
+    for (const [name, value] of Object.entries(measured)) {
+      if (value !== undefined) inputs[name] = { value, ts: sample.ts };
+    }
+    this.news2Inputs.set(sample.patientId, inputs as News2Inputs);
+    const score = this.news2Of(sample.patientId, sample.ts);
+    if (score.risk === 'low') {
+      this.report(this.alerts.clear(sample.patientId, 'news2'));
+    } else {
+      this.report(
+        this.alerts.breach({
+          patientId: sample.patientId,
+          deviceId: sample.deviceId,
+          category: 'physiological',
+          condition: 'news2',
+          vital: null,
+          value: score.total,
+          threshold: NEWS2_BAND_FLOOR[score.risk],
+          priority: NEWS2_PRIORITY[score.risk],
+          worse: 'above',
+          ts: sample.ts,
+          message: `NEWS2 ${score.total} (${score.risk}${score.complete ? '' : ', partial'}): ${score.response}`,
+        }),
+      );
+    }
+    return score;
+  }
+
+  private report(done: Promise<void>): void {
+    done.catch((error: unknown) => this.logger.error(`alert not recorded: ${String(error)}`));
+  }
+}

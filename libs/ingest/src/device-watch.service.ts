@@ -1,0 +1,127 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { AlertsService } from '@vigil/alerts';
+import type { AlertPriority } from '@vigil/contracts';
+import { BATTERY_LOW_BELOW, isBatteryLow, isSilent } from '@vigil/rules';
+import { DEVICE_DIRECTORY, type DeviceDirectory } from './device-directory.port';
+
+export const DEVICE_WATCH_OPTIONS = Symbol('DeviceWatchOptions');
+
+export interface DeviceWatchOptions {
+  /** A bound device silent this long raises `device.no-data`. */
+  readonly noDataTimeoutMs: number;
+}
+
+type TechnicalCondition =
+  'device.no-data' | 'device.offline' | 'device.battery-low' | 'device.sensor-off';
+
+const PRIORITY: Record<TechnicalCondition, AlertPriority> = {
+  'device.no-data': 'medium',
+  'device.offline': 'medium',
+  'device.sensor-off': 'medium',
+  'device.battery-low': 'low',
+};
+
+/**
+ * Technical alarms: a bound device that goes silent (checked every second, so it fires on time
+ * without waiting for the device), goes offline, reports its sensor off, or runs low on battery.
+ */
+@Injectable()
+export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(DeviceWatchService.name);
+  private readonly lastHeard = new Map<string, number>();
+  private readonly raised = new Set<string>();
+  private startedAt = Date.now();
+  private ticker?: NodeJS.Timeout;
+  private stopping = false;
+
+  constructor(
+    @Inject(DEVICE_DIRECTORY) private readonly directory: DeviceDirectory,
+    private readonly alerts: AlertsService,
+    @Inject(DEVICE_WATCH_OPTIONS) private readonly options: DeviceWatchOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.startedAt = Date.now();
+    for (const alert of this.alerts.openAlerts()) {
+      if (alert.category === 'technical') this.raised.add(`${alert.deviceId}\u0000${alert.rule}`);
+    }
+    this.ticker = setInterval(() => this.checkSilence(Date.now()), 1_000);
+  }
+
+  onModuleDestroy(): void {
+    // Shutting down disconnects every device; that is not an alarm.
+    this.stopping = true;
+    clearInterval(this.ticker);
+  }
+
+  sampleArrived(deviceId: string, battery: number | undefined): void {
+    this.lastHeard.set(deviceId, Date.now());
+    this.set(deviceId, 'device.no-data', false, 0);
+    this.set(deviceId, 'device.sensor-off', false, 0);
+    if (battery !== undefined) {
+      const low = isBatteryLow(battery, this.raised.has(`${deviceId}\u0000device.battery-low`));
+      this.set(deviceId, 'device.battery-low', low, battery, BATTERY_LOW_BELOW);
+    }
+  }
+
+  statusChanged(deviceId: string, status: 'online' | 'offline', sensor?: 'on' | 'off'): void {
+    if (this.stopping) return;
+    if (status === 'online') this.lastHeard.set(deviceId, Date.now());
+    this.set(deviceId, 'device.offline', status === 'offline', 0);
+    if (sensor) this.set(deviceId, 'device.sensor-off', sensor === 'off', 0);
+  }
+
+  private checkSilence(now: number): void {
+    for (const { deviceId } of this.directory.boundDevices()) {
+      const heard = this.lastHeard.get(deviceId) ?? this.startedAt;
+      if (isSilent(heard, now, this.options.noDataTimeoutMs)) {
+        this.set(
+          deviceId,
+          'device.no-data',
+          true,
+          Math.round((now - heard) / 1000),
+          this.options.noDataTimeoutMs / 1000,
+        );
+      }
+    }
+  }
+
+  /** Raises or clears one technical condition, only on a change. */
+  private set(
+    deviceId: string,
+    condition: TechnicalCondition,
+    holds: boolean,
+    value: number,
+    threshold = 0,
+  ): void {
+    const key = `${deviceId}\u0000${condition}`;
+    if (holds === this.raised.has(key)) return;
+    const binding = this.directory.bindingOf(deviceId);
+    if (!binding) return;
+    const done = holds
+      ? this.alerts.breach({
+          patientId: binding.patientId,
+          deviceId,
+          category: 'technical',
+          condition,
+          vital: null,
+          value,
+          threshold,
+          priority: PRIORITY[condition],
+          worse: condition === 'device.battery-low' ? 'below' : 'above',
+          ts: Date.now(),
+        })
+      : this.alerts.clear(binding.patientId, condition);
+    if (holds) this.raised.add(key);
+    else this.raised.delete(key);
+    done.catch((error: unknown) =>
+      this.logger.error(`technical alarm not recorded: ${String(error)}`),
+    );
+  }
+}
