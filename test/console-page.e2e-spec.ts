@@ -74,7 +74,9 @@ describe('the console page in Chromium', () => {
     );
     expect(await tile.getAttribute('data-alert')).toBe('high');
     // Live vitals are throttled per patient; the latest value follows within 250 ms.
-    await tile.locator('dd[data-vital="heartRate"]', { hasText: '38 /min' }).waitFor({ timeout: 1_000 });
+    await tile
+      .locator('dd[data-vital="heartRate"]', { hasText: '38 /min' })
+      .waitFor({ timeout: 1_000 });
     expect(await tile.locator('dd[data-vital="temperature"]').textContent()).toBe('36.9 °C');
     // The heart-rate alert, and NEWS2's single-parameter-3 alert with its clinical response.
     expect(await page.locator('#alert-count').textContent()).toBe('2');

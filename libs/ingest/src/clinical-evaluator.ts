@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { AlertsService } from '@vigil/alerts';
 import type { AlertPriority, Sample } from '@vigil/contracts';
 import {
@@ -10,10 +16,14 @@ import {
   type News2Score,
   type PatientRuleState,
 } from '@vigil/rules';
+import { RULE_STATE_STORE, type RuleStateStore } from '@vigil/storage';
 import { DEVICE_DIRECTORY, type DeviceDirectory } from './device-directory.port';
 
 /** A NEWS2 value older than this counts as missing (blood pressure is often hourly). */
 export const NEWS2_FRESHNESS_MS = 60 * 60_000;
+
+/** A NEWS2 band must hold this long (device time) before it alerts, as the SpO2 alarm delay. */
+export const NEWS2_SUSTAIN_MS = 15_000;
 
 /** The band a NEWS2 alert carries; each rise is a priority upgrade, so it is announced. */
 const NEWS2_PRIORITY: Record<Exclude<News2Risk, 'low'>, AlertPriority> = {
@@ -32,22 +42,44 @@ const NEWS2_BAND_FLOOR: Record<Exclude<News2Risk, 'low'>, number> = {
  * and latest NEWS2 inputs, and hands breaches and clears to the alerts service.
  */
 @Injectable()
-export class ClinicalEvaluator {
+export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ClinicalEvaluator.name);
   private readonly ruleStates = new Map<string, PatientRuleState>();
   private readonly news2Inputs = new Map<string, News2Inputs>();
+  /** The band each patient's NEWS2 is in, and since when (device time). */
+  private readonly news2Bands = new Map<string, { risk: News2Risk; since: number }>();
 
   constructor(
     @Inject(DEVICE_DIRECTORY) private readonly directory: DeviceDirectory,
     private readonly alerts: AlertsService,
+    @Inject(RULE_STATE_STORE) private readonly stateStore: RuleStateStore,
   ) {}
+
+  /**
+   * Restores each patient's rule state; an open alert whose condition the saved state does not
+   * know (saved before it fired) counts as firing, so the next normal value clears it.
+   */
+  onModuleInit(): void {
+    for (const [patientId, state] of this.stateStore.loadAll())
+      this.ruleStates.set(patientId, state as PatientRuleState);
+    for (const alert of this.alerts.openAlerts()) {
+      if (alert.category !== 'physiological') continue;
+      const state = this.ruleStateOf(alert.patientId);
+      if (state.conditions[alert.rule]) continue;
+      const since = Date.parse(alert.ts);
+      this.ruleStates.set(alert.patientId, {
+        ...state,
+        conditions: { ...state.conditions, [alert.rule]: { phase: 'firing', since } },
+      });
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const [patientId, state] of this.ruleStates) this.stateStore.save(patientId, state);
+  }
 
   ruleStateOf(patientId: string): PatientRuleState {
     return this.ruleStates.get(patientId) ?? EMPTY_RULE_STATE;
-  }
-
-  restoreRuleState(patientId: string, state: PatientRuleState): void {
-    this.ruleStates.set(patientId, state);
   }
 
   /** The latest NEWS2 of a patient, scored now. */
@@ -103,9 +135,13 @@ export class ClinicalEvaluator {
     }
     this.news2Inputs.set(sample.patientId, inputs as News2Inputs);
     const score = this.news2Of(sample.patientId, sample.ts);
+    const band = this.news2Bands.get(sample.patientId);
+    if (band?.risk !== score.risk)
+      this.news2Bands.set(sample.patientId, { risk: score.risk, since: sample.ts });
+    const heldFor = sample.ts - (band?.risk === score.risk ? band.since : sample.ts);
     if (score.risk === 'low') {
       this.report(this.alerts.clear(sample.patientId, 'news2'));
-    } else {
+    } else if (heldFor >= NEWS2_SUSTAIN_MS) {
       this.report(
         this.alerts.breach({
           patientId: sample.patientId,

@@ -51,7 +51,8 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
     for (const alert of this.alerts.openAlerts()) {
       if (alert.category === 'technical') this.raised.add(`${alert.deviceId}\u0000${alert.rule}`);
     }
-    this.ticker = setInterval(() => this.checkSilence(Date.now()), 1_000);
+    // Twice a second, so a silent device is reported within its timeout plus half a second.
+    this.ticker = setInterval(() => this.checkSilence(Date.now()), 500);
   }
 
   onModuleDestroy(): void {

@@ -162,6 +162,7 @@ export const DEFAULT_RATE_RULES: readonly RateOfChangeRule[] = [
     change: 30,
     withinSeconds: 600,
     priority: 'medium',
+    sustainSeconds: 60,
     source: 'Vigil default, for clinical review: an unexplained rise of 30/min within 10 minutes',
   },
   {

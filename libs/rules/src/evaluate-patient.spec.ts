@@ -104,20 +104,26 @@ describe('evaluatePatient', () => {
     ]);
   });
 
-  it('fires a rise of 30/min within 10 minutes and clears when the rise leaves the window', () => {
+  it('fires a rise of 30/min within 10 minutes once it has lasted a minute, and clears when it leaves the window', () => {
     const rules: RuleSet = { thresholds: [], rates: DEFAULT_RULES.rates };
     const samples: [number, VitalValues][] = [
       [0, { heartRate: 70 }],
-      [300, { heartRate: 85 }],
       [540, { heartRate: 101 }],
-      [700, { heartRate: 102 }],
-      [1200, { heartRate: 102 }],
+      [570, { heartRate: 102 }],
+      [600, { heartRate: 103 }],
+      [700, { heartRate: 103 }],
     ];
     const { decisions } = run(rules, samples);
     expect(decisions.map((d) => [d.kind, d.condition, d.at])).toEqual([
-      ['breach', 'heartRate.rise', 540],
+      ['breach', 'heartRate.rise', 600],
       ['clear', 'heartRate.rise', 700],
     ]);
+  });
+
+  it('does not fire a rate rule on a one-sample spike', () => {
+    const rules: RuleSet = { thresholds: [], rates: DEFAULT_RULES.rates };
+    const samples = everySecond(0, 120, (s) => ({ heartRate: s === 60 ? 190 : 72 }));
+    expect(run(rules, samples).decisions).toEqual([]);
   });
 
   it('does not fire a rise spread over more than the window', () => {

@@ -96,8 +96,18 @@ export function evaluatePatient(
     if (value === undefined) continue;
     const condition = rateConditionOf(rule);
     const change = changeWithin(recent[rule.vital] ?? [], sample.ts, rule);
+    const current = conditions[condition];
     if (change >= rule.change) {
-      conditions[condition] = conditions[condition] ?? { phase: 'firing', since: sample.ts };
+      const since = current?.since ?? sample.ts;
+      const held = (sample.ts - since) / 1000 >= (rule.sustainSeconds ?? 0);
+      if (current?.phase !== 'firing' && !held) {
+        conditions[condition] = { phase: 'pending', since };
+        continue;
+      }
+      conditions[condition] = {
+        phase: 'firing',
+        since: current?.phase === 'firing' ? current.since : sample.ts,
+      };
       decisions.push({
         kind: 'breach',
         condition,
@@ -107,9 +117,10 @@ export function evaluatePatient(
         priority: rule.priority,
         source: rule.source,
       });
-    } else if (conditions[condition]) {
+    } else if (current) {
       delete conditions[condition];
-      decisions.push({ kind: 'clear', condition, vital: rule.vital, value });
+      if (current.phase === 'firing')
+        decisions.push({ kind: 'clear', condition, vital: rule.vital, value });
     }
   }
   return { decisions, state: { conditions, recent } };

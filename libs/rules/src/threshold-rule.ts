@@ -23,6 +23,8 @@ export interface RateOfChangeRule {
   readonly change: number;
   readonly withinSeconds: number;
   readonly priority: AlertPriority;
+  /** The change must persist this long (device time) before it fires, as for thresholds. */
+  readonly sustainSeconds?: number;
   readonly source: string;
 }
 

@@ -11,6 +11,8 @@ import { InfluxConnection, quietInfluxClientLogs } from './influx/influx-connect
 import type { InfluxOptions } from './influx/influx-options';
 import { InfluxTelemetryStore } from './influx/influx-telemetry.store';
 import { REGISTRY_STORE } from './registry-store.port';
+import { RULE_STATE_STORE } from './rule-state-store.port';
+import { SqliteRuleStateStore } from './sqlite-rule-state.store';
 import { SqliteRegistryStore } from './sqlite-registry.store';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store.port';
@@ -68,9 +70,14 @@ export class StorageModule {
           useFactory: (db: EmbeddedDatabase) => new SqliteRegistryStore(db),
           inject: [EMBEDDED_DATABASE],
         },
+        {
+          provide: RULE_STATE_STORE,
+          useFactory: (db: EmbeddedDatabase) => new SqliteRuleStateStore(db),
+          inject: [EMBEDDED_DATABASE],
+        },
         StorageLifecycle,
       ],
-      exports: [TELEMETRY_STORE, REGISTRY_STORE],
+      exports: [TELEMETRY_STORE, REGISTRY_STORE, RULE_STATE_STORE],
     };
   }
 }

@@ -1,0 +1,335 @@
+// Proves, with real clients, the alerting a nurse relies on: a sustained breach raises exactly one
+// alert, an artifact none, flapping no storm; a silent device raises a technical alarm on time;
+// an acknowledgement reaches every console; escalation, NEWS2, and what a returning console missed.
+import type { Alert, VitalsEvent } from '@vigil/contracts';
+import type { MqttClient } from 'mqtt';
+import type { Socket } from 'socket.io-client';
+import {
+  admitPatientWithDevice,
+  connectConsole,
+  connectDevice,
+  nextEvent,
+  openConsole,
+  postJson,
+  recordEvents,
+  startVigil,
+  type VigilHarness,
+} from './support/vigil-harness';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('clinical alerting end to end', () => {
+  let vigil: VigilHarness;
+  let nurse: Socket;
+  const devices: MqttClient[] = [];
+  let patients = 0;
+
+  /** A new patient with a connected wearable; sends a batch of samples one second apart in device time. */
+  async function admitted() {
+    const n = ++patients;
+    const patientId = `p-c${n}`;
+    const deviceId = `wear-c${n}`;
+    await admitPatientWithDevice(
+      vigil,
+      { id: patientId, name: `Patient ${n}`, ward: 'ward-7' },
+      deviceId,
+    );
+    const device = await connectDevice(vigil, deviceId);
+    devices.push(device);
+    let seq = 0;
+    const send = async (series: Record<string, number>[], endTs = Date.now()) => {
+      const start = endTs - (series.length - 1) * 1000;
+      const samples = series.map((vitals, i) => ({ ts: start + i * 1000, seq: ++seq, vitals }));
+      await device.publishAsync(`devices/${deviceId}/vitals`, JSON.stringify({ samples }), {
+        qos: 1,
+      });
+    };
+    return { patientId, deviceId, device, send };
+  }
+
+  /** Waits until the console has seen a vitals event of the patient, i.e. the batch was processed. */
+  const processed = (patientId: string) =>
+    nextEvent<VitalsEvent>(nurse, 'vitals', (event) => event.patientId === patientId);
+
+  beforeAll(async () => {
+    vigil = await startVigil({
+      NO_DATA_TIMEOUT_SECONDS: '2',
+      ESCALATE_AFTER_SECONDS: '2',
+      REMIND_EVERY_SECONDS: '1',
+    });
+    nurse = await connectConsole(vigil);
+  });
+
+  afterAll(async () => {
+    nurse?.close();
+    await Promise.all(devices.map((device) => device.endAsync(true)));
+    await vigil?.stop({ removeData: true });
+  });
+
+  it('raises exactly one alert for a breach sustained for 20 s', async () => {
+    const { patientId, send } = await admitted();
+    const raised = recordEvents<Alert>(nurse, 'alert:raised');
+    const seen = processed(patientId);
+    await send(Array.from({ length: 20 }, () => ({ spo2: 85 })));
+    await seen;
+    await sleep(200);
+    raised.stop();
+    expect(
+      raised.events.filter((alert) => alert.patientId === patientId && alert.rule === 'spo2.below'),
+    ).toEqual([expect.objectContaining({ priority: 'high', value: 85 })]);
+  });
+
+  it('raises nothing for a single-sample artifact', async () => {
+    const { patientId, send } = await admitted();
+    const raised = recordEvents<Alert>(nurse, 'alert:raised');
+    const seen = processed(patientId);
+    await send(
+      Array.from({ length: 30 }, (_, i) => ({
+        spo2: i === 12 ? 70 : 97,
+        heartRate: i === 20 ? 190 : 72,
+      })),
+    );
+    await seen;
+    await sleep(200);
+    raised.stop();
+    expect(raised.events.filter((alert) => alert.patientId === patientId)).toEqual([]);
+  });
+
+  it('keeps values flapping around a threshold to one alert, without a storm of raises and clears', async () => {
+    const { patientId, send } = await admitted();
+    const raised = recordEvents<Alert>(nurse, 'alert:raised');
+    const updated = recordEvents<Alert>(nurse, 'alert:updated');
+    const seen = processed(patientId);
+    // 20 s at 85 %, then a minute alternating 93 % (breaches 94) and 94.5 % (inside the 1 % clear band).
+    await send([
+      ...Array.from({ length: 20 }, () => ({ spo2: 85 })),
+      ...Array.from({ length: 60 }, (_, i) => ({ spo2: i % 2 ? 94.5 : 93 })),
+    ]);
+    await seen;
+    await sleep(300);
+    raised.stop();
+    updated.stop();
+    expect(
+      raised.events.filter((alert) => alert.patientId === patientId && alert.rule === 'spo2.below'),
+    ).toHaveLength(1);
+    expect(
+      updated.events.filter(
+        (alert) => alert.patientId === patientId && alert.rule === 'spo2.below',
+      ),
+    ).toEqual([]);
+  });
+
+  it('raises a technical alarm for a silent device within its timeout plus one second', async () => {
+    const { patientId, send } = await admitted();
+    const silent = nextEvent<Alert>(
+      nurse,
+      'alert:raised',
+      (alert) => alert.patientId === patientId && alert.rule === 'device.no-data',
+      6_000,
+    );
+    const seen = processed(patientId);
+    await send([{ heartRate: 70 }]);
+    await seen;
+    const lastSample = Date.now();
+    const alarm = await silent;
+    expect(Date.now() - lastSample).toBeLessThanOrEqual(3_000);
+    expect(alarm).toMatchObject({
+      category: 'technical',
+      priority: 'medium',
+      vital: null,
+      threshold: 2,
+    });
+  });
+
+  it('sends an acknowledgement from one console to every other, and refuses an unknown alert', async () => {
+    const { patientId, send } = await admitted();
+    const raised = nextEvent<Alert>(
+      nurse,
+      'alert:raised',
+      (alert) => alert.patientId === patientId && alert.rule === 'systolicBp.below',
+    );
+    await send([{ systolicBp: 82 }]);
+    const alert = await raised;
+    const colleague = await connectConsole(vigil);
+    try {
+      const seenByColleague = nextEvent<Alert>(
+        colleague,
+        'alert:updated',
+        (a) => a.id === alert.id && a.state === 'acknowledged',
+      );
+      const answer = await nurse.emitWithAck('alert:ack', { alertId: alert.id, by: 'Nurse Ana' });
+      expect(answer).toMatchObject({
+        ok: true,
+        alert: { state: 'acknowledged', acknowledgedBy: 'Nurse Ana' },
+      });
+      expect(await seenByColleague).toMatchObject({
+        acknowledgedBy: 'Nurse Ana',
+        acknowledgedAt: expect.any(String),
+      });
+      expect(
+        await nurse.emitWithAck('alert:ack', { alertId: 'no-such-alert', by: 'Nurse Ana' }),
+      ).toMatchObject({ ok: false });
+      expect(
+        (await postJson(`${vigil.httpUrl}/api/alerts/no-such-alert/ack`, { by: 'Nurse Ben' }))
+          .status,
+      ).toBe(404);
+      expect((await postJson(`${vigil.httpUrl}/api/alerts/${alert.id}/ack`, {})).status).toBe(400);
+    } finally {
+      colleague.close();
+    }
+    const listed = (await (
+      await fetch(`${vigil.httpUrl}/api/alerts?patientId=${patientId}`)
+    ).json()) as (Alert & {
+      history: { kind: string; by?: string }[];
+    })[];
+    expect(listed.find((a) => a.id === alert.id)?.history).toEqual([
+      expect.objectContaining({ kind: 'raised' }),
+      expect.objectContaining({ kind: 'acknowledged', by: 'Nurse Ana' }),
+    ]);
+  });
+
+  it('escalates an unacknowledged high-priority alert on time, and a returning console learns it was resolved', async () => {
+    const { patientId, send } = await admitted();
+    const raised = nextEvent<Alert>(
+      nurse,
+      'alert:raised',
+      (alert) => alert.patientId === patientId && alert.rule === 'systolicBp.below',
+    );
+    await send([{ systolicBp: 84 }]);
+    const alert = await raised;
+    const escalated = await nextEvent<{ kind: string; alert: Alert }>(
+      nurse,
+      'alert:escalated',
+      (event) => event.alert.id === alert.id,
+      4_000,
+    );
+    expect(escalated).toMatchObject({ kind: 'escalated', alert: { escalationLevel: 1 } });
+    expect(Date.now() - Date.parse(alert.raisedAt)).toBeLessThan(3_500);
+    const reminded = await nextEvent<{ kind: string; alert: Alert }>(
+      nurse,
+      'alert:escalated',
+      (event) => event.alert.id === alert.id,
+      3_000,
+    );
+    expect(reminded.kind).toBe('reminded');
+
+    // A console goes away; the alert is acknowledged over HTTP and then clears while it is away.
+    const since = new Date().toISOString();
+    const away = openConsole(vigil);
+    await postJson(`${vigil.httpUrl}/api/alerts/${alert.id}/ack`, { by: 'Nurse Ben' });
+    const seen = processed(patientId);
+    await send([{ systolicBp: 124 }]);
+    await seen;
+    const missed = nextEvent<Alert>(away, 'alert:updated', (a) => a.id === alert.id);
+    away.auth = { since };
+    await connectConsole(vigil, away);
+    expect(await missed).toMatchObject({ state: 'resolved', acknowledgedBy: 'Nurse Ben' });
+    away.close();
+  });
+
+  it('scores NEWS2 from the latest values, switches a patient to Scale 2 with an audit entry, and alerts on a band rise', async () => {
+    const { patientId, send } = await admitted();
+    const seen = processed(patientId);
+    await send([{ respRate: 22, spo2: 89, heartRate: 95, systolicBp: 115, temperature: 37.2 }]);
+    await seen;
+    const score = (await (
+      await fetch(`${vigil.httpUrl}/api/patients/${patientId}/news2`)
+    ).json()) as Record<string, unknown>;
+    expect(score).toMatchObject({
+      total: 6,
+      risk: 'medium',
+      scale: 1,
+      complete: false,
+      missing: ['airOrOxygen', 'consciousness'],
+    });
+
+    const patch = await fetch(`${vigil.httpUrl}/api/patients/${patientId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ spo2Scale: 2, by: 'Dr Reyes' }),
+    });
+    expect(patch.status).toBe(200);
+    const rescored = (await (
+      await fetch(`${vigil.httpUrl}/api/patients/${patientId}/news2`)
+    ).json()) as Record<string, unknown>;
+    expect(rescored).toMatchObject({ total: 3, scale: 2, subscores: { spo2: 0 } });
+    const audit = (await (
+      await fetch(`${vigil.httpUrl}/api/patients/${patientId}/audit`)
+    ).json()) as unknown[];
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor: 'Dr Reyes',
+        action: 'patient.spo2-scale',
+        oldValue: 1,
+        newValue: 2,
+      }),
+    ]);
+
+    const high = nextEvent<Alert>(
+      nurse,
+      'alert:updated',
+      (a) => a.patientId === patientId && a.rule === 'news2' && a.priority === 'high',
+    );
+    // A band must hold 15 s before it alerts: 17 samples, one a second.
+    await send(
+      Array.from({ length: 17 }, () => ({
+        respRate: 26,
+        heartRate: 135,
+        systolicBp: 88,
+        temperature: 39.4,
+      })),
+    );
+    expect((await high).message).toMatch(/^NEWS2 \d+ \(high, partial\): Emergency response/);
+  });
+
+  it('applies a per-patient threshold override to the next sample, audited', async () => {
+    const { patientId, send } = await admitted();
+    const response = await fetch(`${vigil.httpUrl}/api/patients/${patientId}/thresholds`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        by: 'Dr Reyes',
+        reason: 'COPD, target 88-92 %',
+        thresholds: [
+          {
+            vital: 'spo2',
+            comparison: 'below',
+            threshold: 88,
+            priority: 'high',
+            sustainSeconds: 15,
+            clearBand: 1,
+          },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const raised = recordEvents<Alert>(nurse, 'alert:raised');
+    const seen = processed(patientId);
+    await send(Array.from({ length: 20 }, () => ({ spo2: 89 })));
+    await seen;
+    await sleep(200);
+    raised.stop();
+    expect(
+      raised.events.filter((a) => a.patientId === patientId && a.rule === 'spo2.below'),
+    ).toEqual([]);
+    const bad = await fetch(`${vigil.httpUrl}/api/patients/${patientId}/thresholds`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        by: 'x',
+        thresholds: [{ vital: 'pulse', comparison: 'sideways', threshold: 'high' }],
+      }),
+    });
+    expect(bad.status).toBe(400);
+    const audit = (await (
+      await fetch(`${vigil.httpUrl}/api/patients/${patientId}/audit`)
+    ).json()) as unknown[];
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor: 'Dr Reyes',
+        action: 'patient.thresholds: COPD, target 88-92 %',
+        oldValue: [],
+      }),
+    ]);
+  });
+});
