@@ -59,7 +59,7 @@ describe('the console page in Chromium', () => {
       'devices/wear-c1/vitals',
       JSON.stringify({
         samples: [
-          { ts: sent - 11_000, seq: 1, vitals: { heartRate: 39 } },
+          { ts: sent - 16_000, seq: 1, vitals: { heartRate: 39 } },
           { ts: sent, seq: 2, vitals: { heartRate: 38, spo2: 97, temperature: 36.9 } },
         ],
       }),
@@ -78,7 +78,7 @@ describe('the console page in Chromium', () => {
       .locator('dd[data-vital="heartRate"]', { hasText: '38 /min' })
       .waitFor({ timeout: 1_000 });
     expect(await tile.locator('dd[data-vital="temperature"]').textContent()).toBe('36.9 °C');
-    // The heart-rate alert, and NEWS2's single-parameter-3 alert with its clinical response.
+    // The heart-rate alert, and NEWS2's single-parameter-3 alert (held 16 s) with its clinical response.
     expect(await page.locator('#alert-count').textContent()).toBe('2');
     expect(await page.locator('#alerts li[data-priority="low"]').textContent()).toMatch(
       /NEWS2 3 \(low-medium, partial\)/,
