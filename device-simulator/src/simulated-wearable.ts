@@ -57,7 +57,7 @@ export class SimulatedWearable {
     const payload = JSON.stringify({
       ts: now,
       seq: ++this.seq,
-      vitals: { ...vitals, battery: 90 },
+      vitals: { ...vitals, consciousness: 'A', onOxygen: false, battery: 90 },
     });
     this.counters.sent += 1;
     this.client?.publish(deviceTopic(this.deviceId, 'vitals'), payload, { qos: 1 }, (error) => {
