@@ -47,6 +47,18 @@ describe('clinical alerting end to end', () => {
     return { patientId, deviceId, device, send };
   }
 
+  /** A new patient whose systolic pressure of 82 mmHg (no sustain time) raised a high alert. */
+  async function admittedWithLowPressureAlert() {
+    const patient = await admitted();
+    const raised = nextEvent<Alert>(
+      nurse,
+      'alert:raised',
+      (alert) => alert.patientId === patient.patientId && alert.rule === 'systolicBp.below',
+    );
+    await patient.send([{ systolicBp: 82 }]);
+    return { ...patient, alert: await raised };
+  }
+
   /** Waits until the console has seen a vitals event of the patient, i.e. the batch was processed. */
   const processed = (patientId: string) =>
     nextEvent<VitalsEvent>(nurse, 'vitals', (event) => event.patientId === patientId);
@@ -142,14 +154,7 @@ describe('clinical alerting end to end', () => {
   });
 
   it('sends an acknowledgement from one console to every other, and refuses an unknown alert', async () => {
-    const { patientId, send } = await admitted();
-    const raised = nextEvent<Alert>(
-      nurse,
-      'alert:raised',
-      (alert) => alert.patientId === patientId && alert.rule === 'systolicBp.below',
-    );
-    await send([{ systolicBp: 82 }]);
-    const alert = await raised;
+    const { patientId, alert } = await admittedWithLowPressureAlert();
     const colleague = await connectConsole(vigil);
     try {
       const seenByColleague = nextEvent<Alert>(
@@ -189,14 +194,7 @@ describe('clinical alerting end to end', () => {
   });
 
   it('escalates an unacknowledged high-priority alert on time, and a returning console learns it was resolved', async () => {
-    const { patientId, send } = await admitted();
-    const raised = nextEvent<Alert>(
-      nurse,
-      'alert:raised',
-      (alert) => alert.patientId === patientId && alert.rule === 'systolicBp.below',
-    );
-    await send([{ systolicBp: 84 }]);
-    const alert = await raised;
+    const { patientId, send, alert } = await admittedWithLowPressureAlert();
     const escalated = await nextEvent<{ kind: string; alert: Alert }>(
       nurse,
       'alert:escalated',
