@@ -1,6 +1,12 @@
-// Proves the console page at / shows patients, live vitals and a new alert, in a real Chromium.
+// Proves the care console in a real Chromium: a breach streamed over MQTT appears within 2 s with
+// its sound and announcement, one click acknowledges it on every open console, a dropped
+// connection shows a banner and the alert missed meanwhile, and the patient view charts history.
+import type { MqttClient } from 'mqtt';
+import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
+import { admitSimulatedPatient, vitalsAt } from '../device-simulator/src/patient-scenarios';
+import { SeededRandom } from '../device-simulator/src/random';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import {
   admitPatientWithDevice,
   connectDevice,
@@ -9,11 +15,62 @@ import {
 } from './support/vigil-harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = 'docs/screenshots';
 
-describe('the console page in Chromium', () => {
+describe('the care console in Chromium', () => {
   let vigil: VigilHarness;
   let browser: Browser;
-  let page: Page;
+  let proxy: TcpProxy;
+  const wearables = new Map<string, MqttClient>();
+  let seq = 0;
+
+  async function admit(
+    id: string,
+    name: string,
+    scenario: 'stable' | 'hypoxia',
+    seed: number,
+  ): Promise<void> {
+    await admitPatientWithDevice(vigil, { id, name, ward: 'ward-5' }, `wear-${id}`);
+    const wearable = await connectDevice(vigil, `wear-${id}`);
+    wearables.set(id, wearable);
+    // Twenty simulated minutes, one sample every 20 s, ending now: history for the charts.
+    const random = new SeededRandom(seed);
+    const patient = admitSimulatedPatient(scenario, random);
+    const end = Date.now() - 2_000;
+    const samples = Array.from({ length: 60 }, (_, i) => ({
+      ts: end - (59 - i) * 20_000,
+      seq: ++seq,
+      vitals: {
+        ...vitalsAt(patient, i * 0.5, random),
+        consciousness: 'A',
+        onOxygen: false,
+        battery: 80 - i / 10,
+      },
+    }));
+    await wearable.publishAsync(`devices/wear-${id}/vitals`, JSON.stringify({ samples }), {
+      qos: 1,
+    });
+  }
+
+  /** A breach held past its sustain time: two samples 16 s apart in device time, the last one now. */
+  async function breach(id: string, vitals: Record<string, number>): Promise<number> {
+    const sent = Date.now();
+    const samples = [
+      { ts: sent - 16_000, seq: ++seq, vitals },
+      { ts: sent, seq: ++seq, vitals },
+    ];
+    await wearables
+      .get(id)
+      ?.publishAsync(`devices/wear-${id}/vitals`, JSON.stringify({ samples }), { qos: 1 });
+    return sent;
+  }
+
+  async function openConsolePage(port: number): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    return page;
+  }
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM))
@@ -21,11 +78,11 @@ describe('the console page in Chromium', () => {
     if (!existsSync('dist/console/index.html'))
       throw new Error('dist/console is missing: npm run build:console');
     vigil = await startVigil();
-    await admitPatientWithDevice(
-      vigil,
-      { id: 'p-c1', name: 'Rosalind Franklin', ward: 'ward-5' },
-      'wear-c1',
-    );
+    await admit('p-c1', 'Rosalind Franklin', 'stable', 1);
+    await admit('p-c2', 'Alan Turing', 'stable', 2);
+    await admit('p-c3', 'Ada Lovelace', 'hypoxia', 3);
+    await admit('p-c4', 'Grace Hopper', 'stable', 4);
+    proxy = await startTcpProxy(Number(new URL(vigil.httpUrl).port));
     // Playwright gives every launch a fresh, empty profile (its own --user-data-dir).
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -36,53 +93,113 @@ describe('the console page in Chromium', () => {
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
+        '--autoplay-policy=no-user-gesture-required',
       ],
     });
-    page = await browser.newPage();
-    await page.goto(vigil.httpUrl);
-    await page.getByText('Live', { exact: true }).waitFor();
   });
 
   afterAll(async () => {
     await browser?.close();
+    await proxy?.stop();
+    await Promise.all([...wearables.values()].map((wearable) => wearable.endAsync()));
     await vigil?.stop({ removeData: true });
   });
 
-  it('shows the admitted patient, then her live vitals and a breach as an alert', async () => {
-    const tile = page.locator('article[data-patient-id="p-c1"]');
-    await tile.getByText('Rosalind Franklin').waitFor();
-    await tile.getByText('no data yet').waitFor();
+  it('shows a breach within 2 s, sounds and announces it, and one click acknowledges it on every console', async () => {
+    const port = Number(new URL(vigil.httpUrl).port);
+    const [first, second] = [await openConsolePage(port), await openConsolePage(port)];
+    const tile = first.locator('article[data-patient-id="p-c1"]');
+    await tile.getByRole('link', { name: 'Rosalind Franklin' }).waitFor();
 
-    const wearable = await connectDevice(vigil, 'wear-c1');
-    const sent = Date.now();
-    await wearable.publishAsync(
-      'devices/wear-c1/vitals',
-      JSON.stringify({
-        samples: [
-          { ts: sent - 16_000, seq: 1, vitals: { heartRate: 39 } },
-          { ts: sent, seq: 2, vitals: { heartRate: 38, spo2: 97, temperature: 36.9 } },
-        ],
-      }),
-      { qos: 1 },
-    );
-
-    const alert = page.locator('#alerts li[data-priority="high"]');
+    const sent = await breach('p-c1', { heartRate: 38 });
+    const alert = first.locator('#alerts li[data-priority="high"]', {
+      hasText: 'Rosalind Franklin: Heart rate 38',
+    });
     await alert.waitFor({ timeout: 2_000 });
     expect(Date.now() - sent).toBeLessThan(2_000);
-    expect(await alert.textContent()).toMatch(
-      /Rosalind Franklin: Heart rate 38 \/min \(below 41\)/,
+    expect(await first.evaluate('document.body.dataset.alarmsPlayed')).toMatch(/high/);
+    expect(await first.locator('#announcer').textContent()).toMatch(
+      /high priority alert: Rosalind Franklin, Heart rate 38/,
     );
     expect(await tile.getAttribute('data-alert')).toBe('high');
-    // Live vitals are throttled per patient; the latest value follows within 250 ms.
+    expect(await first.locator('article').first().getAttribute('data-patient-id')).toBe('p-c1');
     await tile
       .locator('dd[data-vital="heartRate"]', { hasText: '38 /min' })
       .waitFor({ timeout: 1_000 });
-    expect(await tile.locator('dd[data-vital="temperature"]').textContent()).toBe('36.9 °C');
-    // The heart-rate alert, and NEWS2's single-parameter-3 alert (held 16 s) with its clinical response.
-    expect(await page.locator('#alert-count').textContent()).toBe('2');
-    expect(await page.locator('#alerts li[data-priority="low"]').textContent()).toMatch(
-      /NEWS2 3 \(low-medium, partial\)/,
+
+    await first.locator('#user').fill('Nurse Ana');
+    await alert.getByRole('button', { name: 'Acknowledge' }).click();
+    await second
+      .locator('#alerts li', { hasText: 'Rosalind Franklin: Heart rate 38' })
+      .filter({ hasText: 'acknowledged by Nurse Ana' })
+      .waitFor({ timeout: 2_000 });
+    await first.close();
+    await second.close();
+  });
+
+  it('acknowledges from the keyboard alone', async () => {
+    const page = await openConsolePage(Number(new URL(vigil.httpUrl).port));
+    await breach('p-c2', { systolicBp: 86 });
+    const alert = page.locator('#alerts li', {
+      hasText: 'Alan Turing: Systolic blood pressure 86 mmHg (below 91)',
+    });
+    await alert.waitFor({ timeout: 2_000 });
+    const button = alert.getByRole('button', { name: 'Acknowledge' });
+    for (
+      let i = 0;
+      i < 40 && !(await button.evaluate((el) => el === el.ownerDocument.activeElement));
+      i++
+    ) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Enter');
+    await alert.filter({ hasText: 'acknowledged by ward nurse' }).waitFor({ timeout: 2_000 });
+    await page.close();
+  });
+
+  it('shows a banner when the connection drops, reconnects, and then shows the alert it missed', async () => {
+    const page = await openConsolePage(proxy.port);
+    await proxy.cut();
+    await page.getByText('Connection to Vigil lost').waitFor({ timeout: 5_000 });
+    await breach('p-c4', { respRate: 30 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await page.locator('#alerts li', { hasText: 'Grace Hopper' }).count()).toBe(0);
+    await proxy.restore();
+    await page
+      .locator('#alerts li', { hasText: 'Grace Hopper: Respiratory rate 30' })
+      .waitFor({ timeout: 10_000 });
+    expect(await page.getByText('Connection to Vigil lost').isVisible()).toBe(false);
+    await page.close();
+  });
+
+  it('opens a patient with history charts, thresholds, alert history and overrides, and takes the README screenshots', async () => {
+    const page = await openConsolePage(Number(new URL(vigil.httpUrl).port));
+    page.setDefaultTimeout(5_000);
+    await breach('p-c3', { spo2: 86, heartRate: 118 });
+    await page
+      .locator('#alerts li', { hasText: 'Ada Lovelace' })
+      .first()
+      .waitFor({ timeout: 2_000 });
+    await page.waitForFunction(
+      'document.querySelectorAll(\'article[data-patient-id="p-c3"] .trend polyline\').length === 6',
     );
-    await wearable.endAsync();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}/ward.png` });
+
+    await page.getByRole('link', { name: 'Rosalind Franklin' }).click();
+    await page.locator('figure[data-vital="heartRate"] canvas').waitFor();
+    expect(await page.locator('figure.chart').count()).toBe(6);
+    expect(await page.locator('figure[data-vital="heartRate"]').getAttribute('aria-label')).toMatch(
+      /thresholds below 41, above 130/,
+    );
+    await page
+      .locator('.alert-history li', { hasText: 'acknowledged' })
+      .filter({ hasText: 'by Nurse Ana' })
+      .waitFor();
+    await page.getByText('None: the default adult thresholds apply.').waitFor();
+    await page.getByRole('button', { name: '6 h' }).click();
+    await page.getByRole('button', { name: '6 h', pressed: true }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/patient.png`, fullPage: true });
+    await page.close();
   });
 });

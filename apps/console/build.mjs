@@ -20,3 +20,4 @@ await build({
 });
 cpSync(join(here, 'src/index.html'), join(outdir, 'index.html'));
 cpSync(join(here, 'src/console.css'), join(outdir, 'console.css'));
+cpSync(join(here, '../../node_modules/uplot/dist/uPlot.min.css'), join(outdir, 'uPlot.min.css'));

@@ -1,0 +1,25 @@
+/** Creates an element with text (never HTML: patient data is not markup). */
+export function make<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  className?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+export function byId<T extends HTMLElement>(id: string): T {
+  return document.getElementById(id) as T;
+}
+
+export function unitLabel(unit: string): string {
+  return unit === 'Cel' ? '°C' : unit === 'mm[Hg]' ? 'mmHg' : unit;
+}
+
+export function formatAge(ts: number | undefined, now = Date.now()): string {
+  if (ts === undefined) return 'no data yet';
+  const seconds = Math.max(0, Math.round((now - ts) / 1000));
+  return seconds < 90 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
+}

@@ -1,0 +1,118 @@
+import { VITAL_NAMES, VITAL_SIGNS, type VitalName } from '@vigil/contracts';
+import uPlot from 'uplot';
+import { api, type ThresholdRuleView } from './api';
+import { byId, make, unitLabel } from './dom';
+import { describeAlert } from './alert-panel';
+
+export const SPANS = { '1 h': 3_600_000, '6 h': 6 * 3_600_000, '24 h': 24 * 3_600_000 } as const;
+export type SpanName = keyof typeof SPANS;
+const PRIORITY_COLOUR = { high: '#b00020', medium: '#b26a00', low: '#1d5fa8' } as const;
+
+/** One patient: history charts with thresholds, alert history and threshold overrides. */
+export class PatientView {
+  private charts: uPlot[] = [];
+
+  async show(patientId: string, patientName: string, span: SpanName): Promise<void> {
+    const root = byId('patient-view');
+    for (const chart of this.charts) chart.destroy();
+    this.charts = [];
+    const back = make('a', '← Ward');
+    back.href = '#/';
+    const title = make('h2', patientName);
+    title.tabIndex = -1;
+    const spans = make('div', undefined, 'spans');
+    spans.setAttribute('role', 'group');
+    spans.setAttribute('aria-label', 'History span');
+    for (const name of Object.keys(SPANS) as SpanName[]) {
+      const button = make('button', name, 'span');
+      button.type = 'button';
+      button.setAttribute('aria-pressed', String(name === span));
+      button.addEventListener('click', () => void this.show(patientId, patientName, name));
+      spans.append(button);
+    }
+    const charts = make('div', undefined, 'charts');
+    const alertsSection = make('section');
+    const overridesSection = make('section');
+    root.replaceChildren(back, title, spans, charts, alertsSection, overridesSection);
+    title.focus();
+
+    const everyMs = Math.max(10_000, Math.round(SPANS[span] / 360));
+    const [history, thresholds, alerts] = await Promise.all([
+      api.history(patientId, SPANS[span], everyMs),
+      api.thresholds(patientId),
+      api.alertHistory(patientId),
+    ]);
+    for (const name of VITAL_NAMES) {
+      charts.append(
+        this.chart(
+          name,
+          history.points,
+          thresholds.effective.filter((rule) => rule.vital === name),
+        ),
+      );
+    }
+
+    alertsSection.append(make('h3', 'Alert history'));
+    const alertList = make('ul', undefined, 'alert-history');
+    for (const alert of alerts) {
+      const steps = alert.history.map(
+        (step) =>
+          `${step.kind} ${new Date(step.at).toLocaleString()}${step.by ? ` by ${step.by}` : ''}`,
+      );
+      alertList.append(
+        make('li', `${alert.priority}: ${describeAlert(alert)} — ${steps.join(', ')}`),
+      );
+    }
+    if (alerts.length === 0) alertList.append(make('li', 'No alerts.'));
+    alertsSection.append(alertList);
+
+    overridesSection.append(make('h3', 'Threshold overrides'));
+    const overrides = make('ul', undefined, 'overrides');
+    for (const rule of thresholds.overrides) {
+      overrides.append(
+        make(
+          'li',
+          `${VITAL_SIGNS[rule.vital].display} ${rule.comparison} ${rule.threshold}: ${rule.priority}`,
+        ),
+      );
+    }
+    if (thresholds.overrides.length === 0)
+      overrides.append(make('li', 'None: the default adult thresholds apply.'));
+    overridesSection.append(overrides);
+  }
+
+  private chart(
+    name: VitalName,
+    points: { ts: string; vitals: Record<string, number | undefined> }[],
+    rules: ThresholdRuleView[],
+  ): HTMLElement {
+    const definition = VITAL_SIGNS[name];
+    const figure = make('figure', undefined, 'chart');
+    figure.dataset.vital = name;
+    const caption = make('figcaption', `${definition.display} (${unitLabel(definition.unit)})`);
+    figure.append(caption);
+    const xs = points.map((point) => Date.parse(point.ts) / 1000);
+    const ys = points.map((point) => point.vitals[name] ?? null);
+    const data: uPlot.AlignedData = [xs, ys, ...rules.map((rule) => xs.map(() => rule.threshold))];
+    const series: uPlot.Series[] = [
+      {},
+      { label: definition.display, stroke: '#12263a', width: 2, spanGaps: false },
+      ...rules.map((rule) => ({
+        label: `${rule.priority} ${rule.comparison} ${rule.threshold}`,
+        stroke: PRIORITY_COLOUR[rule.priority],
+        dash: [6, 4],
+        width: 1,
+        points: { show: false },
+      })),
+    ];
+    const width = Math.min(560, Math.max(280, byId('patient-view').clientWidth - 40));
+    this.charts.push(
+      new uPlot({ width, height: 160, series, legend: { show: true } }, data, figure),
+    );
+    figure.setAttribute(
+      'aria-label',
+      `${definition.display}: ${points.length} points; thresholds ${rules.map((r) => `${r.comparison} ${r.threshold}`).join(', ') || 'none'}`,
+    );
+    return figure;
+  }
+}
