@@ -15,7 +15,8 @@ import {
 } from './support/vigil-harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = 'docs/screenshots';
+// Every run takes the screenshots; UPDATE_SCREENSHOTS=1 writes them over the README's copies.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'dist/screenshots';
 
 describe('the care console in Chromium', () => {
   let vigil: VigilHarness;
