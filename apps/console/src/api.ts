@@ -1,25 +1,9 @@
-import type { Alert, Patient, VitalName, VitalValues } from '@vigil/contracts';
-
-/** The documented HTTP contract, as the console reads it. */
-export interface PatientView extends Patient {
-  readonly deviceIds: string[];
-  readonly latest: { ts: number; vitals: VitalValues; battery?: number } | null;
-}
-
-export interface PatientHistory {
-  readonly everyMs: number;
-  readonly units: Record<VitalName, string>;
-  readonly points: { ts: string; vitals: VitalValues }[];
-}
-
-export interface ThresholdRuleView {
-  readonly vital: VitalName;
-  readonly comparison: 'above' | 'below';
-  readonly threshold: number;
-  readonly priority: Alert['priority'];
-}
-
-export type AlertWithHistory = Alert & { history: { kind: string; at: string; by?: string }[] };
+import type {
+  AlertWithHistory,
+  PatientHistory,
+  PatientSummary,
+  PatientThresholds,
+} from '@vigil/contracts';
 
 async function getJson<T>(path: string): Promise<T> {
   const response = await fetch(path, { headers: { accept: 'application/json' } });
@@ -27,16 +11,15 @@ async function getJson<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** The documented HTTP contract, as the console reads it; the types are the server's own. */
 export const api = {
-  patients: () => getJson<PatientView[]>('/api/patients'),
+  patients: () => getJson<PatientSummary[]>('/api/patients'),
   history: (patientId: string, spanMs: number, everyMs: number) =>
     getJson<PatientHistory>(
       `/api/patients/${encodeURIComponent(patientId)}/vitals?from=${Date.now() - spanMs}&to=${Date.now()}&every=${everyMs}ms`,
     ),
   thresholds: (patientId: string) =>
-    getJson<{ overrides: ThresholdRuleView[]; effective: ThresholdRuleView[] }>(
-      `/api/patients/${encodeURIComponent(patientId)}/thresholds`,
-    ),
+    getJson<PatientThresholds>(`/api/patients/${encodeURIComponent(patientId)}/thresholds`),
   alertHistory: (patientId: string) =>
     getJson<AlertWithHistory[]>(`/api/alerts?patientId=${encodeURIComponent(patientId)}`),
 };

@@ -1,6 +1,6 @@
-import { VITAL_NAMES, VITAL_SIGNS, type VitalName } from '@vigil/contracts';
+import { VITAL_NAMES, VITAL_SIGNS, type ThresholdView, type VitalName } from '@vigil/contracts';
 import uPlot from 'uplot';
-import { api, type ThresholdRuleView } from './api';
+import { api } from './api';
 import { byId, make, unitLabel } from './dom';
 import { describeAlert } from './alert-panel';
 
@@ -84,7 +84,7 @@ export class PatientView {
   private chart(
     name: VitalName,
     points: { ts: string; vitals: Record<string, number | undefined> }[],
-    rules: ThresholdRuleView[],
+    rules: ThresholdView[],
   ): HTMLElement {
     const definition = VITAL_SIGNS[name];
     const figure = make('figure', undefined, 'chart');

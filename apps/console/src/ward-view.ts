@@ -3,18 +3,18 @@ import {
   VITAL_SIGNS,
   type Alert,
   type PatientStatusEvent,
+  type PatientSummary,
   type VitalName,
   type VitalValues,
   type VitalsEvent,
 } from '@vigil/contracts';
-import type { PatientView } from './api';
 import { byId, formatAge, make, unitLabel } from './dom';
 
 const PRIORITY_RANK = { high: 0, medium: 1, low: 2 } as const;
 const TREND_POINTS = 60;
 
 interface Tile {
-  patient: PatientView;
+  patient: PatientSummary;
   vitals: VitalValues;
   lastTs?: number;
   status?: PatientStatusEvent['status'];
@@ -37,7 +37,7 @@ export class WardView {
     return this.tiles.get(patientId)?.patient.name ?? patientId;
   }
 
-  load(patients: PatientView[]): void {
+  load(patients: PatientSummary[]): void {
     for (const patient of patients) {
       const known = this.tiles.get(patient.id);
       this.tiles.set(patient.id, {

@@ -6,3 +6,4 @@ export * from './telemetry-rejection';
 export * from './telemetry.dto';
 export * from './topics';
 export * from './vital-signs.catalogue';
+export * from './http-views';

@@ -1,4 +1,13 @@
-import type { Alert, AlertEvent, AlertState, Sample, VitalValues } from '@vigil/contracts';
+import type {
+  Alert,
+  AlertEvent,
+  AlertState,
+  AlertWithHistory,
+  Sample,
+  VitalValues,
+} from '@vigil/contracts';
+
+export type { AlertWithHistory };
 
 export const TELEMETRY_STORE = Symbol('TelemetryStore');
 
@@ -33,10 +42,6 @@ export interface AlertQuery {
   readonly from?: string;
   readonly to?: string;
   readonly limit?: number;
-}
-
-export interface AlertWithHistory extends Alert {
-  readonly history: readonly Pick<AlertEvent, 'kind' | 'at' | 'by'>[];
 }
 
 export interface StoreHealth {

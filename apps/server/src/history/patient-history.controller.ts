@@ -7,21 +7,11 @@ import {
   Query,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { VITAL_NAMES, VITAL_SIGNS, type VitalName, type VitalValues } from '@vigil/contracts';
+import { VITAL_NAMES, VITAL_SIGNS, type PatientHistory, type VitalName } from '@vigil/contracts';
 import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
 import { PatientNotFoundError } from '../registry/registry.errors';
 import { RegistryService } from '../registry/registry.service';
 import { parseHistoryWindow } from './history-window';
-
-export interface PatientHistory {
-  readonly patientId: string;
-  readonly from: string;
-  readonly to: string;
-  readonly everyMs: number;
-  readonly units: Record<VitalName, string>;
-  /** Each bucket's start and the mean of each vital measured in it. */
-  readonly points: { ts: string; vitals: VitalValues }[];
-}
 
 const UNITS = Object.fromEntries(
   VITAL_NAMES.map((name) => [name, VITAL_SIGNS[name].unit]),

@@ -1,14 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { CreatePatientDto, type Patient, type Sample } from '@vigil/contracts';
+import { CreatePatientDto, type Patient, type PatientSummary } from '@vigil/contracts';
 import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
 import { PatientNotFoundError } from './registry.errors';
 import { RegistryService } from './registry.service';
-
-export interface PatientView extends Patient {
-  readonly deviceIds: string[];
-  /** The most recent stored sample, or null before the first one. */
-  readonly latest: Pick<Sample, 'ts' | 'vitals' | 'battery'> | null;
-}
 
 @Controller('api/patients')
 export class PatientsController {
@@ -24,7 +18,7 @@ export class PatientsController {
   }
 
   @Get()
-  async list(@Query('ward') ward?: string): Promise<PatientView[]> {
+  async list(@Query('ward') ward?: string): Promise<PatientSummary[]> {
     const patients = this.registry
       .listPatients()
       .filter((patient) => !ward || patient.ward === ward);
@@ -32,13 +26,13 @@ export class PatientsController {
   }
 
   @Get(':id')
-  async get(@Param('id') id: string): Promise<PatientView> {
+  async get(@Param('id') id: string): Promise<PatientSummary> {
     const patient = this.registry.findPatient(id);
     if (!patient) throw new PatientNotFoundError(id);
     return this.view(patient);
   }
 
-  private async view(patient: Patient): Promise<PatientView> {
+  private async view(patient: Patient): Promise<PatientSummary> {
     // The ward view must load during a store outage; live vitals fill the tiles meanwhile.
     const latest = await this.store.latestSample(patient.id).catch(() => undefined);
     return {

@@ -1,0 +1,43 @@
+import type { Alert, AlertEvent, AlertPriority } from './alert';
+import type { Patient } from './registry.dto';
+import type { Sample } from './sample';
+import type { VitalName, VitalValues } from './vital-signs.catalogue';
+
+/** `GET /api/patients`, `GET /api/patients/:id`. */
+export interface PatientSummary extends Patient {
+  readonly deviceIds: string[];
+  /** The most recent stored sample, or null before the first one. */
+  readonly latest: Pick<Sample, 'ts' | 'vitals' | 'battery'> | null;
+}
+
+/** `GET /api/patients/:id/vitals`. */
+export interface PatientHistory {
+  readonly patientId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly everyMs: number;
+  readonly units: Record<VitalName, string>;
+  /** Each bucket's start and the mean of each vital measured in it. */
+  readonly points: { ts: string; vitals: VitalValues }[];
+}
+
+/** `GET /api/alerts`. */
+export interface AlertWithHistory extends Alert {
+  readonly history: readonly Pick<AlertEvent, 'kind' | 'at' | 'by'>[];
+}
+
+/** A threshold as `GET /api/patients/:id/thresholds` shows it. */
+export interface ThresholdView {
+  readonly vital: VitalName;
+  readonly comparison: 'above' | 'below';
+  readonly threshold: number;
+  readonly priority: AlertPriority;
+  readonly sustainSeconds?: number;
+  readonly clearBand?: number;
+}
+
+/** `GET /api/patients/:id/thresholds`. */
+export interface PatientThresholds {
+  readonly overrides: ThresholdView[];
+  readonly effective: readonly ThresholdView[];
+}
