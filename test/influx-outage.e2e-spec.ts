@@ -28,9 +28,16 @@ interface StreamingDevice {
   settled(): Promise<void>;
 }
 
-function streamingDevice(deviceId: string, mqttPort: number, base: number): StreamingDevice {
+function streamingDevice(
+  deviceId: string,
+  secret: string,
+  mqttPort: number,
+  base: number,
+): StreamingDevice {
   const client = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, {
     clientId: deviceId,
+    username: deviceId,
+    password: secret,
     reconnectPeriod: 100,
     clean: false,
   });
@@ -103,7 +110,9 @@ describe('InfluxDB and Vigil outages lose no acknowledged sample', () => {
     await connectConsole(vigil, nurse);
 
     const base = Date.now() - 60_000;
-    devices = DEVICES.map((deviceId) => streamingDevice(deviceId, vigil!.mqttPort, base));
+    devices = DEVICES.map((deviceId) =>
+      streamingDevice(deviceId, vigil!.secrets.get(deviceId) as string, vigil!.mqttPort, base),
+    );
     const stream = async (
       rounds: number,
       vitals: Record<string, number> = { heartRate: 72, spo2: 97 },

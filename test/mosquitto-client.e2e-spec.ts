@@ -42,10 +42,11 @@ function mosquittoPub(port: number, args: string[]): Promise<RunResult> {
 describe('mosquitto_pub as the wearable', () => {
   let vigil: VigilHarness;
   let nurse: Socket;
+  let secret: string;
 
   beforeAll(async () => {
     vigil = await startVigil();
-    await admitPatientWithDevice(
+    secret = await admitPatientWithDevice(
       vigil,
       { id: 'p-m1', name: 'Mary Seacole', ward: 'ward-1' },
       'wear-m1',
@@ -67,7 +68,18 @@ describe('mosquitto_pub as the wearable', () => {
       (alert) => alert.rule === 'heartRate.above',
     );
     const sent = await mosquittoPub(vigil.mqttPort, [
-      ...['-i', 'wear-m1', '-q', '1', '-t', 'devices/wear-m1/vitals'],
+      ...[
+        '-i',
+        'wear-m1',
+        '-u',
+        'wear-m1',
+        '-P',
+        secret,
+        '-q',
+        '1',
+        '-t',
+        'devices/wear-m1/vitals',
+      ],
       // Two samples 11 s apart in device time: past the 10 s heart-rate sustain time.
       ...[
         '-m',
@@ -99,19 +111,47 @@ describe('mosquitto_pub as the wearable', () => {
     }));
     const live = nextEvent<VitalsEvent>(nurse, 'vitals', (event) => event.vitals.respRate === 16);
     const sent = await mosquittoPub(vigil.mqttPort, [
-      ...['-i', 'wear-m1', '-q', '0', '-t', 'devices/wear-m1/vitals'],
+      ...[
+        '-i',
+        'wear-m1',
+        '-u',
+        'wear-m1',
+        '-P',
+        secret,
+        '-q',
+        '0',
+        '-t',
+        'devices/wear-m1/vitals',
+      ],
       ...['-m', JSON.stringify({ samples })],
     ]);
     expect(sent.code).toBe(0);
     await live;
   });
 
-  it('refuses an unregistered client id with "identifier rejected"', async () => {
+  it('refuses an unregistered client id, and a registered one with a wrong secret, as not authorized', async () => {
+    const wrong = await mosquittoPub(vigil.mqttPort, [
+      ...[
+        '-i',
+        'wear-m1',
+        '-u',
+        'wear-m1',
+        '-P',
+        `${secret}x`,
+        '-q',
+        '1',
+        '-t',
+        'devices/wear-m1/vitals',
+      ],
+      ...['-m', JSON.stringify({ ts: Date.now(), seq: 99, vitals: { heartRate: 80 } })],
+    ]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.output).toMatch(/not authori[sz]ed/i);
     const sent = await mosquittoPub(vigil.mqttPort, [
       ...['-i', 'wear-nobody', '-q', '1', '-t', 'devices/wear-nobody/vitals'],
       ...['-m', JSON.stringify({ ts: Date.now(), seq: 1, vitals: { heartRate: 80 } })],
     ]);
     expect(sent.code).not.toBe(0);
-    expect(sent.output).toMatch(/identifier rejected/i);
+    expect(sent.output).toMatch(/not authori[sz]ed/i);
   });
 });

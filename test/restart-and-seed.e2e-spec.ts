@@ -14,6 +14,8 @@ import {
   type VigilHarness,
 } from './support/vigil-harness';
 
+const SEED_SECRET = 'seeded-secret-for-tests-only';
+
 describe('restart with a seed file', () => {
   const workDir = mkdtempSync(join(tmpdir(), 'vigil-restart-'));
   const dataDir = join(workDir, 'data');
@@ -26,7 +28,7 @@ describe('restart with a seed file', () => {
       seedFile,
       JSON.stringify({
         patients: [{ id: 'p-s1', name: 'Florence Nightingale', ward: 'ward-2' }],
-        devices: [{ id: 'wear-s1', patientId: 'p-s1' }],
+        devices: [{ id: 'wear-s1', patientId: 'p-s1', secret: SEED_SECRET }],
       }),
     );
   });
@@ -40,6 +42,7 @@ describe('restart with a seed file', () => {
 
   it('keeps acknowledged samples and active alerts across a restart, re-reading the seed harmlessly', async () => {
     vigil = await startVigil(env);
+    vigil.secrets.set('wear-s1', SEED_SECRET);
     const nurse = await connectConsole(vigil);
     const raised = nextEvent<Alert>(nurse, 'alert:raised');
     const wearable = await connectDevice(vigil, 'wear-s1');
@@ -55,6 +58,7 @@ describe('restart with a seed file', () => {
     await vigil.stop();
 
     vigil = await startVigil(env);
+    vigil.secrets.set('wear-s1', SEED_SECRET);
     const patients = (await (await fetch(`${vigil.httpUrl}/api/patients`)).json()) as unknown[];
     expect(patients).toEqual([
       expect.objectContaining({

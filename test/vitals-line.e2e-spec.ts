@@ -219,7 +219,7 @@ describe('a vital sign travels from a wearable to the care console', () => {
 
   it('refuses an unregistered device at CONNECT and lets nothing of it through', async () => {
     const vitals = recordEvents<VitalsEvent>(nurse, 'vitals');
-    await expect(connectDevice(vigil, 'wear-unknown')).rejects.toThrow(/Identifier rejected/i);
+    await expect(connectDevice(vigil, 'wear-unknown')).rejects.toThrow(/Not authorized/i);
     await new Promise((resolve) => setTimeout(resolve, 300));
     vitals.stop();
     expect(vitals.events.filter((event) => event.deviceId === 'wear-unknown')).toEqual([]);

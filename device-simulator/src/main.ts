@@ -14,16 +14,32 @@ const NAMES = [
   'Hana Sato',
 ];
 
-async function post(url: string, body: unknown): Promise<void> {
+async function post(
+  url: string,
+  body: unknown,
+  accept: number[] = [201],
+): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  // 409: admitted or bound by an earlier run, which is fine.
-  if (response.status !== 201 && response.status !== 409) {
+  if (!accept.includes(response.status)) {
     throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
   }
+  return { status: response.status, body: await response.json().catch(() => undefined) };
+}
+
+/** Binds the wearable and returns its secret; one bound by an earlier run gets a new secret. */
+async function bindWearable(httpUrl: string, deviceId: string, patientId: string): Promise<string> {
+  const bound = await post(`${httpUrl}/api/devices`, { id: deviceId, patientId }, [201, 409]);
+  if (bound.status === 201) return (bound.body as { secret: string }).secret;
+  const rotated = await post(
+    `${httpUrl}/api/devices/${deviceId}/secret`,
+    { by: 'device simulator' },
+    [200],
+  );
+  return (rotated.body as { secret: string }).secret;
 }
 
 async function simulate(options: SimulatorOptions): Promise<void> {
@@ -34,11 +50,17 @@ async function simulate(options: SimulatorOptions): Promise<void> {
     const scenario: ScenarioName = index === options.patients - 1 ? 'hypoxia' : 'stable';
     const patientId = `sim-${options.seed}-${index + 1}`;
     const name = `${NAMES[index % NAMES.length]}${index >= NAMES.length ? ` ${Math.floor(index / NAMES.length) + 1}` : ''}`;
-    await post(`${options.httpUrl}/api/patients`, { id: patientId, name, ward: options.ward });
-    await post(`${options.httpUrl}/api/devices`, { id: `${patientId}-wearable`, patientId });
+    // 409: admitted by an earlier run, which is fine.
+    await post(
+      `${options.httpUrl}/api/patients`,
+      { id: patientId, name, ward: options.ward },
+      [201, 409],
+    );
+    const secret = await bindWearable(options.httpUrl, `${patientId}-wearable`, patientId);
     wearables.push(
       new SimulatedWearable(
         `${patientId}-wearable`,
+        secret,
         admitSimulatedPatient(scenario, random),
         random,
         counters,

@@ -17,6 +17,7 @@ export class SimulatedWearable {
 
   constructor(
     readonly deviceId: string,
+    private readonly secret: string,
     private readonly patient: SimulatedPatient,
     private readonly random: SeededRandom,
     private readonly counters: WearableCounters,
@@ -25,6 +26,8 @@ export class SimulatedWearable {
   async start(mqttUrl: string, rateHz: number, startedAt: number): Promise<void> {
     this.client = await mqtt.connectAsync(mqttUrl, {
       clientId: this.deviceId,
+      username: this.deviceId,
+      password: this.secret,
       clean: false,
       reconnectPeriod: 2_000,
       will: {

@@ -15,6 +15,8 @@ export interface VigilHarness {
   readonly httpUrl: string;
   readonly mqttPort: number;
   readonly dataDir: string;
+  /** The secret issued to each device a test bound, for `connectDevice`. */
+  readonly secrets: Map<string, string>;
   /** Closes the application; the data folder stays for a restart unless `removeData`. */
   stop(options?: { removeData?: boolean }): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function startVigil(env: Record<string, string> = {}): Promise<Vigi
     httpUrl: `http://127.0.0.1:${port}`,
     mqttPort: app.get(MqttBrokerService).port,
     dataDir,
+    secrets: new Map(),
     async stop(options = {}) {
       await app.close();
       if (options.removeData) rmSync(dataDir, { recursive: true, force: true });
@@ -67,7 +70,7 @@ export async function admitPatientWithDevice(
   vigil: VigilHarness,
   patient: { id: string; name: string; ward: string },
   deviceId: string,
-): Promise<void> {
+): Promise<string> {
   const admitted = await postJson(`${vigil.httpUrl}/api/patients`, patient);
   const bound = await postJson(`${vigil.httpUrl}/api/devices`, {
     id: deviceId,
@@ -76,6 +79,9 @@ export async function admitPatientWithDevice(
   if (admitted.status !== 201 || bound.status !== 201) {
     throw new Error(`admission failed: ${JSON.stringify([admitted, bound])}`);
   }
+  const secret = (bound.body as { secret: string }).secret;
+  vigil.secrets.set(deviceId, secret);
+  return secret;
 }
 
 export function connectDevice(
@@ -85,6 +91,8 @@ export function connectDevice(
 ): Promise<MqttClient> {
   return mqtt.connectAsync(`mqtt://127.0.0.1:${vigil.mqttPort}`, {
     clientId: deviceId,
+    username: deviceId,
+    password: vigil.secrets.get(deviceId),
     reconnectPeriod: 0,
     connectTimeout: 5_000,
     ...options,

@@ -8,6 +8,7 @@ import type { VigilConfig } from './config/vigil-config';
 import { AlertsController } from './operations/alerts.controller';
 import { HealthController } from './operations/health.controller';
 import { MetricsController } from './operations/metrics.controller';
+import { DeviceSecretsController } from './registry/device-secrets.controller';
 import { PatientSettingsController } from './registry/patient-settings.controller';
 import { RegistryModule } from './registry/registry.module';
 import { RegistryService } from './registry/registry.service';
@@ -45,12 +46,13 @@ export class AppModule {
         }),
         GatewayModule.forRoot([ingest]),
       ],
-      // Here, not in RegistryModule, because it needs ingest's ClinicalEvaluator as well.
+      // Here, not in RegistryModule: they also need ingest's ClinicalEvaluator and the broker.
       controllers: [
         HealthController,
         MetricsController,
         AlertsController,
         PatientSettingsController,
+        DeviceSecretsController,
       ],
     };
   }

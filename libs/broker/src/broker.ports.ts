@@ -17,7 +17,8 @@ export interface BrokerOptions {
 
 /** Who may connect: the broker asks, the registry answers. */
 export interface DeviceAccessPolicy {
-  isKnownDevice(deviceId: string): boolean;
+  /** True when `deviceId` is bound and `password` is its current secret. */
+  verifyDevice(deviceId: string, password: Buffer | undefined): Promise<boolean>;
 }
 
 /**

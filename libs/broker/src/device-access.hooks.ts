@@ -7,13 +7,15 @@ import {
 import type { AedesHooks } from './aedes.types';
 import type { BrokerOptions, DeviceAccessPolicy, DeviceMessageHandler } from './broker.ports';
 
-// MQTT 3.1.1 CONNACK return code 2, "Identifier rejected" [MQTT-3.2.2-3].
-const IDENTIFIER_REJECTED = 2;
+// MQTT 3.1.1 CONNACK return code 5, "Connection Refused, not authorized" [MQTT-3.2.2-3]: the
+// same answer for an unknown id and a wrong secret, so ids cannot be probed.
+const NOT_AUTHORIZED = 5;
 
 export type ReplyToDevice = (deviceId: string, rejection: TelemetryRejection) => void;
 
 /**
- * The broker's hooks: a device connects with its registered id as client id, publishes only to
+ * The broker's hooks: a device connects with its registered id as client id and username and its
+ * secret as password, publishes only to
  * its own `vitals` and `status` topics and subscribes only to its own `errors` topic.
  */
 export function deviceAccessHooks(
@@ -23,12 +25,19 @@ export function deviceAccessHooks(
   reply: ReplyToDevice,
 ): AedesHooks {
   return {
-    authenticate(client, _username, _password, done) {
-      if (policy.isKnownDevice(client.id)) return done(null, true);
-      const error = Object.assign(new Error(`unknown device ${client.id}`), {
-        returnCode: IDENTIFIER_REJECTED,
-      });
-      done(error as Parameters<typeof done>[0], false);
+    authenticate(client, username, password, done) {
+      const refuse = () => {
+        const error = Object.assign(new Error(`device ${client.id} not authorized`), {
+          returnCode: NOT_AUTHORIZED,
+        });
+        done(error as Parameters<typeof done>[0], false);
+      };
+      // The username must repeat the client id, so a secret is only ever tried against its device.
+      if (username !== client.id) return refuse();
+      policy.verifyDevice(client.id, password ? Buffer.from(password) : undefined).then(
+        (valid) => (valid ? done(null, true) : refuse()),
+        () => refuse(),
+      );
     },
 
     authorizePublish(client, packet, done) {

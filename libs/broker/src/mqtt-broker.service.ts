@@ -46,6 +46,16 @@ export class MqttBrokerService implements OnApplicationBootstrap, OnApplicationS
     return this.server.listening && !this.broker.closed;
   }
 
+  /** Closes a device's connection now (its secret was rotated or revoked). */
+  disconnect(deviceId: string): boolean {
+    // aedes keeps connected clients by id; `clients` is public on the instance, not in its types.
+    const client = (
+      this.broker as unknown as { clients: Record<string, { close(): void } | undefined> }
+    ).clients[deviceId];
+    client?.close();
+    return client !== undefined;
+  }
+
   get connectedDevices(): number {
     return this.broker.connectedClients;
   }

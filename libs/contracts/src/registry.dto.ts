@@ -42,6 +42,19 @@ export class CreateDeviceDto {
   @IsString()
   @Matches(ID_PATTERN, { message: idMessage })
   patientId!: string;
+
+  /** Omit it to have Vigil generate one (the usual case); a seed file may give one for fixtures. */
+  @IsOptional()
+  @IsString()
+  @Length(16, 128)
+  secret?: string;
+}
+
+/** `POST /api/devices/:id/secret` and `POST /api/devices/:id/revoke`. */
+export class DeviceSecretChangeDto {
+  @IsString()
+  @Length(1, 100)
+  by!: string;
 }
 
 export interface Patient {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 export type EmbeddedDatabase = Database.Database;
 
 /** Raised whenever SCHEMA changes in a way an existing file cannot follow. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS patients (
@@ -17,7 +17,8 @@ const SCHEMA = `
     id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,
     action TEXT NOT NULL, subject TEXT NOT NULL, old_value TEXT, new_value TEXT);
   CREATE TABLE IF NOT EXISTS devices (
-    id TEXT PRIMARY KEY, patient_id TEXT NOT NULL REFERENCES patients(id), bound_at TEXT NOT NULL);
+    id TEXT PRIMARY KEY, patient_id TEXT NOT NULL REFERENCES patients(id), bound_at TEXT NOT NULL,
+    secret_hash TEXT);
   CREATE TABLE IF NOT EXISTS samples (
     device_id TEXT NOT NULL, ts INTEGER NOT NULL, patient_id TEXT NOT NULL, seq INTEGER NOT NULL,
     body TEXT NOT NULL, PRIMARY KEY (device_id, ts)) WITHOUT ROWID;
@@ -53,7 +54,10 @@ export function openEmbeddedDatabase(dataDir: string): EmbeddedDatabase {
   const version = db.pragma('user_version', { simple: true }) as number;
   const hasTables =
     db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'patients'").get() !== undefined;
-  if (hasTables && version < SCHEMA_VERSION) {
+  // Version 2 added device secrets; a device from version 1 needs a new secret before it connects.
+  if (hasTables && version === 1) {
+    db.exec('ALTER TABLE devices ADD COLUMN secret_hash TEXT');
+  } else if (hasTables && version < SCHEMA_VERSION) {
     db.close();
     throw new Error(
       `${file} was made by an earlier development build (schema ${version}); move it away to start afresh`,

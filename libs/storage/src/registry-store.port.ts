@@ -23,14 +23,21 @@ export interface AuditEntry {
   readonly newValue?: unknown;
 }
 
+/** A bound device with the salted hash of its secret (null: revoked, or never issued). */
+export interface DeviceRecord extends Device {
+  readonly secretHash: string | null;
+}
+
 /** Patients admitted, the devices bound to them, their clinical settings and the audit trail. */
 export interface RegistryStore {
   /** @throws DuplicateRecordError when the id is taken. */
   addPatient(patient: Patient): Promise<void>;
   /** @throws DuplicateRecordError when the id is taken. */
-  addDevice(device: Device): Promise<void>;
+  addDevice(device: DeviceRecord, audit: AuditEntry): Promise<void>;
+  /** Replaces (or, with null, revokes) a device's secret hash, with its audit entry. */
+  setDeviceSecret(deviceId: string, secretHash: string | null, audit: AuditEntry): Promise<void>;
   listPatients(): Promise<Patient[]>;
-  listDevices(): Promise<Device[]>;
+  listDevices(): Promise<DeviceRecord[]>;
   /** Changes a patient's SpO2 scale and records the audit entry in one transaction. */
   setSpo2Scale(patientId: string, scale: 1 | 2, audit: AuditEntry): Promise<void>;
   /** Replaces a patient's threshold overrides and records the audit entry in one transaction. */

@@ -1,8 +1,9 @@
-import type { Device, Patient } from '@vigil/contracts';
+import type { Patient } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
 import {
   DuplicateRecordError,
   type AuditEntry,
+  type DeviceRecord,
   type RegistryStore,
   type ThresholdOverride,
 } from './registry-store.port';
@@ -18,6 +19,7 @@ interface DeviceRow {
   id: string;
   patient_id: string;
   bound_at: string;
+  secret_hash: string | null;
 }
 interface AuditRow {
   at: string;
@@ -46,11 +48,27 @@ export class SqliteRegistryStore implements RegistryStore {
     if (result.changes === 0) throw new DuplicateRecordError('patient', patient.id);
   }
 
-  async addDevice(device: Device): Promise<void> {
-    const result = this.db
-      .prepare('INSERT OR IGNORE INTO devices (id, patient_id, bound_at) VALUES (?, ?, ?)')
-      .run(device.id, device.patientId, device.boundAt);
-    if (result.changes === 0) throw new DuplicateRecordError('device', device.id);
+  async addDevice(device: DeviceRecord, audit: AuditEntry): Promise<void> {
+    this.db.transaction(() => {
+      const result = this.db
+        .prepare(
+          'INSERT OR IGNORE INTO devices (id, patient_id, bound_at, secret_hash) VALUES (?, ?, ?, ?)',
+        )
+        .run(device.id, device.patientId, device.boundAt, device.secretHash);
+      if (result.changes === 0) throw new DuplicateRecordError('device', device.id);
+      this.audit(audit);
+    })();
+  }
+
+  async setDeviceSecret(
+    deviceId: string,
+    secretHash: string | null,
+    audit: AuditEntry,
+  ): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE devices SET secret_hash = ? WHERE id = ?').run(secretHash, deviceId);
+      this.audit(audit);
+    })();
   }
 
   async listPatients(): Promise<Patient[]> {
@@ -64,9 +82,14 @@ export class SqliteRegistryStore implements RegistryStore {
     }));
   }
 
-  async listDevices(): Promise<Device[]> {
+  async listDevices(): Promise<DeviceRecord[]> {
     const rows = this.db.prepare('SELECT * FROM devices ORDER BY id').all() as DeviceRow[];
-    return rows.map((row) => ({ id: row.id, patientId: row.patient_id, boundAt: row.bound_at }));
+    return rows.map((row) => ({
+      id: row.id,
+      patientId: row.patient_id,
+      boundAt: row.bound_at,
+      secretHash: row.secret_hash,
+    }));
   }
 
   async setSpo2Scale(patientId: string, scale: 1 | 2, audit: AuditEntry): Promise<void> {

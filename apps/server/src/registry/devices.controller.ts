@@ -6,10 +6,12 @@ import { RegistryService } from './registry.service';
 export class DevicesController {
   constructor(private readonly registry: RegistryService) {}
 
+  /** 201 with the device and its secret: the only time the secret is shown. */
   @Post()
   @HttpCode(201)
-  bind(@Body() body: CreateDeviceDto): Promise<Device> {
-    return this.registry.bindDevice(body);
+  async bind(@Body() body: CreateDeviceDto): Promise<Device & { secret: string }> {
+    const { device, secret } = await this.registry.bindDevice(body);
+    return { ...device, secret };
   }
 
   @Get()

@@ -10,3 +10,9 @@ export class PatientNotFoundError extends Error {
     super(`no patient ${patientId}`);
   }
 }
+
+export class DeviceNotFoundError extends Error {
+  constructor(readonly deviceId: string) {
+    super(`no device ${deviceId}`);
+  }
+}

@@ -13,10 +13,17 @@ import { DEFAULT_RULES, withOverrides } from '@vigil/rules';
 import {
   REGISTRY_STORE,
   type AuditEntry,
+  type DeviceRecord,
   type RegistryStore,
   type ThresholdOverride,
 } from '@vigil/storage';
-import { PatientNotFoundError, UnknownPatientError } from './registry.errors';
+import {
+  fingerprint,
+  hashDeviceSecret,
+  newDeviceSecret,
+  verifyDeviceSecret,
+} from './device-secret';
+import { DeviceNotFoundError, PatientNotFoundError, UnknownPatientError } from './registry.errors';
 import { readSeedFile } from './seed-file';
 
 export const REGISTRY_OPTIONS = Symbol('RegistryOptions');
@@ -33,7 +40,9 @@ export interface RegistryOptions {
 export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnModuleInit {
   private readonly logger = new Logger(RegistryService.name);
   private readonly patients = new Map<string, Patient>();
-  private readonly devices = new Map<string, Device>();
+  private readonly devices = new Map<string, DeviceRecord>();
+  /** SHA-256 of each device's last verified secret, so a reconnect skips scrypt. */
+  private readonly verified = new Map<string, string>();
   private readonly overrides = new Map<string, ThresholdOverride[]>();
   private readonly profiles = new Map<string, ClinicalProfile>();
 
@@ -150,8 +159,44 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     };
   }
 
-  isKnownDevice(deviceId: string): boolean {
-    return this.devices.has(deviceId);
+  async verifyDevice(deviceId: string, password: Buffer | undefined): Promise<boolean> {
+    const hash = this.devices.get(deviceId)?.secretHash;
+    if (!hash || !password) return false;
+    const secret = password.toString('utf8');
+    const print = fingerprint(secret);
+    if (this.verified.get(deviceId) === print) return true;
+    const valid = await verifyDeviceSecret(secret, hash);
+    if (valid) this.verified.set(deviceId, print);
+    return valid;
+  }
+
+  /** Issues a new secret; the old one stops working at once. Returns the secret, shown once. */
+  async rotateSecret(deviceId: string, by: string): Promise<string> {
+    const secret = newDeviceSecret();
+    await this.replaceSecret(deviceId, await hashDeviceSecret(secret), by, 'device.secret-rotated');
+    return secret;
+  }
+
+  async revokeSecret(deviceId: string, by: string): Promise<void> {
+    await this.replaceSecret(deviceId, null, by, 'device.secret-revoked');
+  }
+
+  private async replaceSecret(
+    deviceId: string,
+    secretHash: string | null,
+    by: string,
+    action: string,
+  ): Promise<void> {
+    const device = this.devices.get(deviceId);
+    if (!device) throw new DeviceNotFoundError(deviceId);
+    await this.store.setDeviceSecret(
+      deviceId,
+      secretHash,
+      this.auditEntry(by, action, deviceId, undefined, undefined),
+    );
+    this.devices.set(deviceId, { ...device, secretHash });
+    this.verified.delete(deviceId);
+    this.logger.log(`${action}: device ${deviceId} by ${by}`);
   }
 
   listPatients(): Patient[] {
@@ -163,7 +208,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
   }
 
   listDevices(): Device[] {
-    return [...this.devices.values()];
+    return [...this.devices.values()].map(({ secretHash: _hash, ...device }) => device);
   }
 
   devicesOf(patientId: string): Device[] {
@@ -184,17 +229,23 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     return patient;
   }
 
-  async bindDevice(dto: CreateDeviceDto): Promise<Device> {
+  /** Binds a device and issues its secret (or takes the one a seed file gives); the secret is returned once. */
+  async bindDevice(dto: CreateDeviceDto, by = 'api'): Promise<{ device: Device; secret: string }> {
     if (!this.patients.has(dto.patientId)) throw new UnknownPatientError(dto.patientId);
+    const secret = dto.secret ?? newDeviceSecret();
     const device: Device = {
       id: dto.id,
       patientId: dto.patientId,
       boundAt: new Date().toISOString(),
     };
-    await this.store.addDevice(device);
-    this.devices.set(device.id, device);
+    const record: DeviceRecord = { ...device, secretHash: await hashDeviceSecret(secret) };
+    await this.store.addDevice(
+      record,
+      this.auditEntry(by, 'device.bound', device.id, undefined, device.patientId),
+    );
+    this.devices.set(device.id, record);
     this.logger.log(`bound device ${device.id} to patient ${device.patientId}`);
-    return device;
+    return { device, secret };
   }
 
   /** Admits and binds what the seed file lists and is not known yet; a restart re-reads it harmlessly. */
@@ -203,7 +254,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     const patients = seed.patients.filter((patient) => !this.patients.has(patient.id));
     const devices = seed.devices.filter((device) => !this.devices.has(device.id));
     for (const patient of patients) await this.admitPatient(patient);
-    for (const device of devices) await this.bindDevice(device);
+    for (const device of devices) await this.bindDevice(device, 'seed file');
     this.logger.log(
       `seed file: ${patients.length} patients admitted, ${devices.length} devices bound`,
     );

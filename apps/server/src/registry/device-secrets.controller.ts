@@ -1,0 +1,36 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { MqttBrokerService } from '@vigil/broker';
+import { DeviceSecretChangeDto } from '@vigil/contracts';
+import { RegistryService } from './registry.service';
+
+/**
+ * Rotating or revoking a device's secret, which also disconnects the device at once. Here, in
+ * the application, because it joins the registry and the broker.
+ */
+@Controller('api/devices/:id')
+export class DeviceSecretsController {
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly broker: MqttBrokerService,
+  ) {}
+
+  /** A new secret, shown once; the old one stops working and the device is disconnected. */
+  @Post('secret')
+  @HttpCode(200)
+  async rotate(
+    @Param('id') id: string,
+    @Body() body: DeviceSecretChangeDto,
+  ): Promise<{ id: string; secret: string }> {
+    const secret = await this.registry.rotateSecret(id, body.by);
+    this.broker.disconnect(id);
+    return { id, secret };
+  }
+
+  /** The device may no longer connect; it is disconnected now. */
+  @Post('revoke')
+  @HttpCode(204)
+  async revoke(@Param('id') id: string, @Body() body: DeviceSecretChangeDto): Promise<void> {
+    await this.registry.revokeSecret(id, body.by);
+    this.broker.disconnect(id);
+  }
+}
