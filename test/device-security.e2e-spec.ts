@@ -1,0 +1,103 @@
+// Proves, with real MQTT clients, that only the right device gets in and sees only its own topics:
+// secrets are checked at CONNECT, topic rights in the broker's hooks, and rotating or revoking a
+// secret disconnects the device at once.
+import type { MqttClient } from 'mqtt';
+import {
+  admitPatientWithDevice,
+  connectDevice,
+  postJson,
+  startVigil,
+  type VigilHarness,
+} from './support/vigil-harness';
+
+describe('device identity and topic rights', () => {
+  let vigil: VigilHarness;
+  const opened: MqttClient[] = [];
+  const connect = async (deviceId: string, options: Parameters<typeof connectDevice>[2] = {}) => {
+    const client = await connectDevice(vigil, deviceId, options);
+    opened.push(client);
+    return client;
+  };
+  const closed = (client: MqttClient) =>
+    new Promise<void>((resolve) => client.once('close', () => resolve()));
+
+  beforeAll(async () => {
+    vigil = await startVigil();
+    await admitPatientWithDevice(vigil, { id: 'p-a', name: 'Patient A', ward: 'ward-1' }, 'wear-a');
+    await admitPatientWithDevice(vigil, { id: 'p-b', name: 'Patient B', ward: 'ward-2' }, 'wear-b');
+  });
+
+  afterAll(async () => {
+    for (const client of opened) client.end(true);
+    await vigil?.stop({ removeData: true });
+  });
+
+  it('refuses a wrong secret, a missing one, and a username that is not the client id', async () => {
+    await expect(connectDevice(vigil, 'wear-a', { password: 'not-the-secret' })).rejects.toThrow(
+      /Not authorized/i,
+    );
+    await expect(connectDevice(vigil, 'wear-a', { password: undefined })).rejects.toThrow(
+      /Not authorized/i,
+    );
+    await expect(connectDevice(vigil, 'wear-a', { username: 'wear-b' })).rejects.toThrow(
+      /Not authorized/i,
+    );
+    expect((await connect('wear-a')).connected).toBe(true);
+  });
+
+  it("does not let a device subscribe to another device's topics, wildcards or $SYS", async () => {
+    const a = await connect('wear-a');
+    // SUBACK 0x80 for each refused filter, which mqtt.js reports as a failed subscription.
+    for (const topic of ['devices/wear-b/errors', 'devices/#', '$SYS/#', '#']) {
+      await expect(a.subscribeAsync(topic, { qos: 1 })).rejects.toThrow(/Subscribe error/);
+    }
+    expect(await a.subscribeAsync('devices/wear-a/errors', { qos: 1 })).toEqual([
+      expect.objectContaining({ topic: 'devices/wear-a/errors', qos: 1 }),
+    ]);
+    expect(a.connected).toBe(true);
+  });
+
+  it('never shows a secret or its hash again', async () => {
+    const devices = (await (await fetch(`${vigil.httpUrl}/api/devices`)).json()) as Record<
+      string,
+      unknown
+    >[];
+    expect(devices.every((device) => !('secret' in device) && !('secretHash' in device))).toBe(
+      true,
+    );
+  });
+
+  it('disconnects a device at once when its secret is rotated, and takes only the new secret', async () => {
+    const oldSecret = vigil.secrets.get('wear-b') as string;
+    const b = await connect('wear-b');
+    const dropped = closed(b);
+    const rotated = await postJson(`${vigil.httpUrl}/api/devices/wear-b/secret`, {
+      by: 'Admin Kim',
+    });
+    expect(rotated.status).toBe(200);
+    await dropped;
+    const newSecret = (rotated.body as { secret: string }).secret;
+    expect(newSecret).not.toBe(oldSecret);
+    await expect(connectDevice(vigil, 'wear-b', { password: oldSecret })).rejects.toThrow(
+      /Not authorized/i,
+    );
+    vigil.secrets.set('wear-b', newSecret);
+    expect((await connect('wear-b')).connected).toBe(true);
+  });
+
+  it('disconnects a revoked device at once and refuses it afterwards', async () => {
+    const a = await connect('wear-a');
+    const dropped = closed(a);
+    const revoked = await fetch(`${vigil.httpUrl}/api/devices/wear-a/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ by: 'Admin Kim' }),
+    });
+    expect(revoked.status).toBe(204);
+    await dropped;
+    await expect(connectDevice(vigil, 'wear-a')).rejects.toThrow(/Not authorized/i);
+    expect(
+      (await postJson(`${vigil.httpUrl}/api/devices/nobody/revoke`, { by: 'Admin Kim' })).status,
+    ).toBe(404);
+  });
+});
