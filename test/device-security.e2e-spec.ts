@@ -101,3 +101,44 @@ describe('device identity and topic rights', () => {
     ).toBe(404);
   });
 });
+
+describe('limits', () => {
+  let vigil: VigilHarness;
+  const opened: MqttClient[] = [];
+
+  beforeAll(async () => {
+    vigil = await startVigil({ MQTT_MAX_PAYLOAD_BYTES: '4096' });
+    await admitPatientWithDevice(
+      vigil,
+      { id: 'p-l1', name: 'Patient L1', ward: 'ward-1' },
+      'wear-l1',
+    );
+    await admitPatientWithDevice(
+      vigil,
+      { id: 'p-l2', name: 'Patient L2', ward: 'ward-1' },
+      'wear-l2',
+    );
+  });
+
+  afterAll(async () => {
+    for (const client of opened) client.end(true);
+    await vigil?.stop({ removeData: true });
+  });
+
+  it('closes the connection of a device that sends a huge packet, and keeps serving the others', async () => {
+    const [huge, steady] = [
+      await connectDevice(vigil, 'wear-l1'),
+      await connectDevice(vigil, 'wear-l2'),
+    ];
+    opened.push(huge, steady);
+    const dropped = new Promise<void>((resolve) => huge.once('close', () => resolve()));
+    huge.publish('devices/wear-l1/vitals', Buffer.alloc(5 * 1024 * 1024, 0x7b), { qos: 0 });
+    await dropped;
+    const sample = JSON.stringify({ ts: Date.now(), seq: 1, vitals: { heartRate: 71 } });
+    await steady.publishAsync('devices/wear-l2/vitals', sample, { qos: 1 });
+    const patient = (await (await fetch(`${vigil.httpUrl}/api/patients/p-l2`)).json()) as {
+      latest: unknown;
+    };
+    expect(patient.latest).toMatchObject({ vitals: { heartRate: 71 } });
+  });
+});

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { AedesBroker } from './aedes.types';
+import { limitFrames } from './mqtt-frame-limit';
 import { BROKER_OPTIONS, type BrokerOptions } from './broker.ports';
 
 export const AEDES_BROKER = Symbol('AedesBroker');
@@ -21,7 +22,13 @@ export class MqttBrokerService implements OnApplicationBootstrap, OnApplicationS
     @Inject(AEDES_BROKER) private readonly broker: AedesBroker,
     @Inject(BROKER_OPTIONS) private readonly options: BrokerOptions,
   ) {
-    this.server = createServer(broker.handle);
+    // A packet past four times the payload limit closes the connection before it is buffered;
+    // one between the two limits is read and answered with TELEMETRY.PAYLOAD_TOO_LARGE.
+    const maxFrameBytes = options.maxPayloadBytes * 4;
+    this.server = createServer((socket) => {
+      socket.setNoDelay(true);
+      broker.handle(limitFrames(socket, maxFrameBytes));
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,0 +1,71 @@
+import { Duplex, Transform, type TransformCallback } from 'node:stream';
+import type { Socket } from 'node:net';
+
+export class FrameTooLargeError extends Error {
+  constructor(
+    readonly length: number,
+    readonly limit: number,
+  ) {
+    super(`MQTT packet of ${length} bytes exceeds the ${limit}-byte limit`);
+  }
+}
+
+/**
+ * Reads MQTT fixed headers as bytes arrive and fails the stream as soon as a packet announces a
+ * remaining length above `limit`, before its body is buffered: MQTT allows 256 MB packets
+ * [MQTT-2.2.3], and the parser would otherwise hold one in memory whole.
+ */
+export class MqttFrameLimit extends Transform {
+  /** Bytes of the current packet's body still to pass. */
+  private bodyLeft = 0;
+  /** Inside a fixed header: -1 before the type byte, then the remaining-length bytes read. */
+  private headerBytes = -1;
+  private length = 0;
+  private multiplier = 1;
+
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.bodyLeft > 0) {
+        const step = Math.min(this.bodyLeft, chunk.length - i);
+        this.bodyLeft -= step;
+        i += step;
+        continue;
+      }
+      const byte = chunk[i++];
+      if (this.headerBytes < 0) {
+        this.headerBytes = 0;
+        this.length = 0;
+        this.multiplier = 1;
+        continue;
+      }
+      // Remaining length: up to four 7-bit groups, least significant first [MQTT-2.2.3].
+      this.length += (byte & 0x7f) * this.multiplier;
+      this.multiplier *= 128;
+      this.headerBytes += 1;
+      if (this.length > this.limit)
+        return callback(new FrameTooLargeError(this.length, this.limit));
+      if ((byte & 0x80) === 0 || this.headerBytes === 4) {
+        this.bodyLeft = this.length;
+        this.headerBytes = -1;
+      }
+    }
+    callback(null, chunk);
+  }
+}
+
+/** The socket as aedes should see it: reads through the limit, writes straight to the socket. */
+export function limitFrames(socket: Socket, limit: number): Duplex {
+  const limited = socket.pipe(new MqttFrameLimit(limit));
+  const connection = Duplex.from({ readable: limited, writable: socket });
+  limited.on('error', (error) => {
+    connection.destroy(error);
+    socket.destroy();
+  });
+  connection.on('close', () => socket.destroy());
+  return connection;
+}
