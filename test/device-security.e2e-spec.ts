@@ -142,3 +142,61 @@ describe('limits', () => {
     expect(patient.latest).toMatchObject({ vitals: { heartRate: 71 } });
   });
 });
+
+describe('a flooding device', () => {
+  let vigil: VigilHarness;
+  const opened: MqttClient[] = [];
+
+  beforeAll(async () => {
+    vigil = await startVigil({ MQTT_MAX_MESSAGES_PER_SECOND: '20' });
+    await admitPatientWithDevice(
+      vigil,
+      { id: 'p-f1', name: 'Patient F1', ward: 'ward-1' },
+      'wear-f1',
+    );
+    await admitPatientWithDevice(
+      vigil,
+      { id: 'p-f2', name: 'Patient F2', ward: 'ward-1' },
+      'wear-f2',
+    );
+  });
+
+  afterAll(async () => {
+    for (const client of opened) client.end(true);
+    await vigil?.stop({ removeData: true });
+  });
+
+  it('gets its excess refused with a reason, while another device is served at once', async () => {
+    const [flood, steady] = [
+      await connectDevice(vigil, 'wear-f1'),
+      await connectDevice(vigil, 'wear-f2'),
+    ];
+    opened.push(flood, steady);
+    await flood.subscribeAsync('devices/wear-f1/errors', { qos: 1 });
+    const reasons: string[] = [];
+    flood.on('message', (_topic, payload) =>
+      reasons.push((JSON.parse(payload.toString()) as { code: string }).code),
+    );
+    const start = Date.now() - 10_000;
+    for (let i = 0; i < 2_000; i++) {
+      flood.publish(
+        'devices/wear-f1/vitals',
+        JSON.stringify({ ts: start + i, seq: i, vitals: { heartRate: 70 } }),
+        { qos: 0 },
+      );
+    }
+    const before = Date.now();
+    await steady.publishAsync(
+      'devices/wear-f2/vitals',
+      JSON.stringify({ ts: Date.now(), seq: 1, vitals: { heartRate: 66 } }),
+      { qos: 1 },
+    );
+    const steadyAckMs = Date.now() - before;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(reasons.length).toBeGreaterThan(1_500);
+    expect(new Set(reasons)).toEqual(new Set(['DEVICE.RATE_LIMITED']));
+    expect(steadyAckMs).toBeLessThan(1_000);
+    const metrics = await (await fetch(`${vigil.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/vigil_messages_rejected_total\{code="DEVICE.RATE_LIMITED"\} \d{4}/);
+  });
+});

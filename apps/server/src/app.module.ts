@@ -38,6 +38,7 @@ export class AppModule {
             port: config.mqttPort,
             host: config.bindAddress,
             maxPayloadBytes: config.mqttMaxPayloadBytes,
+            maxMessagesPerSecond: config.mqttMaxMessagesPerSecond,
             maxTopicLevels: 8,
           },
           imports: [registry, ingest],

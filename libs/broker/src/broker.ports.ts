@@ -11,6 +11,8 @@ export interface BrokerOptions {
   readonly host?: string;
   /** Largest PUBLISH payload handed on; a larger one is answered on the errors topic. */
   readonly maxPayloadBytes: number;
+  /** Messages a device may publish per second, sustained; twice that may come in a burst. */
+  readonly maxMessagesPerSecond: number;
   /** Most `/`-separated levels in a topic; device topics have 3. */
   readonly maxTopicLevels: number;
 }

@@ -6,6 +6,7 @@ import {
 } from '@vigil/contracts';
 import type { AedesHooks } from './aedes.types';
 import type { BrokerOptions, DeviceAccessPolicy, DeviceMessageHandler } from './broker.ports';
+import { TokenBuckets } from './token-bucket';
 
 // MQTT 3.1.1 CONNACK return code 5, "Connection Refused, not authorized" [MQTT-3.2.2-3]: the
 // same answer for an unknown id and a wrong secret, so ids cannot be probed.
@@ -19,11 +20,15 @@ export type ReplyToDevice = (deviceId: string, rejection: TelemetryRejection) =>
  * its own `vitals` and `status` topics and subscribes only to its own `errors` topic.
  */
 export function deviceAccessHooks(
-  options: Pick<BrokerOptions, 'maxPayloadBytes'>,
+  options: Pick<BrokerOptions, 'maxPayloadBytes' | 'maxMessagesPerSecond'>,
   policy: DeviceAccessPolicy,
   handler: DeviceMessageHandler,
   reply: ReplyToDevice,
 ): AedesHooks {
+  const allowance = new TokenBuckets(
+    options.maxMessagesPerSecond,
+    options.maxMessagesPerSecond * 2,
+  );
   return {
     authenticate(client, username, password, done) {
       const refuse = () => {
@@ -47,6 +52,16 @@ export function deviceAccessHooks(
       if (!topic || topic.deviceId !== client.id || topic.channel === 'errors') {
         // An error closes the connection; MQTT 3.1.1 has no negative PUBACK [MQTT-3.3.5-2].
         return done(new Error(`device ${client.id} may not publish to ${packet.topic}`));
+      }
+      if (!allowance.take(client.id, Date.now())) {
+        // Refused with a reason, not dropped in silence; the flood costs the others nothing more.
+        packet.payload = Buffer.alloc(0);
+        handler.countRejection(TelemetryErrorCode.RateLimited);
+        reply(client.id, {
+          code: TelemetryErrorCode.RateLimited,
+          detail: [`more than ${options.maxMessagesPerSecond} messages per second`],
+        });
+        return done(null);
       }
       const payload =
         typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;

@@ -6,6 +6,7 @@ export const TelemetryErrorCode = {
   TimestampInvalid: 'TELEMETRY.TIMESTAMP_INVALID',
   PayloadTooLarge: 'TELEMETRY.PAYLOAD_TOO_LARGE',
   DeviceUnbound: 'DEVICE.UNBOUND',
+  RateLimited: 'DEVICE.RATE_LIMITED',
   StoreUnavailable: 'STORE.UNAVAILABLE',
 } as const;
 

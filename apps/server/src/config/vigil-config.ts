@@ -10,6 +10,7 @@ export interface VigilConfig {
   readonly dataDir: string;
   readonly seedFile?: string;
   readonly mqttMaxPayloadBytes: number;
+  readonly mqttMaxMessagesPerSecond: number;
   readonly consoleDir: string;
   /** A bound device silent this long raises a technical alarm. */
   readonly noDataTimeoutMs: number;
@@ -53,6 +54,7 @@ export function loadConfig(env: Env): VigilConfig {
     dataDir: resolve(text('DATA_DIR') ?? 'data'),
     seedFile: text('SEED_FILE') && resolve(text('SEED_FILE') as string),
     mqttMaxPayloadBytes: integer('MQTT_MAX_PAYLOAD_BYTES', 64 * 1024, 256, 1024 * 1024),
+    mqttMaxMessagesPerSecond: integer('MQTT_MAX_MESSAGES_PER_SECOND', 50, 1, 100_000),
     consoleDir: resolve(text('CONSOLE_DIR') ?? 'dist/console'),
     noDataTimeoutMs: integer('NO_DATA_TIMEOUT_SECONDS', 30, 1, 86_400) * 1000,
     escalateAfterMs: integer('ESCALATE_AFTER_SECONDS', 120, 1, 86_400) * 1000,
