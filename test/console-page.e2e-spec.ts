@@ -159,6 +159,7 @@ describe('the care console in Chromium', () => {
   });
 
   it('shows a banner when the connection drops, reconnects, and then shows the alert it missed', async () => {
+    // Reconnection retries every 0.5 to 3 s; 15 s leaves room for a loaded machine.
     const page = await openConsolePage(proxy.port);
     await proxy.cut();
     await page.getByText('Connection to Vigil lost').waitFor({ timeout: 5_000 });
@@ -168,7 +169,7 @@ describe('the care console in Chromium', () => {
     await proxy.restore();
     await page
       .locator('#alerts li', { hasText: 'Grace Hopper: Respiratory rate 30' })
-      .waitFor({ timeout: 10_000 });
+      .waitFor({ timeout: 15_000 });
     expect(await page.getByText('Connection to Vigil lost').isVisible()).toBe(false);
     await page.close();
   });

@@ -44,7 +44,7 @@ export async function startVigil(env: Record<string, string> = {}): Promise<Vigi
   return {
     app,
     httpUrl: `http://127.0.0.1:${port}`,
-    mqttPort: app.get(MqttBrokerService).port,
+    mqttPort: config.mqttPort === null ? 0 : app.get(MqttBrokerService).port,
     dataDir,
     secrets: new Map(),
     async stop(options = {}) {

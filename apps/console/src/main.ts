@@ -26,6 +26,9 @@ const patientView = new PatientView();
 
 const socket = io(CARE_NAMESPACE, {
   transports: ['websocket'],
+  // A screen that is not live is a risk: retry soon, and at least every 3 s.
+  reconnectionDelay: 500,
+  reconnectionDelayMax: 3_000,
   // On reconnecting, the server also sends the alerts closed while this screen was away.
   auth: (callback) => callback(panel.lastChange ? { since: panel.lastChange } : {}),
 });

@@ -36,6 +36,12 @@ export class AppModule {
         BrokerModule.forRoot({
           options: {
             port: config.mqttPort,
+            tls: config.tls && {
+              port: config.tls.mqttsPort,
+              key: config.tls.key,
+              cert: config.tls.cert,
+              clientCa: config.tls.clientCa,
+            },
             host: config.bindAddress,
             maxPayloadBytes: config.mqttMaxPayloadBytes,
             maxMessagesPerSecond: config.mqttMaxMessagesPerSecond,

@@ -18,6 +18,7 @@ export async function createVigilApp(
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: options.logger,
+    ...(config.tls && { httpsOptions: { key: config.tls.key, cert: config.tls.cert } }),
     // Start-up errors (a bad seed file, a taken port) reach the caller instead of aborting.
     abortOnError: false,
   });

@@ -4,9 +4,19 @@ export const BROKER_OPTIONS = Symbol('BrokerOptions');
 export const DEVICE_ACCESS_POLICY = Symbol('DeviceAccessPolicy');
 export const DEVICE_MESSAGE_HANDLER = Symbol('DeviceMessageHandler');
 
-export interface BrokerOptions {
-  /** TCP port for MQTT; 0 picks a free one. */
+export interface BrokerTlsOptions {
+  /** Port for MQTT over TLS (8883 by convention); 0 picks a free one. */
   readonly port: number;
+  readonly key: Buffer;
+  readonly cert: Buffer;
+  /** CA of device client certificates: with it, a device may prove itself by certificate. */
+  readonly clientCa?: Buffer;
+}
+
+export interface BrokerOptions {
+  /** TCP port for plain MQTT; 0 picks a free one; null switches plain MQTT off. */
+  readonly port: number | null;
+  readonly tls?: BrokerTlsOptions;
   /** Address to bind; all interfaces when absent. */
   readonly host?: string;
   /** Largest PUBLISH payload handed on; a larger one is answered on the errors topic. */
@@ -21,6 +31,8 @@ export interface BrokerOptions {
 export interface DeviceAccessPolicy {
   /** True when `deviceId` is bound and `password` is its current secret. */
   verifyDevice(deviceId: string, password: Buffer | undefined): Promise<boolean>;
+  /** True when `deviceId` is bound and not revoked, for a device proven by its certificate. */
+  acceptsCertificate(deviceId: string): boolean;
 }
 
 /**

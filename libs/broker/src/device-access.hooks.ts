@@ -12,6 +12,11 @@ import { TokenBuckets } from './token-bucket';
 // same answer for an unknown id and a wrong secret, so ids cannot be probed.
 const NOT_AUTHORIZED = 5;
 
+/** A connection whose TLS client certificate was verified against the device CA. */
+export interface CertifiedConnection {
+  readonly certifiedDeviceId: string;
+}
+
 export type ReplyToDevice = (deviceId: string, rejection: TelemetryRejection) => void;
 
 /**
@@ -37,6 +42,13 @@ export function deviceAccessHooks(
         });
         done(error as Parameters<typeof done>[0], false);
       };
+      // Mutual TLS: a trusted client certificate whose subject CN is the client id stands for the secret.
+      const certified = (client.conn as Partial<CertifiedConnection>).certifiedDeviceId;
+      if (certified !== undefined) {
+        return certified === client.id && policy.acceptsCertificate(client.id)
+          ? done(null, true)
+          : refuse();
+      }
       // The username must repeat the client id, so a secret is only ever tried against its device.
       if (username !== client.id) return refuse();
       policy.verifyDevice(client.id, password ? Buffer.from(password) : undefined).then(

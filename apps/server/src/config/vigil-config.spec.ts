@@ -70,4 +70,17 @@ describe('loadConfig', () => {
   it('uses the embedded store without INFLUX_URL', () => {
     expect(loadConfig({ INFLUX_DATABASE: 'ignored' }).influx).toBeUndefined();
   });
+
+  it('refuses half a TLS configuration, unreadable files, and plain MQTT off without TLS', () => {
+    expect(() => loadConfig({ TLS_CERT_FILE: '/nonexistent.pem' })).toThrow(
+      /TLS_CERT_FILE and TLS_KEY_FILE go together/,
+    );
+    expect(() =>
+      loadConfig({ TLS_CERT_FILE: '/nonexistent.pem', TLS_KEY_FILE: '/nonexistent-key.pem' }),
+    ).toThrow(/TLS_CERT_FILE cannot be read/);
+    expect(() => loadConfig({ MQTT_PLAIN: 'false' })).toThrow(
+      /MQTT_PLAIN=false needs TLS_CERT_FILE/,
+    );
+    expect(() => loadConfig({ MQTT_PLAIN: 'no' })).toThrow(/MQTT_PLAIN must be true or false/);
+  });
 });

@@ -1,10 +1,19 @@
 import type { InfluxOptions } from '@vigil/storage';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Vigil's configuration, read once from the environment at start-up. */
 export interface VigilConfig {
   readonly httpPort: number;
-  readonly mqttPort: number;
+  /** null when plain MQTT is switched off (MQTT_PLAIN=false). */
+  readonly mqttPort: number | null;
+  /** Present when TLS_CERT_FILE and TLS_KEY_FILE are set: HTTPS/WSS, and MQTT over TLS. */
+  readonly tls?: {
+    readonly key: Buffer;
+    readonly cert: Buffer;
+    readonly clientCa?: Buffer;
+    readonly mqttsPort: number;
+  };
   /** Address both listeners bind; all interfaces when absent. */
   readonly bindAddress?: string;
   readonly dataDir: string;
@@ -49,7 +58,7 @@ export function loadConfig(env: Env): VigilConfig {
 
   const config: VigilConfig = {
     httpPort: integer('HTTP_PORT', 3000, 0, 65535),
-    mqttPort: integer('MQTT_PORT', 1883, 0, 65535),
+    mqttPort: env.MQTT_PLAIN === 'false' ? null : integer('MQTT_PORT', 1883, 0, 65535),
     bindAddress: text('BIND_ADDRESS'),
     dataDir: resolve(text('DATA_DIR') ?? 'data'),
     seedFile: text('SEED_FILE') && resolve(text('SEED_FILE') as string),
@@ -61,8 +70,14 @@ export function loadConfig(env: Env): VigilConfig {
     remindEveryMs: integer('REMIND_EVERY_SECONDS', 60, 1, 86_400) * 1000,
   };
   const influx = readInfluxOptions(env, text, integer, problems);
+  const tls = readTlsOptions(text, integer, problems);
+  if (env.MQTT_PLAIN !== undefined && env.MQTT_PLAIN !== 'true' && env.MQTT_PLAIN !== 'false') {
+    problems.push(`MQTT_PLAIN must be true or false (got "${env.MQTT_PLAIN}")`);
+  }
+  if (env.MQTT_PLAIN === 'false' && !tls)
+    problems.push('MQTT_PLAIN=false needs TLS_CERT_FILE and TLS_KEY_FILE');
   if (problems.length > 0) throw new ConfigError(problems);
-  return influx ? { ...config, influx } : config;
+  return { ...config, ...(influx && { influx }), ...(tls && { tls }) };
 }
 
 function readInfluxOptions(
@@ -93,4 +108,38 @@ function readInfluxOptions(
   if (!bucket) problems.push('INFLUX_BUCKET is required with INFLUX_API=v2');
   if (!token) problems.push('INFLUX_TOKEN is required with INFLUX_API=v2');
   return { url, api, token, org, bucket: bucket ?? '', spoolMaxLines };
+}
+
+function readTlsOptions(
+  text: (name: string) => string | undefined,
+  integer: (name: string, fallback: number, min: number, max: number) => number,
+  problems: string[],
+): VigilConfig['tls'] {
+  const mqttsPort = integer('MQTTS_PORT', 8883, 0, 65535);
+  const [certFile, keyFile, caFile] = [
+    text('TLS_CERT_FILE'),
+    text('TLS_KEY_FILE'),
+    text('TLS_CA_FILE'),
+  ];
+  if (!certFile && !keyFile) {
+    if (caFile) problems.push('TLS_CA_FILE needs TLS_CERT_FILE and TLS_KEY_FILE');
+    return undefined;
+  }
+  if (!certFile || !keyFile) {
+    problems.push('TLS_CERT_FILE and TLS_KEY_FILE go together');
+    return undefined;
+  }
+  const read = (name: string, file: string): Buffer | undefined => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      problems.push(`${name} cannot be read: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+  const cert = read('TLS_CERT_FILE', certFile);
+  const key = read('TLS_KEY_FILE', keyFile);
+  const clientCa = caFile ? read('TLS_CA_FILE', caFile) : undefined;
+  if (!cert || !key) return undefined;
+  return { cert, key, mqttsPort, ...(clientCa && { clientCa }) };
 }

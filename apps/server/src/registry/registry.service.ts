@@ -170,6 +170,10 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     return valid;
   }
 
+  acceptsCertificate(deviceId: string): boolean {
+    return Boolean(this.devices.get(deviceId)?.secretHash);
+  }
+
   /** Issues a new secret; the old one stops working at once. Returns the secret, shown once. */
   async rotateSecret(deviceId: string, by: string): Promise<string> {
     const secret = newDeviceSecret();

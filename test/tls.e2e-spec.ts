@@ -1,0 +1,128 @@
+// Proves encrypted transport with certificates made by scripts/dev-certs.sh: MQTT over TLS with a
+// secret, mutual TLS with a device certificate (and refusal of an untrusted one), HTTPS, and
+// plain MQTT switched off.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { MqttBrokerService } from '@vigil/broker';
+import { startVigil, type VigilHarness } from './support/vigil-harness';
+
+describe('TLS and mutual TLS', () => {
+  const work = mkdtempSync(join(tmpdir(), 'vigil-tls-'));
+  const trusted = join(work, 'trusted');
+  const untrusted = join(work, 'untrusted');
+  const file = (dir: string, name: string) => readFileSync(join(dir, name));
+  let vigil: VigilHarness;
+  let mqttsPort: number;
+  let secret: string;
+
+  beforeAll(async () => {
+    execFileSync('scripts/dev-certs.sh', [trusted, 'wear-t1']);
+    execFileSync('scripts/dev-certs.sh', [untrusted, 'wear-t1']);
+    vigil = await startVigil({
+      TLS_CERT_FILE: join(trusted, 'server.pem'),
+      TLS_KEY_FILE: join(trusted, 'server-key.pem'),
+      TLS_CA_FILE: join(trusted, 'ca.pem'),
+      MQTTS_PORT: '0',
+      MQTT_PLAIN: 'false',
+    });
+    mqttsPort = vigil.app.get(MqttBrokerService).tlsPort;
+    const https = (path: string, body: unknown) =>
+      new Promise<{ status: number; body: Record<string, string> }>((resolve, reject) => {
+        const url = vigil.httpUrl.replace('http:', 'https:') + path;
+        const payload = JSON.stringify(body);
+        const req = request(
+          url,
+          {
+            method: 'POST',
+            ca: file(trusted, 'ca.pem'),
+            headers: { 'content-type': 'application/json' },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                body: JSON.parse(text) as Record<string, string>,
+              }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
+      });
+    await https('/api/patients', { id: 'p-t1', name: 'Patient T1', ward: 'ward-1' });
+    secret = (await https('/api/devices', { id: 'wear-t1', patientId: 'p-t1' })).body.secret;
+  });
+
+  afterAll(async () => {
+    await vigil?.stop({ removeData: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const connect = (options: mqtt.IClientOptions) =>
+    mqtt.connectAsync(`mqtts://127.0.0.1:${mqttsPort}`, {
+      clientId: 'wear-t1',
+      ca: file(trusted, 'ca.pem'),
+      reconnectPeriod: 0,
+      connectTimeout: 5_000,
+      ...options,
+    });
+
+  it('serves HTTPS with the configured certificate', async () => {
+    const status = await new Promise<number>((resolve, reject) =>
+      get(
+        `${vigil.httpUrl.replace('http:', 'https:')}/health`,
+        { ca: file(trusted, 'ca.pem') },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      ).on('error', reject),
+    );
+    expect(status).toBe(200);
+  });
+
+  it('accepts a device secret over TLS', async () => {
+    const client = await connect({ username: 'wear-t1', password: secret });
+    await client.publishAsync(
+      'devices/wear-t1/vitals',
+      JSON.stringify({ ts: Date.now(), seq: 1, vitals: { heartRate: 72 } }),
+      { qos: 1 },
+    );
+    await client.endAsync();
+  });
+
+  it('accepts a trusted client certificate naming the device, without a password', async () => {
+    const client = await connect({
+      key: file(trusted, 'device-wear-t1-key.pem'),
+      cert: file(trusted, 'device-wear-t1.pem'),
+    });
+    expect(client.connected).toBe(true);
+    await client.endAsync();
+  });
+
+  it('refuses a certificate from an untrusted CA, and a trusted one used under another id', async () => {
+    await expect(
+      connect({
+        key: file(untrusted, 'device-wear-t1-key.pem'),
+        cert: file(untrusted, 'device-wear-t1.pem'),
+      }),
+    ).rejects.toThrow(/Not authorized/i);
+    await expect(
+      connect({
+        clientId: 'wear-other',
+        key: file(trusted, 'device-wear-t1-key.pem'),
+        cert: file(trusted, 'device-wear-t1.pem'),
+      }),
+    ).rejects.toThrow(/Not authorized/i);
+  });
+
+  it('has plain MQTT switched off', () => {
+    expect(() => vigil.app.get(MqttBrokerService).port).toThrow(/switched off/);
+  });
+});
