@@ -99,6 +99,14 @@ describe('device identity and topic rights', () => {
     expect(
       (await postJson(`${vigil.httpUrl}/api/devices/nobody/revoke`, { by: 'Admin Kim' })).status,
     ).toBe(404);
+    const audit = (await (await fetch(`${vigil.httpUrl}/api/audit?subject=wear-a`)).json()) as {
+      action: string;
+      actor: string;
+    }[];
+    expect(audit.map((entry) => [entry.action, entry.actor])).toEqual([
+      ['device.bound', 'api'],
+      ['device.secret-revoked', 'Admin Kim'],
+    ]);
   });
 });
 
