@@ -242,6 +242,22 @@ describe('a vital sign travels from a wearable to the care console', () => {
     intruder.end(true);
   });
 
+  it('serves its OpenAPI document', async () => {
+    const document = (await (await fetch(`${vigil.httpUrl}/api/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/patients',
+        '/api/devices',
+        '/api/alerts/{id}/ack',
+        '/api/patients/{id}/vitals',
+      ]),
+    );
+  });
+
   it('reports the broker and the store up on /health', async () => {
     const response = await fetch(`${vigil.httpUrl}/health`);
     expect(response.status).toBe(200);

@@ -1,11 +1,26 @@
 import { ValidationPipe, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import { AppModule } from './app.module';
 import type { VigilConfig } from './config/vigil-config';
 import { DomainErrorFilter } from './operations/domain-error.filter';
+
+/** The OpenAPI document at `/api/openapi.json`, and a reader for it at `/api/docs`. */
+function serveOpenApi(app: NestExpressApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Vigil')
+    .setDescription(
+      'Remote patient monitoring: patients, devices, vitals history, NEWS2, alerts. Wire contract: README.',
+    )
+    .setVersion('1')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, config), {
+    jsonDocumentUrl: 'api/openapi.json',
+  });
+}
 
 export interface CreateVigilAppOptions {
   readonly logger?: LoggerService | LogLevel[] | false;
@@ -28,6 +43,7 @@ export async function createVigilApp(
   );
   app.useGlobalFilters(new DomainErrorFilter());
   app.disable('x-powered-by');
+  serveOpenApi(app);
   if (existsSync(config.consoleDir)) {
     app.useStaticAssets(config.consoleDir);
   } else {
