@@ -12,18 +12,18 @@ const PATTERNS: Record<AlertPriority, { pitch: number; pulses: number[] }> = {
 };
 
 export class AlarmSound {
-  private context?: AudioContext;
+  /** Made at once, so a page can tell from the start whether the browser holds sound back. */
+  private readonly context = new AudioContext();
   muted = false;
   /** Every priority sounded, oldest first, for the page and its tests to read. */
   readonly played: AlertPriority[] = [];
 
   /** Whether the browser lets the page make sound yet (autoplay rules need one user gesture). */
   get blocked(): boolean {
-    return this.context?.state === 'suspended';
+    return this.context.state === 'suspended';
   }
 
   async unlock(): Promise<void> {
-    this.context ??= new AudioContext();
     await this.context.resume();
   }
 
@@ -31,7 +31,6 @@ export class AlarmSound {
     this.played.push(priority);
     document.body.dataset.alarmsPlayed = this.played.slice(-20).join(' ');
     if (this.muted) return;
-    this.context ??= new AudioContext();
     const { pitch, pulses } = PATTERNS[priority];
     const start = this.context.currentTime + 0.05;
     for (const offset of pulses) {

@@ -44,6 +44,8 @@ function acknowledge(alertId: string): void {
 async function loadWard(): Promise<void> {
   const patients = await api.patients();
   ward.load(patients);
+  // Alerts may have arrived before the names they refer to: render them again with names.
+  panel.render();
   await Promise.all(
     patients.map(async (patient) => {
       const history = await api.history(patient.id, 30 * 60_000, 30_000).catch(() => undefined);
@@ -95,7 +97,11 @@ mute.addEventListener('click', () => {
   mute.setAttribute('aria-pressed', String(sound.muted));
   mute.textContent = sound.muted ? 'Sound muted (this session)' : 'Mute sound';
 });
+// Browsers hold sound back until the first click or key press: say so, and take that first
+// interaction, wherever it lands, to allow it.
 const unlock = byId<HTMLButtonElement>('sound-unlock');
-unlock.addEventListener('click', () => void sound.unlock().then(() => (unlock.hidden = true)));
-setTimeout(() => (unlock.hidden = !sound.blocked), 500);
+const allowSound = () => void sound.unlock().then(() => (unlock.hidden = !sound.blocked));
+unlock.hidden = !sound.blocked;
+for (const event of ['pointerdown', 'keydown'] as const)
+  document.addEventListener(event, allowSound, { once: true });
 setInterval(() => ward.render(), 5_000);
