@@ -95,6 +95,7 @@ export class IngestService {
     if (samples.length === 0) return undefined;
 
     await this.store.writeSamples(samples);
+    for (const sample of samples) this.recent.remember(deviceId, sample.ts);
     this.counters.accepted += samples.length;
 
     for (const sample of samples) {
@@ -108,7 +109,7 @@ export class IngestService {
   private dropRepeats(deviceId: string, samples: readonly DeviceSample[]): DeviceSample[] {
     const fresh = [...samples]
       .sort((a, b) => a.ts - b.ts)
-      .filter((s) => this.recent.add(deviceId, s.ts));
+      .filter((s, i, sorted) => !this.recent.has(deviceId, s.ts) && sorted[i - 1]?.ts !== s.ts);
     this.counters.duplicates += samples.length - fresh.length;
     return fresh;
   }
