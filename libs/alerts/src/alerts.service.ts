@@ -84,9 +84,18 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /**
+   * Persists, then announces. A failed write must not silence an alert: the book already holds
+   * it, so its repeats would never be announced either. The nurse is told in any case, and the
+   * failure is logged as an error (a restart would then not restore this event).
+   */
   private async commit(events: AlertEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.store.writeAlertEvents(events);
+    try {
+      await this.store.writeAlertEvents(events);
+    } catch (error) {
+      this.logger.error(`alert events not persisted (${events.length}): ${String(error)}`);
+    }
     for (const event of events) {
       this.logger.log(
         `alert ${event.alert.id} ${event.kind}: ${event.alert.rule} patient=${event.alert.patientId}`,
