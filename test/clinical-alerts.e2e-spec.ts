@@ -268,7 +268,8 @@ describe('clinical alerting end to end', () => {
       'alert:updated',
       (a) => a.patientId === patientId && a.rule === 'news2' && a.priority === 'high',
     );
-    // A band must hold 15 s before it alerts: 17 samples, one a second.
+    // A band must hold 15 s before it alerts: 17 samples, one a second, after the earlier ones
+    // (an older sample arriving late does not replace a fresher NEWS2 input).
     await send(
       Array.from({ length: 17 }, () => ({
         respRate: 26,
@@ -276,6 +277,7 @@ describe('clinical alerting end to end', () => {
         systolicBp: 88,
         temperature: 39.4,
       })),
+      Date.now() + 17_000,
     );
     expect((await high).message).toMatch(/^NEWS2 \d+ \(high, partial\): Emergency response/);
   });

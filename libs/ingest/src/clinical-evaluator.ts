@@ -131,7 +131,10 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
       onOxygen: sample.onOxygen,
     };
     for (const [name, value] of Object.entries(measured)) {
-      if (value !== undefined) inputs[name] = { value, ts: sample.ts };
+      // A buffered older sample arriving late must not replace a fresher value.
+      const known = inputs[name] as { ts: number } | undefined;
+      if (value !== undefined && (!known || known.ts <= sample.ts))
+        inputs[name] = { value, ts: sample.ts };
     }
     this.news2Inputs.set(sample.patientId, inputs as News2Inputs);
     const score = this.news2Of(sample.patientId, sample.ts);

@@ -1,0 +1,35 @@
+// Proves the evaluator keeps the freshest NEWS2 input when a buffered older sample arrives late.
+// The alerts service, directory and rule-state store are stand-ins: this checks the evaluator.
+import type { AlertsService } from '@vigil/alerts';
+import type { Sample } from '@vigil/contracts';
+import { DEFAULT_RULES } from '@vigil/rules';
+import type { RuleStateStore } from '@vigil/storage';
+import { ClinicalEvaluator } from './clinical-evaluator';
+import type { DeviceDirectory } from './device-directory.port';
+
+describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', () => {
+  const alerts = {
+    breach: async () => undefined,
+    clear: async () => undefined,
+    openAlerts: () => [],
+  } as unknown as AlertsService;
+  const directory = {
+    profileOf: () => ({ spo2Scale: 1, rules: DEFAULT_RULES }),
+  } as unknown as DeviceDirectory;
+  const store = { loadAll: () => new Map(), save: () => undefined } as unknown as RuleStateStore;
+  const sample = (ts: number, vitals: Sample['vitals']): Sample => ({
+    patientId: 'p1',
+    deviceId: 'd1',
+    ts,
+    seq: ts,
+    vitals,
+  });
+
+  it('scores from the freshest value even when an older sample arrives afterwards', () => {
+    const evaluator = new ClinicalEvaluator(directory, alerts, store);
+    const now = Date.now();
+    evaluator.evaluate(sample(now, { respRate: 16 }));
+    const score = evaluator.evaluate(sample(now - 60_000, { respRate: 30, heartRate: 70 }));
+    expect(score.subscores).toMatchObject({ respRate: 0, heartRate: 0 });
+  });
+});
