@@ -123,7 +123,12 @@ describe('the care console in Chromium', () => {
       /high priority alert: Rosalind Franklin, Heart rate 38/,
     );
     expect(await tile.getAttribute('data-alert')).toBe('high');
-    expect(await first.locator('article').first().getAttribute('data-patient-id')).toBe('p-c1');
+    // Sickest first: the patient with a high alert comes before those with none.
+    const order = await first
+      .locator('article')
+      .evaluateAll((tiles) => tiles.map((tile) => tile.getAttribute('data-patient-id')));
+    expect(order.indexOf('p-c1')).toBeLessThan(order.indexOf('p-c2'));
+    expect(order.indexOf('p-c1')).toBeLessThan(order.indexOf('p-c4'));
     await tile
       .locator('dd[data-vital="heartRate"]', { hasText: '38 /min' })
       .waitFor({ timeout: 1_000 });
