@@ -59,6 +59,20 @@ describe('clinical alerting end to end', () => {
     return { ...patient, alert: await raised };
   }
 
+  /** The alerts raised and updated for a patient while `act` runs and its samples are processed. */
+  async function alertsDuring(patientId: string, act: () => Promise<void>) {
+    const raised = recordEvents<Alert>(nurse, 'alert:raised');
+    const updated = recordEvents<Alert>(nurse, 'alert:updated');
+    const seen = processed(patientId);
+    await act();
+    await seen;
+    await sleep(300);
+    raised.stop();
+    updated.stop();
+    const mine = (alert: Alert) => alert.patientId === patientId;
+    return { raised: raised.events.filter(mine), updated: updated.events.filter(mine) };
+  }
+
   /** Waits until the console has seen a vitals event of the patient, i.e. the batch was processed. */
   const processed = (patientId: string) =>
     nextEvent<VitalsEvent>(nurse, 'vitals', (event) => event.patientId === patientId);
@@ -80,55 +94,38 @@ describe('clinical alerting end to end', () => {
 
   it('raises exactly one alert for a breach sustained for 20 s', async () => {
     const { patientId, send } = await admitted();
-    const raised = recordEvents<Alert>(nurse, 'alert:raised');
-    const seen = processed(patientId);
-    await send(Array.from({ length: 20 }, () => ({ spo2: 85 })));
-    await seen;
-    await sleep(200);
-    raised.stop();
-    expect(
-      raised.events.filter((alert) => alert.patientId === patientId && alert.rule === 'spo2.below'),
-    ).toEqual([expect.objectContaining({ priority: 'high', value: 85 })]);
+    const { raised } = await alertsDuring(patientId, () =>
+      send(Array.from({ length: 20 }, () => ({ spo2: 85 }))),
+    );
+    expect(raised.filter((alert) => alert.rule === 'spo2.below')).toEqual([
+      expect.objectContaining({ priority: 'high', value: 85 }),
+    ]);
   });
 
   it('raises nothing for a single-sample artifact', async () => {
     const { patientId, send } = await admitted();
-    const raised = recordEvents<Alert>(nurse, 'alert:raised');
-    const seen = processed(patientId);
-    await send(
-      Array.from({ length: 30 }, (_, i) => ({
-        spo2: i === 12 ? 70 : 97,
-        heartRate: i === 20 ? 190 : 72,
-      })),
+    const { raised } = await alertsDuring(patientId, () =>
+      send(
+        Array.from({ length: 30 }, (_, i) => ({
+          spo2: i === 12 ? 70 : 97,
+          heartRate: i === 20 ? 190 : 72,
+        })),
+      ),
     );
-    await seen;
-    await sleep(200);
-    raised.stop();
-    expect(raised.events.filter((alert) => alert.patientId === patientId)).toEqual([]);
+    expect(raised).toEqual([]);
   });
 
   it('keeps values flapping around a threshold to one alert, without a storm of raises and clears', async () => {
     const { patientId, send } = await admitted();
-    const raised = recordEvents<Alert>(nurse, 'alert:raised');
-    const updated = recordEvents<Alert>(nurse, 'alert:updated');
-    const seen = processed(patientId);
     // 20 s at 85 %, then a minute alternating 93 % (breaches 94) and 94.5 % (inside the 1 % clear band).
-    await send([
-      ...Array.from({ length: 20 }, () => ({ spo2: 85 })),
-      ...Array.from({ length: 60 }, (_, i) => ({ spo2: i % 2 ? 94.5 : 93 })),
-    ]);
-    await seen;
-    await sleep(300);
-    raised.stop();
-    updated.stop();
-    expect(
-      raised.events.filter((alert) => alert.patientId === patientId && alert.rule === 'spo2.below'),
-    ).toHaveLength(1);
-    expect(
-      updated.events.filter(
-        (alert) => alert.patientId === patientId && alert.rule === 'spo2.below',
-      ),
-    ).toEqual([]);
+    const { raised, updated } = await alertsDuring(patientId, () =>
+      send([
+        ...Array.from({ length: 20 }, () => ({ spo2: 85 })),
+        ...Array.from({ length: 60 }, (_, i) => ({ spo2: i % 2 ? 94.5 : 93 })),
+      ]),
+    );
+    expect(raised.filter((alert) => alert.rule === 'spo2.below')).toHaveLength(1);
+    expect(updated.filter((alert) => alert.rule === 'spo2.below')).toEqual([]);
   });
 
   it('raises a technical alarm for a silent device within its timeout plus one second', async () => {
@@ -303,15 +300,10 @@ describe('clinical alerting end to end', () => {
       }),
     });
     expect(response.status).toBe(200);
-    const raised = recordEvents<Alert>(nurse, 'alert:raised');
-    const seen = processed(patientId);
-    await send(Array.from({ length: 20 }, () => ({ spo2: 89 })));
-    await seen;
-    await sleep(200);
-    raised.stop();
-    expect(
-      raised.events.filter((a) => a.patientId === patientId && a.rule === 'spo2.below'),
-    ).toEqual([]);
+    const { raised } = await alertsDuring(patientId, () =>
+      send(Array.from({ length: 20 }, () => ({ spo2: 89 }))),
+    );
+    expect(raised.filter((alert) => alert.rule === 'spo2.below')).toEqual([]);
     const bad = await fetch(`${vigil.httpUrl}/api/patients/${patientId}/thresholds`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },

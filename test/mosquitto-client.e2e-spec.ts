@@ -39,6 +39,22 @@ function mosquittoPub(port: number, args: string[]): Promise<RunResult> {
   });
 }
 
+/** mosquitto_pub options for wear-m1 publishing its vitals with `password` at `qos`. */
+function asWearable(password: string, qos: 0 | 1): string[] {
+  return [
+    '-i',
+    'wear-m1',
+    '-u',
+    'wear-m1',
+    '-P',
+    password,
+    '-q',
+    String(qos),
+    '-t',
+    'devices/wear-m1/vitals',
+  ];
+}
+
 describe('mosquitto_pub as the wearable', () => {
   let vigil: VigilHarness;
   let nurse: Socket;
@@ -68,18 +84,7 @@ describe('mosquitto_pub as the wearable', () => {
       (alert) => alert.rule === 'heartRate.above',
     );
     const sent = await mosquittoPub(vigil.mqttPort, [
-      ...[
-        '-i',
-        'wear-m1',
-        '-u',
-        'wear-m1',
-        '-P',
-        secret,
-        '-q',
-        '1',
-        '-t',
-        'devices/wear-m1/vitals',
-      ],
+      ...asWearable(secret, 1),
       // Two samples 11 s apart in device time: past the 10 s heart-rate sustain time.
       ...[
         '-m',
@@ -111,18 +116,7 @@ describe('mosquitto_pub as the wearable', () => {
     }));
     const live = nextEvent<VitalsEvent>(nurse, 'vitals', (event) => event.vitals.respRate === 16);
     const sent = await mosquittoPub(vigil.mqttPort, [
-      ...[
-        '-i',
-        'wear-m1',
-        '-u',
-        'wear-m1',
-        '-P',
-        secret,
-        '-q',
-        '0',
-        '-t',
-        'devices/wear-m1/vitals',
-      ],
+      ...asWearable(secret, 0),
       ...['-m', JSON.stringify({ samples })],
     ]);
     expect(sent.code).toBe(0);
@@ -131,18 +125,7 @@ describe('mosquitto_pub as the wearable', () => {
 
   it('refuses an unregistered client id, and a registered one with a wrong secret, as not authorized', async () => {
     const wrong = await mosquittoPub(vigil.mqttPort, [
-      ...[
-        '-i',
-        'wear-m1',
-        '-u',
-        'wear-m1',
-        '-P',
-        `${secret}x`,
-        '-q',
-        '1',
-        '-t',
-        'devices/wear-m1/vitals',
-      ],
+      ...asWearable(`${secret}x`, 1),
       ...['-m', JSON.stringify({ ts: Date.now(), seq: 99, vitals: { heartRate: 80 } })],
     ]);
     expect(wrong.code).not.toBe(0);
