@@ -85,3 +85,27 @@ export class SqliteAlertState {
 function parseBodies(rows: unknown[]): Alert[] {
   return (rows as { body: string }[]).map((row) => JSON.parse(row.body) as Alert);
 }
+
+/**
+ * The alert half of a TelemetryStore, served from the embedded database whichever adapter keeps
+ * the telemetry; adapters extend it and record events through `alertState` in their own writes.
+ */
+export abstract class LocalAlertState {
+  protected readonly alertState: SqliteAlertState;
+
+  constructor(db: EmbeddedDatabase) {
+    this.alertState = new SqliteAlertState(db);
+  }
+
+  async openAlerts(): Promise<Alert[]> {
+    return this.alertState.open();
+  }
+
+  async alertsChangedSince(since: string): Promise<Alert[]> {
+    return this.alertState.changedSince(since);
+  }
+
+  async listAlerts(query: AlertQuery): Promise<AlertWithHistory[]> {
+    return this.alertState.list(query);
+  }
+}

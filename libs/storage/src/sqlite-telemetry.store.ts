@@ -1,11 +1,9 @@
-import type { Alert, AlertEvent, Sample } from '@vigil/contracts';
+import type { AlertEvent, Sample } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
 import { GroupCommit } from './group-commit';
-import { SqliteAlertState } from './sqlite-alert-state';
+import { LocalAlertState } from './sqlite-alert-state';
 import { downsample } from './downsample';
 import type {
-  AlertQuery,
-  AlertWithHistory,
   HistoryPoint,
   HistoryQuery,
   SampleQuery,
@@ -32,16 +30,15 @@ interface Write {
  * The embedded TelemetryStore on SQLite. Writes arriving in the same turn of the event loop are
  * committed together (group commit), so one fsync covers many devices' samples.
  */
-export class SqliteTelemetryStore implements TelemetryStore {
+export class SqliteTelemetryStore extends LocalAlertState implements TelemetryStore {
   private readonly insertSample;
-  private readonly alertState: SqliteAlertState;
   private readonly writes: GroupCommit<Write>;
 
   constructor(private readonly db: EmbeddedDatabase) {
+    super(db);
     this.insertSample = db.prepare(
       'INSERT OR IGNORE INTO samples (device_id, ts, patient_id, seq, body) VALUES (?, ?, ?, ?, ?)',
     );
-    this.alertState = new SqliteAlertState(db);
     const commit = db.transaction((writes: readonly Write[]) => {
       for (const write of writes) {
         for (const sample of write.samples) this.insertSampleRow(sample);
@@ -77,18 +74,6 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   async queryHistory(query: HistoryQuery): Promise<HistoryPoint[]> {
     return downsample(await this.querySamples(query), query.everyMs);
-  }
-
-  async openAlerts(): Promise<Alert[]> {
-    return this.alertState.open();
-  }
-
-  async alertsChangedSince(since: string): Promise<Alert[]> {
-    return this.alertState.changedSince(since);
-  }
-
-  async listAlerts(query: AlertQuery): Promise<AlertWithHistory[]> {
-    return this.alertState.list(query);
   }
 
   async health(): Promise<StoreHealth> {

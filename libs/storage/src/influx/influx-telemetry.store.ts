@@ -1,11 +1,9 @@
-import type { Alert, AlertEvent, Sample } from '@vigil/contracts';
+import type { AlertEvent, Sample } from '@vigil/contracts';
 import type { EmbeddedDatabase } from '../embedded-database';
 import { GroupCommit } from '../group-commit';
-import { SqliteAlertState } from '../sqlite-alert-state';
+import { LocalAlertState } from '../sqlite-alert-state';
 import {
   StoreUnavailableError,
-  type AlertQuery,
-  type AlertWithHistory,
   type HistoryPoint,
   type HistoryQuery,
   type SampleQuery,
@@ -42,9 +40,8 @@ interface Write {
  * restarts. The alerts' current state also stays in the embedded database, so active alerts are
  * restored at start-up whether or not InfluxDB answers.
  */
-export class InfluxTelemetryStore implements TelemetryStore {
+export class InfluxTelemetryStore extends LocalAlertState implements TelemetryStore {
   private readonly spool: DurableSpool;
-  private readonly alertState: SqliteAlertState;
   private readonly writes: GroupCommit<Write>;
   private readonly drainer: SpoolDrainer;
 
@@ -55,8 +52,8 @@ export class InfluxTelemetryStore implements TelemetryStore {
     events: DrainerEvents,
     drainerOptions: DrainerOptions = DEFAULT_DRAINER_OPTIONS,
   ) {
+    super(db);
     this.spool = new DurableSpool(db);
-    this.alertState = new SqliteAlertState(db);
     this.writes = new GroupCommit(
       this.spool.transaction((writes: readonly Write[]) => {
         for (const write of writes) {
@@ -103,18 +100,6 @@ export class InfluxTelemetryStore implements TelemetryStore {
       historyQuery(query.patientId, query.from, query.to, query.everyMs),
     );
     return rowsOf(response).map(rowToHistoryPoint);
-  }
-
-  async openAlerts(): Promise<Alert[]> {
-    return this.alertState.open();
-  }
-
-  async alertsChangedSince(since: string): Promise<Alert[]> {
-    return this.alertState.changedSince(since);
-  }
-
-  async listAlerts(query: AlertQuery): Promise<AlertWithHistory[]> {
-    return this.alertState.list(query);
   }
 
   async health(): Promise<StoreHealth> {
