@@ -110,30 +110,28 @@ describe('device identity and topic rights', () => {
   });
 });
 
-describe('limits', () => {
-  let vigil: VigilHarness;
-  const opened: MqttClient[] = [];
-
+/** A Vigil started with `env` and devices wear-{prefix}1 and -2 bound, for one describe block. */
+function vigilWithTwoDevices(env: Record<string, string>, prefix: string) {
+  const context = { vigil: undefined as unknown as VigilHarness, opened: [] as MqttClient[] };
   beforeAll(async () => {
-    vigil = await startVigil({ MQTT_MAX_PAYLOAD_BYTES: '4096' });
-    await admitPatientWithDevice(
-      vigil,
-      { id: 'p-l1', name: 'Patient L1', ward: 'ward-1' },
-      'wear-l1',
-    );
-    await admitPatientWithDevice(
-      vigil,
-      { id: 'p-l2', name: 'Patient L2', ward: 'ward-1' },
-      'wear-l2',
-    );
+    context.vigil = await startVigil(env);
+    for (const n of [1, 2]) {
+      const patient = { id: `p-${prefix}${n}`, name: `Patient ${prefix}${n}`, ward: 'ward-1' };
+      await admitPatientWithDevice(context.vigil, patient, `wear-${prefix}${n}`);
+    }
   });
-
   afterAll(async () => {
-    for (const client of opened) client.end(true);
-    await vigil?.stop({ removeData: true });
+    for (const client of context.opened) client.end(true);
+    await context.vigil?.stop({ removeData: true });
   });
+  return context;
+}
+
+describe('limits', () => {
+  const context = vigilWithTwoDevices({ MQTT_MAX_PAYLOAD_BYTES: '4096' }, 'l');
 
   it('closes the connection of a device that sends a huge packet, and keeps serving the others', async () => {
+    const { vigil, opened } = context;
     const [huge, steady] = [
       await connectDevice(vigil, 'wear-l1'),
       await connectDevice(vigil, 'wear-l2'),
@@ -152,29 +150,10 @@ describe('limits', () => {
 });
 
 describe('a flooding device', () => {
-  let vigil: VigilHarness;
-  const opened: MqttClient[] = [];
-
-  beforeAll(async () => {
-    vigil = await startVigil({ MQTT_MAX_MESSAGES_PER_SECOND: '20' });
-    await admitPatientWithDevice(
-      vigil,
-      { id: 'p-f1', name: 'Patient F1', ward: 'ward-1' },
-      'wear-f1',
-    );
-    await admitPatientWithDevice(
-      vigil,
-      { id: 'p-f2', name: 'Patient F2', ward: 'ward-1' },
-      'wear-f2',
-    );
-  });
-
-  afterAll(async () => {
-    for (const client of opened) client.end(true);
-    await vigil?.stop({ removeData: true });
-  });
+  const context = vigilWithTwoDevices({ MQTT_MAX_MESSAGES_PER_SECOND: '20' }, 'f');
 
   it('gets its excess refused with a reason, while another device is served at once', async () => {
+    const { vigil, opened } = context;
     const [flood, steady] = [
       await connectDevice(vigil, 'wear-f1'),
       await connectDevice(vigil, 'wear-f2'),

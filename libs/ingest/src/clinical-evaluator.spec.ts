@@ -25,6 +25,28 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
     vitals,
   });
 
+  it('saves the rule state when a condition changes, not on every sample', () => {
+    const saved: unknown[] = [];
+    const recording = {
+      loadAll: () => new Map(),
+      save: (_id: string, state: unknown) => saved.push(state),
+    };
+    const evaluator = new ClinicalEvaluator(
+      directory,
+      alerts,
+      recording as unknown as RuleStateStore,
+    );
+    const now = Date.now();
+    evaluator.evaluate(sample(now, { spo2: 97 }));
+    evaluator.evaluate(sample(now + 1_000, { spo2: 85 }));
+    evaluator.evaluate(sample(now + 2_000, { spo2: 85 }));
+    expect(saved).toEqual([
+      expect.objectContaining({
+        conditions: { 'spo2.below': { phase: 'pending', since: now + 1_000 } },
+      }),
+    ]);
+  });
+
   it('scores from the freshest value even when an older sample arrives afterwards', () => {
     const evaluator = new ClinicalEvaluator(directory, alerts, store);
     const now = Date.now();

@@ -94,12 +94,14 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
 
   evaluate(sample: Sample): News2Score {
     const profile = this.directory.profileOf(sample.patientId);
-    const { decisions, state } = evaluatePatient(
-      sample,
-      profile.rules,
-      this.ruleStateOf(sample.patientId),
-    );
+    const previous = this.ruleStateOf(sample.patientId);
+    const { decisions, state } = evaluatePatient(sample, profile.rules, previous);
     this.ruleStates.set(sample.patientId, state);
+    // Pending and firing conditions change rarely: save them as they change, so a restart, even
+    // after a crash, resumes a pending breach. Recent values for rate rules go with them.
+    if (!sameConditions(state.conditions, previous.conditions)) {
+      this.stateStore.save(sample.patientId, state);
+    }
     for (const decision of decisions) {
       if (decision.kind === 'clear') {
         this.report(this.alerts.clear(sample.patientId, decision.condition));
@@ -167,4 +169,14 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
   private report(done: Promise<void>): void {
     done.catch((error: unknown) => this.logger.error(`alert not recorded: ${String(error)}`));
   }
+}
+
+/** Whether two rule states hold the same conditions in the same phases; cheap enough per sample. */
+function sameConditions(
+  a: PatientRuleState['conditions'],
+  b: PatientRuleState['conditions'],
+): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => b[key]?.phase === a[key].phase && b[key]?.since === a[key].since);
 }
