@@ -164,7 +164,7 @@ describe('broker under fuzzed input', () => {
 
     expect(attacks).toBeGreaterThan(200);
     expect(acknowledged.size).toBe(seq);
-    const health = await fetch(`${vigil.httpUrl}/health`);
+    const health = await vigil.fetch(`/health`);
     expect(health.status).toBe(200);
     const store = vigil.app.get<TelemetryStore>(TELEMETRY_STORE);
     const stored = await store.querySamples({ patientId: 'p-steady', from: base, to: Date.now() });

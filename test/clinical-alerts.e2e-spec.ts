@@ -10,7 +10,7 @@ import {
   connectDevice,
   nextEvent,
   openConsole,
-  postJson,
+  signInAs,
   recordEvents,
   startVigil,
   type VigilHarness,
@@ -159,34 +159,34 @@ describe('clinical alerting end to end', () => {
         'alert:updated',
         (a) => a.id === alert.id && a.state === 'acknowledged',
       );
-      const answer = await nurse.emitWithAck('alert:ack', { alertId: alert.id, by: 'Nurse Ana' });
+      const answer = await nurse.emitWithAck('alert:ack', { alertId: alert.id });
       expect(answer).toMatchObject({
         ok: true,
-        alert: { state: 'acknowledged', acknowledgedBy: 'Nurse Ana' },
+        alert: { state: 'acknowledged', acknowledgedBy: 'charge-nurse' },
       });
       expect(await seenByColleague).toMatchObject({
-        acknowledgedBy: 'Nurse Ana',
+        acknowledgedBy: 'charge-nurse',
         acknowledgedAt: expect.any(String),
       });
-      expect(
-        await nurse.emitWithAck('alert:ack', { alertId: 'no-such-alert', by: 'Nurse Ana' }),
-      ).toMatchObject({ ok: false });
-      expect(
-        (await postJson(`${vigil.httpUrl}/api/alerts/no-such-alert/ack`, { by: 'Nurse Ben' }))
-          .status,
-      ).toBe(404);
-      expect((await postJson(`${vigil.httpUrl}/api/alerts/${alert.id}/ack`, {})).status).toBe(400);
+      expect(await nurse.emitWithAck('alert:ack', { alertId: 'no-such-alert' })).toMatchObject({
+        ok: false,
+      });
+      expect((await vigil.post(`/api/alerts/no-such-alert/ack`, {}, vigil.nurseToken)).status).toBe(
+        404,
+      );
+      // Acknowledging is a clinical act: an administrator may not.
+      expect((await vigil.post(`/api/alerts/${alert.id}/ack`, {})).status).toBe(403);
     } finally {
       colleague.close();
     }
     const listed = (await (
-      await fetch(`${vigil.httpUrl}/api/alerts?patientId=${patientId}`)
+      await vigil.fetch(`/api/alerts?patientId=${patientId}`)
     ).json()) as (Alert & {
       history: { kind: string; by?: string }[];
     })[];
     expect(listed.find((a) => a.id === alert.id)?.history).toEqual([
       expect.objectContaining({ kind: 'raised' }),
-      expect.objectContaining({ kind: 'acknowledged', by: 'Nurse Ana' }),
+      expect.objectContaining({ kind: 'acknowledged', by: 'charge-nurse' }),
     ]);
   });
 
@@ -211,14 +211,16 @@ describe('clinical alerting end to end', () => {
     // A console goes away; the alert is acknowledged over HTTP and then clears while it is away.
     const since = new Date().toISOString();
     const away = openConsole(vigil);
-    await postJson(`${vigil.httpUrl}/api/alerts/${alert.id}/ack`, { by: 'Nurse Ben' });
+    const ben = await signInAs(vigil, { username: 'nurse-ben', role: 'nurse', wards: ['ward-7'] });
+    const ack = await vigil.post(`/api/alerts/${alert.id}/ack`, {}, ben);
     const seen = processed(patientId);
     await send([{ systolicBp: 124 }]);
     await seen;
     const missed = nextEvent<Alert>(away, 'alert:updated', (a) => a.id === alert.id);
-    away.auth = { since };
+    away.auth = { ...(away.auth as Record<string, unknown>), since };
     await connectConsole(vigil, away);
-    expect(await missed).toMatchObject({ state: 'resolved', acknowledgedBy: 'Nurse Ben' });
+    expect(ack.status).toBe(200);
+    expect(await missed).toMatchObject({ state: 'resolved', acknowledgedBy: 'nurse-ben' });
     away.close();
   });
 
@@ -227,9 +229,10 @@ describe('clinical alerting end to end', () => {
     const seen = processed(patientId);
     await send([{ respRate: 22, spo2: 89, heartRate: 95, systolicBp: 115, temperature: 37.2 }]);
     await seen;
-    const score = (await (
-      await fetch(`${vigil.httpUrl}/api/patients/${patientId}/news2`)
-    ).json()) as Record<string, unknown>;
+    const score = (await (await vigil.fetch(`/api/patients/${patientId}/news2`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(score).toMatchObject({
       total: 6,
       risk: 'medium',
@@ -238,22 +241,23 @@ describe('clinical alerting end to end', () => {
       missing: ['airOrOxygen', 'consciousness'],
     });
 
-    const patch = await fetch(`${vigil.httpUrl}/api/patients/${patientId}`, {
+    const patch = await vigil.fetch(`/api/patients/${patientId}`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ spo2Scale: 2, by: 'Dr Reyes' }),
+      body: JSON.stringify({ spo2Scale: 2 }),
     });
     expect(patch.status).toBe(200);
     const rescored = (await (
-      await fetch(`${vigil.httpUrl}/api/patients/${patientId}/news2`)
+      await vigil.fetch(`/api/patients/${patientId}/news2`)
     ).json()) as Record<string, unknown>;
     expect(rescored).toMatchObject({ total: 3, scale: 2, subscores: { spo2: 0 } });
     const audit = (await (
-      await fetch(`${vigil.httpUrl}/api/patients/${patientId}/audit`)
+      await vigil.fetch(`/api/patients/${patientId}/audit`)
     ).json()) as unknown[];
     expect(audit).toEqual([
+      expect.objectContaining({ actor: 'admin', action: 'patient.admitted' }),
       expect.objectContaining({
-        actor: 'Dr Reyes',
+        actor: 'admin',
         action: 'patient.spo2-scale',
         oldValue: 1,
         newValue: 2,
@@ -281,11 +285,10 @@ describe('clinical alerting end to end', () => {
 
   it('applies a per-patient threshold override to the next sample, audited', async () => {
     const { patientId, send } = await admitted();
-    const response = await fetch(`${vigil.httpUrl}/api/patients/${patientId}/thresholds`, {
+    const response = await vigil.fetch(`/api/patients/${patientId}/thresholds`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        by: 'Dr Reyes',
         reason: 'COPD, target 88-92 %',
         thresholds: [
           {
@@ -304,21 +307,21 @@ describe('clinical alerting end to end', () => {
       send(Array.from({ length: 20 }, () => ({ spo2: 89 }))),
     );
     expect(raised.filter((alert) => alert.rule === 'spo2.below')).toEqual([]);
-    const bad = await fetch(`${vigil.httpUrl}/api/patients/${patientId}/thresholds`, {
+    const bad = await vigil.fetch(`/api/patients/${patientId}/thresholds`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        by: 'x',
         thresholds: [{ vital: 'pulse', comparison: 'sideways', threshold: 'high' }],
       }),
     });
     expect(bad.status).toBe(400);
     const audit = (await (
-      await fetch(`${vigil.httpUrl}/api/patients/${patientId}/audit`)
+      await vigil.fetch(`/api/patients/${patientId}/audit`)
     ).json()) as unknown[];
     expect(audit).toEqual([
+      expect.objectContaining({ action: 'patient.admitted' }),
       expect.objectContaining({
-        actor: 'Dr Reyes',
+        actor: 'admin',
         action: 'patient.thresholds: COPD, target 88-92 %',
         oldValue: [],
       }),

@@ -1,5 +1,5 @@
-// Proves the care console in a real Chromium: a breach streamed over MQTT appears within 2 s with
-// its sound and announcement, one click acknowledges it on every open console, a dropped
+// Proves the care console in a real Chromium: a nurse signs in (and sees only her ward), a breach
+// streamed over MQTT appears within 2 s with its sound and announcement, one click acknowledges it on every open console, a dropped
 // connection shows a banner and the alert missed meanwhile, and the patient view charts history.
 import type { MqttClient } from 'mqtt';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import {
   admitPatientWithDevice,
   connectDevice,
+  signInAs,
   startVigil,
   type VigilHarness,
 } from './support/vigil-harness';
@@ -66,11 +67,19 @@ describe('the care console in Chromium', () => {
     return sent;
   }
 
-  async function openConsolePage(port: number): Promise<Page> {
+  /** A fresh browser context (no cookies), signed in through the sign-in form. */
+  async function openConsolePage(port: number, username = 'nurse-ana'): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`http://127.0.0.1:${port}/`);
+    await signInOnPage(page, username, `${username}-password-for-tests`);
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     return page;
+  }
+
+  async function signInOnPage(page: Page, username: string, password: string): Promise<void> {
+    await page.getByLabel('User name').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
   beforeAll(async () => {
@@ -83,6 +92,8 @@ describe('the care console in Chromium', () => {
     await admit('p-c2', 'Alan Turing', 'stable', 2);
     await admit('p-c3', 'Ada Lovelace', 'hypoxia', 3);
     await admit('p-c4', 'Grace Hopper', 'stable', 4);
+    await signInAs(vigil, { username: 'nurse-ana', role: 'nurse', wards: ['ward-5'] });
+    await signInAs(vigil, { username: 'nurse-cy', role: 'nurse', wards: ['ward-3'] });
     proxy = await startTcpProxy(Number(new URL(vigil.httpUrl).port));
     // Playwright gives every launch a fresh, empty profile (its own --user-data-dir).
     browser = await chromium.launch({
@@ -104,6 +115,38 @@ describe('the care console in Chromium', () => {
     await proxy?.stop();
     await Promise.all([...wearables.values()].map((wearable) => wearable.endAsync()));
     await vigil?.stop({ removeData: true });
+  });
+
+  it('asks for a sign-in, refuses a wrong password, keeps the token out of storage and URLs, resumes after a reload, and signs out', async () => {
+    const port = Number(new URL(vigil.httpUrl).port);
+    const page = await browser.newPage();
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await signInOnPage(page, 'nurse-ana', 'not-her-password');
+    await page.getByRole('alert').filter({ hasText: 'User name or password is wrong.' }).waitFor();
+    expect(await page.locator('#app').isHidden()).toBe(true);
+
+    await signInOnPage(page, 'nurse-ana', 'nurse-ana-password-for-tests');
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await page.getByText('nurse-ana · nurse · ward-5').waitFor();
+    await page.getByRole('link', { name: 'Rosalind Franklin' }).waitFor();
+    const stored = await page.evaluate(
+      'JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie])',
+    );
+    expect(stored).toBe('[{},{},""]');
+
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await page.getByRole('link', { name: 'Rosalind Franklin' }).waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.locator('#app').isHidden()).toBe(true);
+    expect(requested.filter((url) => /token|eyJ/.test(url))).toEqual([]);
+    await page.close();
   });
 
   it('shows a breach within 2 s, sounds and announces it, and one click acknowledges it on every console', async () => {
@@ -133,11 +176,10 @@ describe('the care console in Chromium', () => {
       .locator('dd[data-vital="heartRate"]', { hasText: '38 /min' })
       .waitFor({ timeout: 1_000 });
 
-    await first.locator('#user').fill('Nurse Ana');
     await alert.getByRole('button', { name: 'Acknowledge' }).click();
     await second
       .locator('#alerts li', { hasText: 'Rosalind Franklin: Heart rate 38' })
-      .filter({ hasText: 'acknowledged by Nurse Ana' })
+      .filter({ hasText: 'acknowledged by nurse-ana' })
       .waitFor({ timeout: 2_000 });
     await first.close();
     await second.close();
@@ -159,7 +201,7 @@ describe('the care console in Chromium', () => {
       await page.keyboard.press('Tab');
     }
     await page.keyboard.press('Enter');
-    await alert.filter({ hasText: 'acknowledged by ward nurse' }).waitFor({ timeout: 2_000 });
+    await alert.filter({ hasText: 'acknowledged by nurse-ana' }).waitFor({ timeout: 2_000 });
     await page.close();
   });
 
@@ -201,12 +243,22 @@ describe('the care console in Chromium', () => {
     );
     await page
       .locator('.alert-history li', { hasText: 'acknowledged' })
-      .filter({ hasText: 'by Nurse Ana' })
+      .filter({ hasText: 'by nurse-ana' })
       .waitFor();
     await page.getByText('None: the default adult thresholds apply.').waitFor();
     await page.getByRole('button', { name: '6 h' }).click();
     await page.getByRole('button', { name: '6 h', pressed: true }).waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/patient.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('shows a nurse only her own ward', async () => {
+    const page = await openConsolePage(Number(new URL(vigil.httpUrl).port), 'nurse-cy');
+    const open = (await (await vigil.fetch('/api/alerts?state=open')).json()) as unknown[];
+    expect(open.length).toBeGreaterThan(0);
+    await page.getByText('No patients admitted.').waitFor();
+    expect(await page.locator('article').count()).toBe(0);
+    expect(await page.locator('#alerts li').count()).toBe(0);
     await page.close();
   });
 });

@@ -126,7 +126,7 @@ describe('InfluxDB and Vigil outages lose no acknowledged sample', () => {
     await stream(25);
     await influxd.kill();
     await stream(25);
-    const health = (await (await fetch(`${vigil.httpUrl}/health`)).json()) as {
+    const health = (await (await vigil.fetch(`/health`)).json()) as {
       store: Record<string, unknown>;
     };
     expect(health.store).toMatchObject({ status: 'degraded', adapter: 'influxdb-v1' });
@@ -163,7 +163,7 @@ describe('InfluxDB and Vigil outages lose no acknowledged sample', () => {
     let store: Record<string, unknown> = {};
     while (Date.now() < deadline) {
       store = (
-        (await (await fetch(`${vigil.httpUrl}/health`)).json()) as {
+        (await (await vigil.fetch(`/health`)).json()) as {
           store: Record<string, unknown>;
         }
       ).store;

@@ -59,7 +59,7 @@ describe('restart with a seed file', () => {
 
     vigil = await startVigil(env);
     vigil.secrets.set('wear-s1', SEED_SECRET);
-    const patients = (await (await fetch(`${vigil.httpUrl}/api/patients`)).json()) as unknown[];
+    const patients = (await (await vigil.fetch(`/api/patients`)).json()) as unknown[];
     expect(patients).toEqual([
       expect.objectContaining({
         id: 'p-s1',

@@ -3,12 +3,11 @@
 // plain MQTT switched off.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { get, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { MqttBrokerService } from '@vigil/broker';
-import { startVigil, type VigilHarness } from './support/vigil-harness';
+import { TEST_ADMIN, startVigil, type VigilHarness } from './support/vigil-harness';
 
 describe('TLS and mutual TLS', () => {
   const work = mkdtempSync(join(tmpdir(), 'vigil-tls-'));
@@ -30,33 +29,9 @@ describe('TLS and mutual TLS', () => {
       MQTT_PLAIN: 'false',
     });
     mqttsPort = vigil.app.get(MqttBrokerService).tlsPort;
-    const https = (path: string, body: unknown) =>
-      new Promise<{ status: number; body: Record<string, string> }>((resolve, reject) => {
-        const url = vigil.httpUrl.replace('http:', 'https:') + path;
-        const payload = JSON.stringify(body);
-        const req = request(
-          url,
-          {
-            method: 'POST',
-            ca: file(trusted, 'ca.pem'),
-            headers: { 'content-type': 'application/json' },
-          },
-          (res) => {
-            let text = '';
-            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-            res.on('end', () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                body: JSON.parse(text) as Record<string, string>,
-              }),
-            );
-          },
-        );
-        req.on('error', reject);
-        req.end(payload);
-      });
-    await https('/api/patients', { id: 'p-t1', name: 'Patient T1', ward: 'ward-1' });
-    secret = (await https('/api/devices', { id: 'wear-t1', patientId: 'p-t1' })).body.secret;
+    await vigil.post('/api/patients', { id: 'p-t1', name: 'Patient T1', ward: 'ward-1' });
+    const bound = await vigil.post('/api/devices', { id: 'wear-t1', patientId: 'p-t1' });
+    secret = (bound.body as { secret: string }).secret;
   });
 
   afterAll(async () => {
@@ -73,18 +48,15 @@ describe('TLS and mutual TLS', () => {
       ...options,
     });
 
-  it('serves HTTPS with the configured certificate', async () => {
-    const status = await new Promise<number>((resolve, reject) =>
-      get(
-        `${vigil.httpUrl.replace('http:', 'https:')}/health`,
-        { ca: file(trusted, 'ca.pem') },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      ).on('error', reject),
-    );
-    expect(status).toBe(200);
+  it('serves HTTPS with the configured certificate, and marks the refresh cookie Secure', async () => {
+    expect(vigil.httpUrl).toMatch(/^https:/);
+    expect((await vigil.fetch('/health')).status).toBe(200);
+    const login = await vigil.fetch('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(TEST_ADMIN),
+    });
+    expect(login.headers.get('set-cookie')).toMatch(/; Secure/);
   });
 
   it('accepts a device secret over TLS', async () => {

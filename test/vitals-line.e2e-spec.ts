@@ -10,7 +10,6 @@ import {
   nextEvent,
   nextMessage,
   openConsole,
-  postJson,
   recordEvents,
   startVigil,
   type VigilHarness,
@@ -44,13 +43,13 @@ describe('a vital sign travels from a wearable to the care console', () => {
 
   describe('admission over HTTP', () => {
     it('refuses a duplicate patient with 409 and a bad body with 400 and its reasons', async () => {
-      const duplicate = await postJson(`${vigil.httpUrl}/api/patients`, {
+      const duplicate = await vigil.post(`/api/patients`, {
         id: 'p-100',
         name: 'Again',
         ward: 'ward-3',
       });
       expect(duplicate.status).toBe(409);
-      const bad = await postJson(`${vigil.httpUrl}/api/patients`, { id: 'has space', ward: 7 });
+      const bad = await vigil.post(`/api/patients`, { id: 'has space', ward: 7 });
       expect(bad.status).toBe(400);
       const reasons = (bad.body as { message: string[] }).message.join('\n');
       expect(reasons).toMatch(/id must be/);
@@ -59,13 +58,13 @@ describe('a vital sign travels from a wearable to the care console', () => {
     });
 
     it('refuses to bind a device to a patient who was never admitted', async () => {
-      const response = await postJson(`${vigil.httpUrl}/api/devices`, {
+      const response = await vigil.post(`/api/devices`, {
         id: 'wear-x',
         patientId: 'nobody',
       });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ code: 'PATIENT.UNKNOWN' });
-      const duplicate = await postJson(`${vigil.httpUrl}/api/devices`, {
+      const duplicate = await vigil.post(`/api/devices`, {
         id: 'wear-100',
         patientId: 'p-100',
       });
@@ -122,7 +121,7 @@ describe('a vital sign travels from a wearable to the care console', () => {
     raised.stop();
     expect(raised.events.filter((event) => event.vital === 'spo2')).toHaveLength(1);
 
-    const open = (await (await fetch(`${vigil.httpUrl}/api/alerts?state=open`)).json()) as Alert[];
+    const open = (await (await vigil.fetch(`/api/alerts?state=open`)).json()) as Alert[];
     expect(open.find((listed) => listed.id === alert.id)).toMatchObject({
       count: 2,
       lastValue: 85,
@@ -213,7 +212,7 @@ describe('a vital sign travels from a wearable to the care console', () => {
     const live = nextEvent<VitalsEvent>(nurse, 'vitals', (event) => event.vitals.respRate === 16);
     await wearable.publishAsync('devices/wear-100/vitals', JSON.stringify({ samples }), { qos: 1 });
     await live;
-    const metrics = await (await fetch(`${vigil.httpUrl}/metrics`)).text();
+    const metrics = await (await vigil.fetch(`/metrics`)).text();
     expect(metrics).toMatch(/vigil_messages_rejected_total\{code="TELEMETRY.OUT_OF_RANGE"\} 1/);
   });
 
@@ -243,7 +242,7 @@ describe('a vital sign travels from a wearable to the care console', () => {
   });
 
   it('serves its OpenAPI document', async () => {
-    const document = (await (await fetch(`${vigil.httpUrl}/api/openapi.json`)).json()) as {
+    const document = (await (await vigil.fetch(`/api/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, unknown>;
     };
@@ -259,7 +258,7 @@ describe('a vital sign travels from a wearable to the care console', () => {
   });
 
   it('reports the broker and the store up on /health', async () => {
-    const response = await fetch(`${vigil.httpUrl}/health`);
+    const response = await vigil.fetch(`/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       status: 'ok',

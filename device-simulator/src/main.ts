@@ -14,6 +14,9 @@ const NAMES = [
   'Hana Sato',
 ];
 
+/** Set once signed in; every request carries it. */
+let accessToken = '';
+
 async function post(
   url: string,
   body: unknown,
@@ -21,7 +24,7 @@ async function post(
 ): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
     body: JSON.stringify(body),
   });
   if (!accept.includes(response.status)) {
@@ -34,11 +37,7 @@ async function post(
 async function bindWearable(httpUrl: string, deviceId: string, patientId: string): Promise<string> {
   const bound = await post(`${httpUrl}/api/devices`, { id: deviceId, patientId }, [201, 409]);
   if (bound.status === 201) return (bound.body as { secret: string }).secret;
-  const rotated = await post(
-    `${httpUrl}/api/devices/${deviceId}/secret`,
-    { by: 'device simulator' },
-    [200],
-  );
+  const rotated = await post(`${httpUrl}/api/devices/${deviceId}/secret`, {}, [200]);
   return (rotated.body as { secret: string }).secret;
 }
 
@@ -46,6 +45,12 @@ async function simulate(options: SimulatorOptions): Promise<void> {
   const random = new SeededRandom(options.seed);
   const counters: WearableCounters = { sent: 0, acknowledged: 0, rejected: 0 };
   const wearables: SimulatedWearable[] = [];
+  const session = await post(
+    `${options.httpUrl}/api/auth/login`,
+    { username: options.username, password: options.password },
+    [200],
+  );
+  accessToken = (session.body as { accessToken: string }).accessToken;
   for (let index = 0; index < options.patients; index++) {
     const scenario: ScenarioName = index === options.patients - 1 ? 'hypoxia' : 'stable';
     const patientId = `sim-${options.seed}-${index + 1}`;

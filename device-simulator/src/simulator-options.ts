@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 export interface SimulatorOptions {
@@ -9,6 +10,9 @@ export interface SimulatorOptions {
   readonly durationSeconds: number;
   readonly seed: number;
   readonly ward: string;
+  /** An administrator's sign-in, to admit patients and bind wearables. */
+  readonly username: string;
+  readonly password: string;
 }
 
 export const USAGE = `Usage: npm run simulate -- [options]
@@ -19,6 +23,10 @@ export const USAGE = `Usage: npm run simulate -- [options]
   --duration S      seconds to run; 0 runs until Ctrl-C (default 0)
   --seed N          seed for repeatable runs (default 1)
   --ward NAME       ward the patients are admitted to (default ward-1)
+  --user NAME       administrator who admits the patients (default admin)
+  --password-file F file holding that administrator's password (default
+                    data/initial-admin-password, written by Vigil's first start);
+                    the VIGIL_PASSWORD environment variable takes precedence
 The last patient develops hypoxia; Vigil should raise a high-priority SpO2 alert within a minute.`;
 
 export function readSimulatorOptions(argv: string[]): SimulatorOptions {
@@ -32,6 +40,8 @@ export function readSimulatorOptions(argv: string[]): SimulatorOptions {
       duration: { type: 'string', default: '0' },
       seed: { type: 'string', default: '1' },
       ward: { type: 'string', default: 'ward-1' },
+      user: { type: 'string', default: 'admin' },
+      'password-file': { type: 'string', default: 'data/initial-admin-password' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -56,5 +66,18 @@ export function readSimulatorOptions(argv: string[]): SimulatorOptions {
     durationSeconds: number('duration', values.duration, 0, 7 * 86_400),
     seed: Math.round(number('seed', values.seed, 0, 2 ** 32 - 1)),
     ward: values.ward,
+    username: values.user,
+    password: readPassword(values['password-file']),
   };
+}
+
+function readPassword(file: string): string {
+  const fromEnv = process.env.VIGIL_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (!existsSync(file)) {
+    throw new Error(
+      `no password: set VIGIL_PASSWORD, or --password-file (${file} does not exist)\n\n${USAGE}`,
+    );
+  }
+  return readFileSync(file, 'utf8').trim();
 }

@@ -1,8 +1,11 @@
+import type { LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MqttBrokerService } from '@vigil/broker';
 import { CARE_NAMESPACE } from '@vigil/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,22 +20,104 @@ export interface VigilHarness {
   readonly dataDir: string;
   /** The secret issued to each device a test bound, for `connectDevice`. */
   readonly secrets: Map<string, string>;
+  /** The CA that signed Vigil's HTTPS certificate, when TLS is on. */
+  readonly ca?: Buffer;
+  /** Access token of the administrator, the default for HTTP requests. */
+  readonly adminToken: string;
+  /** Access token of a charge nurse of TEST_WARDS, the default for consoles. */
+  readonly nurseToken: string;
+  /** fetch on Vigil's HTTP address, signed in (as the administrator unless a token is given). */
+  fetch(path: string, init?: RequestInit, token?: string): Promise<Response>;
+  /** POST JSON, answering status and parsed body. */
+  post(path: string, body: unknown, token?: string): Promise<{ status: number; body: unknown }>;
   /** Closes the application; the data folder stays for a restart unless `removeData`. */
   stop(options?: { removeData?: boolean }): Promise<void>;
 }
 
+export const TEST_ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
+/** The wards the tests admit patients to; the default console's charge nurse works on all. */
+export const TEST_WARDS = Array.from({ length: 9 }, (_, index) => `ward-${index + 1}`);
+
+/**
+ * fetch's subset the tests use, over node:http(s) so that HTTPS can trust the development CA
+ * (Node's own fetch takes no CA option).
+ */
+function send(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ca?: Buffer,
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const options = { method: init.method ?? 'GET', headers: init.headers, ...(ca && { ca }) };
+    const callback = (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          for (const one of [value ?? []].flat()) headers.append(name, one);
+        }
+        const status = res.statusCode ?? 0;
+        const body = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+        resolve(new Response(body, { status, headers }));
+      });
+    };
+    const req = url.startsWith('https:')
+      ? httpsRequest(url, options, callback)
+      : httpRequest(url, options, callback);
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+async function signIn(
+  httpUrl: string,
+  username: string,
+  password: string,
+  ca?: Buffer,
+): Promise<string> {
+  const response = await send(
+    `${httpUrl}/api/auth/login`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    },
+    ca,
+  );
+  if (response.status !== 200)
+    throw new Error(`sign-in of ${username} answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+/** Creates the user unless she exists, and answers her access token. */
+export async function signInAs(
+  vigil: Pick<VigilHarness, 'post' | 'httpUrl' | 'ca'>,
+  user: { username: string; role: string; wards?: string[] },
+): Promise<string> {
+  const password = `${user.username}-password-for-tests`;
+  const created = await vigil.post('/api/users', { displayName: user.username, ...user, password });
+  if (created.status !== 201 && created.status !== 409)
+    throw new Error(`user ${user.username} not created: ${JSON.stringify(created.body)}`);
+  return signIn(vigil.httpUrl, user.username, password, vigil.ca);
+}
+
 /** Starts the real application on loopback, on ports the OS picks, with a fresh data folder. */
-export async function startVigil(env: Record<string, string> = {}): Promise<VigilHarness> {
+export async function startVigil(
+  env: Record<string, string> = {},
+  options: { logger?: LoggerService } = {},
+): Promise<VigilHarness> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
   const config = loadConfig({
     HTTP_PORT: '0',
     MQTT_PORT: '0',
     BIND_ADDRESS: '127.0.0.1',
+    ADMIN_PASSWORD: TEST_ADMIN.password,
     ...env,
     DATA_DIR: dataDir,
   });
   const app = await createVigilApp(config, {
-    logger: process.env.VIGIL_TEST_LOGS ? undefined : false,
+    logger: options.logger ?? (process.env.VIGIL_TEST_LOGS ? undefined : false),
   });
   try {
     await app.listen(config.httpPort, '127.0.0.1');
@@ -41,9 +126,52 @@ export async function startVigil(env: Record<string, string> = {}): Promise<Vigi
     throw error;
   }
   const { port } = app.getHttpServer().address() as AddressInfo;
+  const scheme = config.tls ? 'https' : 'http';
+  const httpUrl = `${scheme}://127.0.0.1:${port}`;
+  // ADMIN_PASSWORD='' leaves Vigil to generate the first password, into a file.
+  const adminPassword =
+    config.auth.adminPassword ??
+    readFileSync(join(dataDir, 'initial-admin-password'), 'utf8').trim();
+  const ca = config.tls?.clientCa;
+  const adminToken = await signIn(httpUrl, config.auth.adminUsername, adminPassword, ca);
+  const request = (path: string, init: RequestInit = {}, token = adminToken) =>
+    send(
+      `${httpUrl}${path}`,
+      {
+        method: init.method,
+        body: init.body as string | undefined,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(init.headers as Record<string, string> | undefined),
+        },
+      },
+      ca,
+    );
+  const post = async (path: string, body: unknown, token?: string) => {
+    const response = await request(
+      path,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+      token,
+    );
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  };
+  const nurseToken = await signInAs(
+    { httpUrl, post, ca },
+    { username: 'charge-nurse', role: 'charge-nurse', wards: TEST_WARDS },
+  );
   return {
     app,
-    httpUrl: `http://127.0.0.1:${port}`,
+    httpUrl,
+    adminToken,
+    nurseToken,
+    ca,
+    fetch: request,
+    post,
     mqttPort: config.mqttPort === null ? 0 : app.get(MqttBrokerService).port,
     dataDir,
     secrets: new Map(),
@@ -54,25 +182,13 @@ export async function startVigil(env: Record<string, string> = {}): Promise<Vigi
   };
 }
 
-export async function postJson(
-  url: string,
-  body: unknown,
-): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
-
 export async function admitPatientWithDevice(
   vigil: VigilHarness,
   patient: { id: string; name: string; ward: string },
   deviceId: string,
 ): Promise<string> {
-  const admitted = await postJson(`${vigil.httpUrl}/api/patients`, patient);
-  const bound = await postJson(`${vigil.httpUrl}/api/devices`, {
+  const admitted = await vigil.post('/api/patients', patient);
+  const bound = await vigil.post('/api/devices', {
     id: deviceId,
     patientId: patient.id,
   });
@@ -99,12 +215,16 @@ export function connectDevice(
   });
 }
 
-/** A console socket not yet connected, so a test can listen before the server's first words. */
-export function openConsole(vigil: VigilHarness): Socket {
+/**
+ * A console socket not yet connected, so a test can listen before the server's first words;
+ * signed in as the charge nurse of every test ward unless a token is given.
+ */
+export function openConsole(vigil: VigilHarness, token = vigil.nurseToken): Socket {
   return io(`${vigil.httpUrl}${CARE_NAMESPACE}`, {
     transports: ['websocket'],
     reconnection: false,
     autoConnect: false,
+    auth: { token },
   });
 }
 

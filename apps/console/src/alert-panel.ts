@@ -26,6 +26,8 @@ export class AlertPanel {
   private readonly lastSounded = new Map<string, number>();
   /** The `updatedAt` of the last change seen, for the reconnect handshake. */
   lastChange?: string;
+  /** Nurses and charge nurses acknowledge; administrators and auditors only look. */
+  canAcknowledge = false;
 
   constructor(
     private readonly sound: AlarmSound,
@@ -38,6 +40,14 @@ export class AlertPanel {
 
   openAlerts(): Alert[] {
     return [...this.open.values()];
+  }
+
+  /** Forgets everything, when the user signs out. */
+  clear(): void {
+    this.open.clear();
+    this.lastSounded.clear();
+    this.lastChange = undefined;
+    this.render();
   }
 
   receive(alert: Alert, isNew: boolean): void {
@@ -70,7 +80,7 @@ export class AlertPanel {
     item.dataset.state = alert.state;
     const button = make('button', 'Acknowledge', 'ack');
     button.type = 'button';
-    button.hidden = alert.state === 'acknowledged';
+    button.hidden = alert.state === 'acknowledged' || !this.canAcknowledge;
     button.addEventListener('click', () => this.acknowledge(alert.id));
     const state =
       alert.state === 'acknowledged'

@@ -4,9 +4,10 @@ import type {
   PatientSummary,
   PatientThresholds,
 } from '@vigil/contracts';
+import { authorizedFetch } from './session';
 
 async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json' } });
+  const response = await authorizedFetch(path);
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
   return (await response.json()) as T;
 }

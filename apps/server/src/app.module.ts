@@ -4,6 +4,8 @@ import { BrokerModule } from '@vigil/broker';
 import { GatewayModule } from '@vigil/gateway';
 import { IngestModule, IngestService } from '@vigil/ingest';
 import { StorageModule } from '@vigil/storage';
+import { AuthModule } from './auth/auth.module';
+import { CareAccess } from './auth/care-access';
 import type { VigilConfig } from './config/vigil-config';
 import { AlertsController } from './operations/alerts.controller';
 import { HealthController } from './operations/health.controller';
@@ -23,6 +25,7 @@ export class AppModule {
       deviceDirectory: RegistryService,
       deviceWatch: { noDataTimeoutMs: config.noDataTimeoutMs },
     });
+    const auth = AuthModule.forRoot({ options: config.auth, dataDir: config.dataDir, registry });
     return {
       module: AppModule,
       imports: [
@@ -51,7 +54,8 @@ export class AppModule {
           accessPolicy: RegistryService,
           messageHandler: IngestService,
         }),
-        GatewayModule.forRoot([ingest]),
+        auth,
+        GatewayModule.forRoot({ imports: [ingest, auth], access: CareAccess }),
       ],
       // Here, not in RegistryModule: they also need ingest's ClinicalEvaluator and the broker.
       controllers: [

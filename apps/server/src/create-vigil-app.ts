@@ -16,6 +16,8 @@ function serveOpenApi(app: NestExpressApplication): void {
       'Remote patient monitoring: patients, devices, vitals history, NEWS2, alerts. Wire contract: README.',
     )
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addSecurityRequirements('bearer')
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: 'api/openapi.json',

@@ -18,17 +18,22 @@ export const CareEvent = {
 /** Client to server, `alert:ack`; the server answers through the Socket.IO acknowledgement. */
 export interface AlertAckRequest {
   readonly alertId: string;
-  /** Who acknowledges; until authentication (issue 6) the console sends the user's name. */
-  readonly by: string;
 }
 
 export type AlertAckResponse =
   { readonly ok: true; readonly alert: Alert } | { readonly ok: false; readonly error: string };
 
-/** Handshake `auth` of a console: `since` is the `updatedAt` of the last alert change it saw. */
+/**
+ * Handshake `auth` of a console: `token` is the access token from login (required); `since` is
+ * the `updatedAt` of the last alert change it saw.
+ */
 export interface CareHandshake {
+  readonly token: string;
   readonly since?: string;
 }
+
+/** The `connect_error` message when the handshake token is missing, invalid or expired. */
+export const CARE_UNAUTHORIZED = 'unauthorized';
 
 export interface VitalsEvent {
   readonly patientId: string;

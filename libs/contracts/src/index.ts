@@ -1,3 +1,4 @@
+export * from './auth';
 export * from './alert';
 export * from './care-events';
 export * from './registry.dto';

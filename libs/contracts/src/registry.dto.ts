@@ -50,13 +50,6 @@ export class CreateDeviceDto {
   secret?: string;
 }
 
-/** `POST /api/devices/:id/secret` and `POST /api/devices/:id/revoke`. */
-export class DeviceSecretChangeDto {
-  @IsString()
-  @Length(1, 100)
-  by!: string;
-}
-
 export interface Patient {
   readonly id: string;
   readonly name: string;
@@ -70,11 +63,6 @@ export interface Patient {
 export class UpdatePatientDto {
   @IsIn([1, 2])
   spo2Scale!: 1 | 2;
-
-  /** Who makes the change, for the audit trail (a named login arrives with authentication). */
-  @IsString()
-  @Length(1, 100)
-  by!: string;
 }
 
 /** One per-patient threshold; it replaces the default rules of its vital and direction. */
@@ -111,21 +99,10 @@ export class PatientThresholdsDto {
   @Type(() => ThresholdOverrideDto)
   thresholds!: ThresholdOverrideDto[];
 
-  @IsString()
-  @Length(1, 100)
-  by!: string;
-
   @IsOptional()
   @IsString()
   @Length(1, 500)
   reason?: string;
-}
-
-/** `POST /api/alerts/:id/ack`. */
-export class AcknowledgeAlertDto {
-  @IsString()
-  @Length(1, 100)
-  by!: string;
 }
 
 export interface Device {

@@ -1,4 +1,4 @@
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -6,12 +6,17 @@ import {
   WebSocketGateway,
   WebSocketServer,
   type OnGatewayConnection,
+  type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import { AlertNotFoundError, AlertsService, isOpen } from '@vigil/alerts';
 import {
   CARE_NAMESPACE,
+  CARE_UNAUTHORIZED,
+  CLINICAL_ROLES,
   CareEvent,
+  seesWard,
+  type Alert,
   type AlertAckRequest,
   type AlertAckResponse,
   type CareHandshake,
@@ -20,86 +25,149 @@ import {
 import { IngestService } from '@vigil/ingest';
 import { Subscription } from 'rxjs';
 import type { Namespace, Socket } from 'socket.io';
+import { CARE_ACCESS, type CareAccessPolicy, type CareViewer } from './care-access.port';
+import { EVERY_WARD_ROOM, chargeRoom, roomsOf, wardRoom } from './care-rooms';
 import { liveVitals } from './live-vitals';
 
 /** At most four live vitals events per patient per second. */
 const VITALS_INTERVAL_MS = 250;
 
-type CareSocket = Socket<Record<string, never>, CareServerEvents>;
+interface CareSocketData {
+  viewer: CareViewer;
+  expiry: NodeJS.Timeout;
+}
 
-/** Pushes alerts, live vitals and device status to every console on `/care`; takes acknowledgements. */
+type CareSocket = Socket<
+  Record<string, never>,
+  CareServerEvents,
+  Record<string, never>,
+  CareSocketData
+>;
+
+/**
+ * The care console's connection. A console proves who it is with the access token in its
+ * handshake and joins the rooms of its wards, so a nurse receives her wards' alerts, vitals and
+ * device status and nothing else; escalations go to the ward's charge nurses.
+ */
 @WebSocketGateway({ namespace: CARE_NAMESPACE })
-export class CareGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+export class CareGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+{
   private readonly logger = new Logger(CareGateway.name);
   private readonly subscriptions = new Subscription();
 
   @WebSocketServer()
-  private readonly namespace!: Namespace<Record<string, never>, CareServerEvents>;
+  private readonly namespace!: Namespace<
+    Record<string, never>,
+    CareServerEvents,
+    Record<string, never>,
+    CareSocketData
+  >;
 
   constructor(
     private readonly ingest: IngestService,
     private readonly alerts: AlertsService,
+    @Inject(CARE_ACCESS) private readonly access: CareAccessPolicy,
   ) {}
 
   afterInit(): void {
+    this.namespace.use((socket, next) => {
+      const { token } = (socket.handshake.auth ?? {}) as Partial<CareHandshake>;
+      if (typeof token !== 'string') return next(new Error(CARE_UNAUTHORIZED));
+      this.access.authenticate(token).then(
+        (verified) => {
+          if (!verified) return next(new Error(CARE_UNAUTHORIZED));
+          socket.data.viewer = verified.viewer;
+          // The token's end is the connection's end; the console reconnects with a fresh one.
+          socket.data.expiry = setTimeout(
+            () => socket.disconnect(true),
+            Math.max(0, verified.expiresAt - Date.now()),
+          );
+          next();
+        },
+        (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
+      );
+    });
     this.subscriptions.add(
       this.alerts.events$.subscribe((event) => {
-        this.namespace.emit(
+        const ward = this.access.wardOf(event.alert.patientId);
+        this.toWard(ward).emit(
           event.kind === 'raised' ? CareEvent.AlertRaised : CareEvent.AlertUpdated,
           event.alert,
         );
         if (event.kind === 'escalated' || event.kind === 'reminded') {
-          this.namespace.emit(CareEvent.AlertEscalated, { kind: event.kind, alert: event.alert });
+          const rooms = [EVERY_WARD_ROOM, ...(ward === undefined ? [] : [chargeRoom(ward)])];
+          (event.kind === 'escalated' ? this.namespace.to(rooms) : this.toWard(ward)).emit(
+            CareEvent.AlertEscalated,
+            { kind: event.kind, alert: event.alert },
+          );
         }
       }),
     );
     this.subscriptions.add(
       liveVitals(this.ingest.samples$, VITALS_INTERVAL_MS).subscribe((event) =>
-        this.namespace.emit(CareEvent.Vitals, event),
+        this.toWard(this.access.wardOf(event.patientId)).emit(CareEvent.Vitals, event),
       ),
     );
     this.subscriptions.add(
-      this.ingest.status$.subscribe((event) => this.namespace.emit(CareEvent.PatientStatus, event)),
+      this.ingest.status$.subscribe((event) =>
+        this.toWard(this.access.wardOf(event.patientId)).emit(CareEvent.PatientStatus, event),
+      ),
+    );
+    this.subscriptions.add(
+      this.access.accessEnded$.subscribe((username) => {
+        for (const socket of this.namespace.sockets.values()) {
+          if (socket.data.viewer?.username === username) socket.disconnect(true);
+        }
+      }),
     );
   }
 
   /**
-   * A console that connects receives every open alert; one that reconnects with `since` also
-   * receives, as `alert:updated`, the alerts that were acknowledged or resolved while it was away.
+   * A console that connects receives every open alert of its wards; one that reconnects with
+   * `since` also receives, as `alert:updated`, those acknowledged or resolved while it was away.
    */
   async handleConnection(socket: CareSocket): Promise<void> {
-    const open = this.alerts.openAlerts();
+    const { viewer } = socket.data;
+    await socket.join(roomsOf(viewer));
+    const open = this.alerts.openAlerts().filter((alert) => this.visible(viewer, alert));
     for (const alert of open) socket.emit(CareEvent.AlertRaised, alert);
-    const { since } = (socket.handshake.auth ?? {}) as CareHandshake;
+    const { since } = socket.handshake.auth as CareHandshake;
     let closed = 0;
     if (typeof since === 'string' && !Number.isNaN(Date.parse(since))) {
       for (const alert of await this.alerts.changedSince(since)) {
-        if (isOpen(alert)) continue;
+        if (isOpen(alert) || !this.visible(viewer, alert)) continue;
         socket.emit(CareEvent.AlertUpdated, alert);
         closed += 1;
       }
     }
     this.logger.log(
-      `console ${socket.id} connected; sent ${open.length} open and ${closed} closed alerts`,
+      `console ${socket.id} (${viewer.username}) connected; sent ${open.length} open and ${closed} closed alerts`,
     );
   }
 
+  handleDisconnect(socket: CareSocket): void {
+    clearTimeout(socket.data.expiry);
+  }
+
+  /** Nurses and charge nurses acknowledge their wards' alerts, in their own name. */
   @SubscribeMessage(CareEvent.AlertAck)
   async acknowledge(
     @ConnectedSocket() socket: CareSocket,
     @MessageBody() request: AlertAckRequest,
   ): Promise<AlertAckResponse> {
-    const by = typeof request?.by === 'string' ? request.by.trim() : '';
-    if (typeof request?.alertId !== 'string' || by.length === 0 || by.length > 100) {
-      return {
-        ok: false,
-        error: 'alert:ack needs {alertId, by} with a user name of 1-100 characters',
-      };
-    }
+    const { viewer } = socket.data;
+    if (typeof request?.alertId !== 'string')
+      return { ok: false, error: 'alert:ack needs {alertId}' };
+    if (!CLINICAL_ROLES.includes(viewer.role))
+      return { ok: false, error: `a ${viewer.role} cannot acknowledge alerts` };
+    const alert = this.alerts.openAlerts().find((open) => open.id === request.alertId);
+    if (alert && !this.visible(viewer, alert))
+      return { ok: false, error: 'this alert is on a ward you are not assigned to' };
     try {
-      const alert = await this.alerts.acknowledge(request.alertId, by);
-      this.logger.log(`alert ${alert.id} acknowledged from console ${socket.id}`);
-      return { ok: true, alert };
+      const acknowledged = await this.alerts.acknowledge(request.alertId, viewer.username);
+      this.logger.log(`alert ${acknowledged.id} acknowledged by ${viewer.username}`);
+      return { ok: true, alert: acknowledged };
     } catch (error) {
       if (error instanceof AlertNotFoundError) return { ok: false, error: error.message };
       throw error;
@@ -108,5 +176,16 @@ export class CareGateway implements OnGatewayInit, OnGatewayConnection, OnModule
 
   onModuleDestroy(): void {
     this.subscriptions.unsubscribe();
+  }
+
+  private visible(viewer: CareViewer, alert: Alert): boolean {
+    const ward = this.access.wardOf(alert.patientId);
+    return ward === undefined ? !CLINICAL_ROLES.includes(viewer.role) : seesWard(viewer, ward);
+  }
+
+  private toWard(ward: string | undefined) {
+    return this.namespace.to(
+      ward === undefined ? [EVERY_WARD_ROOM] : [wardRoom(ward), EVERY_WARD_ROOM],
+    );
   }
 }

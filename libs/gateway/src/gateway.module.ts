@@ -1,10 +1,20 @@
-import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
+import { CARE_ACCESS, type CareAccessPolicy } from './care-access.port';
 import { CareGateway } from './care.gateway';
+
+export interface GatewayModuleOptions {
+  /** Modules exporting IngestService and the access policy; AlertsService is global. */
+  readonly imports: ModuleMetadata['imports'];
+  readonly access: Type<CareAccessPolicy>;
+}
 
 @Module({})
 export class GatewayModule {
-  /** `imports` must export IngestService; AlertsService comes from the global AlertsModule. */
-  static forRoot(imports: ModuleMetadata['imports']): DynamicModule {
-    return { module: GatewayModule, imports, providers: [CareGateway] };
+  static forRoot(options: GatewayModuleOptions): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: options.imports,
+      providers: [{ provide: CARE_ACCESS, useExisting: options.access }, CareGateway],
+    };
   }
 }

@@ -1,2 +1,3 @@
+export * from './care-access.port';
 export * from './gateway.module';
 export * from './live-vitals';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 export type EmbeddedDatabase = Database.Database;
 
 /** Raised whenever SCHEMA changes in a way an existing file cannot follow. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS patients (
@@ -35,6 +35,12 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS alert_events_by_alert ON alert_events (alert_id, id);
   CREATE TABLE IF NOT EXISTS rule_state (patient_id TEXT PRIMARY KEY, body TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS spool (id INTEGER PRIMARY KEY AUTOINCREMENT, line TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS users (
+    username TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL, wards TEXT NOT NULL,
+    password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS refresh_tokens (
+    token_hash TEXT PRIMARY KEY, username TEXT NOT NULL REFERENCES users(username),
+    expires_at INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS spool_rejected (
     id INTEGER PRIMARY KEY, line TEXT NOT NULL, error TEXT NOT NULL, at TEXT NOT NULL);
 `;
@@ -54,10 +60,11 @@ export function openEmbeddedDatabase(dataDir: string): EmbeddedDatabase {
   const version = db.pragma('user_version', { simple: true }) as number;
   const hasTables =
     db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'patients'").get() !== undefined;
-  // Version 2 added device secrets; a device from version 1 needs a new secret before it connects.
+  // Version 2 added device secrets (a device from version 1 needs a new secret before it connects);
+  // version 3 added users and refresh tokens, which SCHEMA creates.
   if (hasTables && version === 1) {
     db.exec('ALTER TABLE devices ADD COLUMN secret_hash TEXT');
-  } else if (hasTables && version < SCHEMA_VERSION) {
+  } else if (hasTables && version < 2) {
     db.close();
     throw new Error(
       `${file} was made by an earlier development build (schema ${version}); move it away to start afresh`,

@@ -2,6 +2,7 @@ export * from './registry-store.port';
 export * from './rule-state-store.port';
 export * from './storage.module';
 export * from './telemetry-store.port';
+export * from './user-store.port';
 export type { InfluxApi, InfluxOptions } from './influx/influx-options';
 // Adapters, for tools that drive a store without Nest (npm run bench).
 export { openEmbeddedDatabase } from './embedded-database';

@@ -23,6 +23,13 @@ export interface AuditEntry {
   readonly newValue?: unknown;
 }
 
+/** Filters of the audit trail; `action` matches an action with or without its `: reason`. */
+export interface AuditQuery {
+  readonly subject?: string;
+  readonly actor?: string;
+  readonly action?: string;
+}
+
 /** A bound device with the salted hash of its secret (null: revoked, or never issued). */
 export interface DeviceRecord extends Device {
   readonly secretHash: string | null;
@@ -31,7 +38,7 @@ export interface DeviceRecord extends Device {
 /** Patients admitted, the devices bound to them, their clinical settings and the audit trail. */
 export interface RegistryStore {
   /** @throws DuplicateRecordError when the id is taken. */
-  addPatient(patient: Patient): Promise<void>;
+  addPatient(patient: Patient, audit: AuditEntry): Promise<void>;
   /** @throws DuplicateRecordError when the id is taken. */
   addDevice(device: DeviceRecord, audit: AuditEntry): Promise<void>;
   /** Replaces (or, with null, revokes) a device's secret hash, with its audit entry. */
@@ -47,5 +54,7 @@ export interface RegistryStore {
     audit: AuditEntry,
   ): Promise<void>;
   listThresholdOverrides(): Promise<Map<string, ThresholdOverride[]>>;
-  listAudit(subject?: string): Promise<AuditEntry[]>;
+  listAudit(query?: AuditQuery): Promise<AuditEntry[]>;
+  /** Records an action that changes nothing else here (a login, an acknowledgement, an export). */
+  recordAudit(entry: AuditEntry): Promise<void>;
 }

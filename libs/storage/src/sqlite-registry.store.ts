@@ -1,8 +1,10 @@
 import type { Patient } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
+import { SqliteAuditLog } from './sqlite-audit-log';
 import {
   DuplicateRecordError,
   type AuditEntry,
+  type AuditQuery,
   type DeviceRecord,
   type RegistryStore,
   type ThresholdOverride,
@@ -21,31 +23,23 @@ interface DeviceRow {
   bound_at: string;
   secret_hash: string | null;
 }
-interface AuditRow {
-  at: string;
-  actor: string;
-  action: string;
-  subject: string;
-  old_value: string | null;
-  new_value: string | null;
-}
-
 export class SqliteRegistryStore implements RegistryStore {
-  private readonly insertAudit;
+  private readonly auditLog: SqliteAuditLog;
 
   constructor(private readonly db: EmbeddedDatabase) {
-    this.insertAudit = db.prepare(
-      'INSERT INTO audit_log (at, actor, action, subject, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    this.auditLog = new SqliteAuditLog(db);
   }
 
-  async addPatient(patient: Patient): Promise<void> {
-    const result = this.db
-      .prepare(
-        'INSERT OR IGNORE INTO patients (id, name, ward, admitted_at, spo2_scale) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(patient.id, patient.name, patient.ward, patient.admittedAt, patient.spo2Scale);
-    if (result.changes === 0) throw new DuplicateRecordError('patient', patient.id);
+  async addPatient(patient: Patient, audit: AuditEntry): Promise<void> {
+    this.db.transaction(() => {
+      const result = this.db
+        .prepare(
+          'INSERT OR IGNORE INTO patients (id, name, ward, admitted_at, spo2_scale) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(patient.id, patient.name, patient.ward, patient.admittedAt, patient.spo2Scale);
+      if (result.changes === 0) throw new DuplicateRecordError('patient', patient.id);
+      this.audit(audit);
+    })();
   }
 
   async addDevice(device: DeviceRecord, audit: AuditEntry): Promise<void> {
@@ -124,30 +118,15 @@ export class SqliteRegistryStore implements RegistryStore {
     );
   }
 
-  async listAudit(subject?: string): Promise<AuditEntry[]> {
-    const rows = (
-      subject
-        ? this.db.prepare('SELECT * FROM audit_log WHERE subject = ? ORDER BY id').all(subject)
-        : this.db.prepare('SELECT * FROM audit_log ORDER BY id').all()
-    ) as AuditRow[];
-    return rows.map((row) => ({
-      at: row.at,
-      actor: row.actor,
-      action: row.action,
-      subject: row.subject,
-      ...(row.old_value !== null && { oldValue: JSON.parse(row.old_value) as unknown }),
-      ...(row.new_value !== null && { newValue: JSON.parse(row.new_value) as unknown }),
-    }));
+  async listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
+    return this.auditLog.list(query);
+  }
+
+  async recordAudit(entry: AuditEntry): Promise<void> {
+    this.auditLog.append(entry);
   }
 
   private audit(entry: AuditEntry): void {
-    this.insertAudit.run(
-      entry.at,
-      entry.actor,
-      entry.action,
-      entry.subject,
-      entry.oldValue === undefined ? null : JSON.stringify(entry.oldValue),
-      entry.newValue === undefined ? null : JSON.stringify(entry.newValue),
-    );
+    this.auditLog.append(entry);
   }
 }

@@ -15,6 +15,8 @@ import { RULE_STATE_STORE } from './rule-state-store.port';
 import { SqliteRuleStateStore } from './sqlite-rule-state.store';
 import { SqliteRegistryStore } from './sqlite-registry.store';
 import { SqliteTelemetryStore } from './sqlite-telemetry.store';
+import { SqliteUserStore } from './sqlite-user.store';
+import { USER_STORE } from './user-store.port';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store.port';
 
 export interface StorageOptions {
@@ -71,13 +73,18 @@ export class StorageModule {
           inject: [EMBEDDED_DATABASE],
         },
         {
+          provide: USER_STORE,
+          useFactory: (db: EmbeddedDatabase) => new SqliteUserStore(db),
+          inject: [EMBEDDED_DATABASE],
+        },
+        {
           provide: RULE_STATE_STORE,
           useFactory: (db: EmbeddedDatabase) => new SqliteRuleStateStore(db),
           inject: [EMBEDDED_DATABASE],
         },
         StorageLifecycle,
       ],
-      exports: [TELEMETRY_STORE, REGISTRY_STORE, RULE_STATE_STORE],
+      exports: [TELEMETRY_STORE, REGISTRY_STORE, RULE_STATE_STORE, USER_STORE],
     };
   }
 }

@@ -83,4 +83,26 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ MQTT_PLAIN: 'no' })).toThrow(/MQTT_PLAIN must be true or false/);
   });
+
+  it('reads sign-in settings: short access tokens, a first administrator, weak values named', () => {
+    expect(loadConfig({}).auth).toMatchObject({
+      accessTokenSeconds: 900,
+      refreshTokenSeconds: 43_200,
+      adminUsername: 'admin',
+      loginMaxFailures: 5,
+      secureCookies: false,
+    });
+    expect(loadConfig({}).auth.adminPassword).toBeUndefined();
+    let error: unknown;
+    try {
+      loadConfig({ ADMIN_PASSWORD: 'short', AUTH_SIGNING_KEY: 'k', ADMIN_USERNAME: 'Root!' });
+    } catch (caught) {
+      error = caught;
+    }
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('ADMIN_PASSWORD must be at least 12');
+    expect(problems).toContain('AUTH_SIGNING_KEY');
+    expect(problems).toContain('ADMIN_USERNAME');
+    expect(problems).not.toContain('short');
+  });
 });

@@ -1,3 +1,4 @@
+import { MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from '@vigil/contracts';
 import type { InfluxOptions } from '@vigil/storage';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -28,6 +29,24 @@ export interface VigilConfig {
   readonly remindEveryMs: number;
   /** Absent: the embedded store keeps telemetry. */
   readonly influx?: InfluxOptions;
+  readonly auth: AuthOptions;
+}
+
+/** How people sign in. */
+export interface AuthOptions {
+  /** HMAC key of access tokens; absent: a random key kept in `DATA_DIR/auth-signing.key`. */
+  readonly signingKey?: string;
+  readonly accessTokenSeconds: number;
+  readonly refreshTokenSeconds: number;
+  /** The first administrator, created at the first start when there are no users. */
+  readonly adminUsername: string;
+  /** Absent: a random password is written to `DATA_DIR/initial-admin-password`, never logged. */
+  readonly adminPassword?: string;
+  /** Failed logins allowed per user name and per address within `loginWindowSeconds`. */
+  readonly loginMaxFailures: number;
+  readonly loginWindowSeconds: number;
+  /** Refresh cookie flagged Secure: set with TLS, or by COOKIE_SECURE=true behind a TLS proxy. */
+  readonly secureCookies: boolean;
 }
 
 export class ConfigError extends Error {
@@ -56,7 +75,7 @@ export function loadConfig(env: Env): VigilConfig {
     return raw === '' ? undefined : raw;
   };
 
-  const config: VigilConfig = {
+  const config: Omit<VigilConfig, 'auth'> = {
     httpPort: integer('HTTP_PORT', 3000, 0, 65535),
     mqttPort: env.MQTT_PLAIN === 'false' ? null : integer('MQTT_PORT', 1883, 0, 65535),
     bindAddress: text('BIND_ADDRESS'),
@@ -71,13 +90,14 @@ export function loadConfig(env: Env): VigilConfig {
   };
   const influx = readInfluxOptions(env, text, integer, problems);
   const tls = readTlsOptions(text, integer, problems);
+  const auth = readAuthOptions(env, text, integer, problems, Boolean(tls));
   if (env.MQTT_PLAIN !== undefined && env.MQTT_PLAIN !== 'true' && env.MQTT_PLAIN !== 'false') {
     problems.push(`MQTT_PLAIN must be true or false (got "${env.MQTT_PLAIN}")`);
   }
   if (env.MQTT_PLAIN === 'false' && !tls)
     problems.push('MQTT_PLAIN=false needs TLS_CERT_FILE and TLS_KEY_FILE');
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...config, ...(influx && { influx }), ...(tls && { tls }) };
+  return { ...config, auth, ...(influx && { influx }), ...(tls && { tls }) };
 }
 
 function readInfluxOptions(
@@ -142,4 +162,36 @@ function readTlsOptions(
   const clientCa = caFile ? read('TLS_CA_FILE', caFile) : undefined;
   if (!cert || !key) return undefined;
   return { cert, key, mqttsPort, ...(clientCa && { clientCa }) };
+}
+
+function readAuthOptions(
+  env: Env,
+  text: (name: string) => string | undefined,
+  integer: (name: string, fallback: number, min: number, max: number) => number,
+  problems: string[],
+  tls: boolean,
+): AuthOptions {
+  const signingKey = text('AUTH_SIGNING_KEY');
+  if (signingKey !== undefined && signingKey.length < 32)
+    problems.push('AUTH_SIGNING_KEY must be at least 32 characters');
+  const adminUsername = text('ADMIN_USERNAME') ?? 'admin';
+  if (!USERNAME_PATTERN.test(adminUsername))
+    problems.push(
+      `ADMIN_USERNAME must be 2-64 lower-case letters, digits, dot, dash or underscore (got "${adminUsername}")`,
+    );
+  const adminPassword = env.ADMIN_PASSWORD === '' ? undefined : env.ADMIN_PASSWORD;
+  if (adminPassword !== undefined && adminPassword.length < MIN_PASSWORD_LENGTH)
+    problems.push(`ADMIN_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (env.COOKIE_SECURE !== undefined && !['true', 'false'].includes(env.COOKIE_SECURE))
+    problems.push(`COOKIE_SECURE must be true or false (got "${env.COOKIE_SECURE}")`);
+  return {
+    signingKey,
+    accessTokenSeconds: integer('ACCESS_TOKEN_SECONDS', 900, 10, 86_400),
+    refreshTokenSeconds: integer('REFRESH_TOKEN_SECONDS', 12 * 3600, 60, 30 * 86_400),
+    adminUsername,
+    adminPassword,
+    loginMaxFailures: integer('LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginWindowSeconds: integer('LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
+    secureCookies: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : tls,
+  };
 }

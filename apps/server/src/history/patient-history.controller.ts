@@ -7,8 +7,15 @@ import {
   Query,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { VITAL_NAMES, VITAL_SIGNS, type PatientHistory, type VitalName } from '@vigil/contracts';
+import {
+  VITAL_NAMES,
+  VITAL_SIGNS,
+  type PatientHistory,
+  type UserView,
+  type VitalName,
+} from '@vigil/contracts';
 import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
+import { CurrentUser, PatientWard } from '../auth/access.decorators';
 import { PatientNotFoundError } from '../registry/registry.errors';
 import { RegistryService } from '../registry/registry.service';
 import { parseHistoryWindow } from './history-window';
@@ -18,21 +25,30 @@ const UNITS = Object.fromEntries(
 ) as Record<VitalName, string>;
 
 @Controller('api/patients/:id/vitals')
+@PatientWard()
 export class PatientHistoryController {
   constructor(
     private readonly registry: RegistryService,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
   ) {}
 
-  /** `?from=&to=&every=`: ISO-8601 or epoch ms, and a duration (`30s`, `5m`, `1h`). */
+  /**
+   * `?from=&to=&every=`: ISO-8601 or epoch ms, and a duration (`30s`, `5m`, `1h`). Each read is
+   * recorded in the audit trail as an export of the patient's data.
+   */
   @Get()
   async history(
     @Param('id') patientId: string,
     @Query() query: { from?: string; to?: string; every?: string },
+    @CurrentUser() user: UserView,
   ): Promise<PatientHistory> {
     if (!this.registry.findPatient(patientId)) throw new PatientNotFoundError(patientId);
     const window = parseHistoryWindow(query, Date.now());
     if ('problems' in window) throw new BadRequestException(window.problems);
+    await this.registry.recordExport(patientId, user.username, {
+      from: new Date(window.from).toISOString(),
+      to: new Date(window.to).toISOString(),
+    });
     const points = await this.store
       .queryHistory({ patientId, ...window })
       .catch((error: unknown) => {

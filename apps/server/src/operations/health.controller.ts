@@ -1,3 +1,4 @@
+import { Public } from '../auth/access.decorators';
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { MqttBrokerService } from '@vigil/broker';
 import { TELEMETRY_STORE, type StoreHealth, type TelemetryStore } from '@vigil/storage';
@@ -9,6 +10,7 @@ export interface HealthReport {
   readonly store: StoreHealth;
 }
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

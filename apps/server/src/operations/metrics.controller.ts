@@ -1,9 +1,11 @@
+import { Public } from '../auth/access.decorators';
 import { Controller, Get, Header } from '@nestjs/common';
 import { AlertsService } from '@vigil/alerts';
 import { MqttBrokerService } from '@vigil/broker';
 import { IngestService } from '@vigil/ingest';
 
 /** Prometheus text exposition (prometheus.io/docs/instrumenting/exposition_formats). */
+@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(

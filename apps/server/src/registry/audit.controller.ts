@@ -1,15 +1,21 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import type { AuditEntry } from '@vigil/storage';
+import { Roles } from '../auth/access.decorators';
 import { RegistryService } from './registry.service';
 
-/** The audit trail: who changed what, when, from what to what. Roles arrive with issue 6. */
+/** The audit trail: sign-ins, acknowledgements, changes, exports. Read by administrators and auditors. */
 @Controller('api/audit')
+@Roles('admin', 'auditor')
 export class AuditController {
   constructor(private readonly registry: RegistryService) {}
 
-  /** Every entry, oldest first, or only those about one patient or device (`?subject=`). */
+  /** Oldest first; `?subject=` (a patient, device, user or alert), `?actor=`, `?action=`. */
   @Get()
-  list(@Query('subject') subject?: string): Promise<AuditEntry[]> {
-    return this.registry.auditTrail(subject);
+  list(
+    @Query('subject') subject?: string,
+    @Query('actor') actor?: string,
+    @Query('action') action?: string,
+  ): Promise<AuditEntry[]> {
+    return this.registry.auditTrail({ subject, actor, action });
   }
 }

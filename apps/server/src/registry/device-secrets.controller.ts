@@ -1,6 +1,7 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { MqttBrokerService } from '@vigil/broker';
-import { DeviceSecretChangeDto } from '@vigil/contracts';
+import type { UserView } from '@vigil/contracts';
+import { CurrentUser, Roles } from '../auth/access.decorators';
 import { RegistryService } from './registry.service';
 
 /**
@@ -8,6 +9,7 @@ import { RegistryService } from './registry.service';
  * the application, because it joins the registry and the broker.
  */
 @Controller('api/devices/:id')
+@Roles('admin')
 export class DeviceSecretsController {
   constructor(
     private readonly registry: RegistryService,
@@ -19,9 +21,9 @@ export class DeviceSecretsController {
   @HttpCode(200)
   async rotate(
     @Param('id') id: string,
-    @Body() body: DeviceSecretChangeDto,
+    @CurrentUser() user: UserView,
   ): Promise<{ id: string; secret: string }> {
-    const secret = await this.registry.rotateSecret(id, body.by);
+    const secret = await this.registry.rotateSecret(id, user.username);
     this.broker.disconnect(id);
     return { id, secret };
   }
@@ -29,8 +31,8 @@ export class DeviceSecretsController {
   /** The device may no longer connect; it is disconnected now. */
   @Post('revoke')
   @HttpCode(204)
-  async revoke(@Param('id') id: string, @Body() body: DeviceSecretChangeDto): Promise<void> {
-    await this.registry.revokeSecret(id, body.by);
+  async revoke(@Param('id') id: string, @CurrentUser() user: UserView): Promise<void> {
+    await this.registry.revokeSecret(id, user.username);
     this.broker.disconnect(id);
   }
 }

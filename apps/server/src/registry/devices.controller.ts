@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { CreateDeviceDto, type Device } from '@vigil/contracts';
+import { CreateDeviceDto, type Device, type UserView } from '@vigil/contracts';
+import { CurrentUser, Roles } from '../auth/access.decorators';
 import { RegistryService } from './registry.service';
 
 @Controller('api/devices')
@@ -8,13 +9,18 @@ export class DevicesController {
 
   /** 201 with the device and its secret: the only time the secret is shown. */
   @Post()
+  @Roles('admin')
   @HttpCode(201)
-  async bind(@Body() body: CreateDeviceDto): Promise<Device & { secret: string }> {
-    const { device, secret } = await this.registry.bindDevice(body);
+  async bind(
+    @Body() body: CreateDeviceDto,
+    @CurrentUser() user: UserView,
+  ): Promise<Device & { secret: string }> {
+    const { device, secret } = await this.registry.bindDevice(body, user.username);
     return { ...device, secret };
   }
 
   @Get()
+  @Roles('admin', 'auditor')
   list(): Device[] {
     return this.registry.listDevices();
   }

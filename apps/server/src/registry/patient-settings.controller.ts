@@ -1,23 +1,35 @@
 import { Body, Controller, Get, Param, Patch, Put } from '@nestjs/common';
-import { PatientThresholdsDto, UpdatePatientDto, type Patient } from '@vigil/contracts';
+import {
+  PatientThresholdsDto,
+  UpdatePatientDto,
+  type Patient,
+  type UserView,
+} from '@vigil/contracts';
 import { ClinicalEvaluator } from '@vigil/ingest';
 import type { News2Score, ThresholdRule } from '@vigil/rules';
 import type { AuditEntry, ThresholdOverride } from '@vigil/storage';
+import { CurrentUser, PatientWard, Roles } from '../auth/access.decorators';
 import { PatientNotFoundError } from './registry.errors';
 import { RegistryService } from './registry.service';
 
 /** A patient's clinical settings: SpO2 scale, threshold overrides, NEWS2 and the audit trail. */
 @Controller('api/patients/:id')
+@PatientWard()
 export class PatientSettingsController {
   constructor(
     private readonly registry: RegistryService,
     private readonly clinical: ClinicalEvaluator,
   ) {}
 
-  /** `{"spo2Scale": 2, "by": "Dr Reyes"}`: audited, applied to the next sample. */
+  /** `{"spo2Scale": 2}`, on a clinician's order: audited, applied to the next sample. */
   @Patch()
-  update(@Param('id') id: string, @Body() body: UpdatePatientDto): Promise<Patient> {
-    return this.registry.updatePatient(id, body);
+  @Roles('admin', 'charge-nurse')
+  update(
+    @Param('id') id: string,
+    @Body() body: UpdatePatientDto,
+    @CurrentUser() user: UserView,
+  ): Promise<Patient> {
+    return this.registry.updatePatient(id, body, user.username);
   }
 
   @Get('thresholds')
@@ -34,11 +46,13 @@ export class PatientSettingsController {
 
   /** Replaces the patient's overrides: audited (who, when, old and new), applied to the next sample. */
   @Put('thresholds')
+  @Roles('admin')
   async setThresholds(
     @Param('id') id: string,
     @Body() body: PatientThresholdsDto,
+    @CurrentUser() user: UserView,
   ): Promise<{ overrides: ThresholdOverride[] }> {
-    return { overrides: await this.registry.setThresholds(id, body) };
+    return { overrides: await this.registry.setThresholds(id, body, user.username) };
   }
 
   @Get('news2')
@@ -48,9 +62,10 @@ export class PatientSettingsController {
   }
 
   @Get('audit')
+  @Roles('admin', 'auditor')
   audit(@Param('id') id: string): Promise<AuditEntry[]> {
     this.require(id);
-    return this.registry.auditTrail(id);
+    return this.registry.auditTrail({ subject: id });
   }
 
   private require(id: string): void {

@@ -1,6 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { CreatePatientDto, type Patient, type PatientSummary } from '@vigil/contracts';
+import {
+  CreatePatientDto,
+  seesWard,
+  type Patient,
+  type PatientSummary,
+  type UserView,
+} from '@vigil/contracts';
 import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
+import { CurrentUser, PatientWard, Roles } from '../auth/access.decorators';
 import { PatientNotFoundError } from './registry.errors';
 import { RegistryService } from './registry.service';
 
@@ -12,20 +19,26 @@ export class PatientsController {
   ) {}
 
   @Post()
+  @Roles('admin')
   @HttpCode(201)
-  admit(@Body() body: CreatePatientDto): Promise<Patient> {
-    return this.registry.admitPatient(body);
+  admit(@Body() body: CreatePatientDto, @CurrentUser() user: UserView): Promise<Patient> {
+    return this.registry.admitPatient(body, user.username);
   }
 
+  /** The patients of the user's wards (every ward for administrators and auditors). */
   @Get()
-  async list(@Query('ward') ward?: string): Promise<PatientSummary[]> {
+  async list(
+    @CurrentUser() user: UserView,
+    @Query('ward') ward?: string,
+  ): Promise<PatientSummary[]> {
     const patients = this.registry
       .listPatients()
-      .filter((patient) => !ward || patient.ward === ward);
+      .filter((patient) => seesWard(user, patient.ward) && (!ward || patient.ward === ward));
     return Promise.all(patients.map((patient) => this.view(patient)));
   }
 
   @Get(':id')
+  @PatientWard()
   async get(@Param('id') id: string): Promise<PatientSummary> {
     const patient = this.registry.findPatient(id);
     if (!patient) throw new PatientNotFoundError(id);

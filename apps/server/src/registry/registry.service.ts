@@ -13,16 +13,12 @@ import { DEFAULT_RULES, withOverrides } from '@vigil/rules';
 import {
   REGISTRY_STORE,
   type AuditEntry,
+  type AuditQuery,
   type DeviceRecord,
   type RegistryStore,
   type ThresholdOverride,
 } from '@vigil/storage';
-import {
-  fingerprint,
-  hashDeviceSecret,
-  newDeviceSecret,
-  verifyDeviceSecret,
-} from './device-secret';
+import { fingerprint, hashSecret, newSecret, verifySecret } from '../security/secret-hash';
 import { DeviceNotFoundError, PatientNotFoundError, UnknownPatientError } from './registry.errors';
 import { readSeedFile } from './seed-file';
 
@@ -92,18 +88,12 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     return this.overrides.get(patientId) ?? [];
   }
 
-  async updatePatient(patientId: string, change: UpdatePatientDto): Promise<Patient> {
+  async updatePatient(patientId: string, change: UpdatePatientDto, by: string): Promise<Patient> {
     const patient = this.requirePatient(patientId);
     await this.store.setSpo2Scale(
       patientId,
       change.spo2Scale,
-      this.auditEntry(
-        change.by,
-        'patient.spo2-scale',
-        patientId,
-        patient.spo2Scale,
-        change.spo2Scale,
-      ),
+      this.auditEntry(by, 'patient.spo2-scale', patientId, patient.spo2Scale, change.spo2Scale),
     );
     const updated = { ...patient, spo2Scale: change.spo2Scale };
     this.patients.set(patientId, updated);
@@ -114,11 +104,12 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
   async setThresholds(
     patientId: string,
     change: PatientThresholdsDto,
+    by: string,
   ): Promise<ThresholdOverride[]> {
     this.requirePatient(patientId);
     const old = this.thresholdOverridesOf(patientId);
     const audit = this.auditEntry(
-      change.by,
+      by,
       'patient.thresholds',
       patientId,
       old,
@@ -131,8 +122,15 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     return change.thresholds;
   }
 
-  auditTrail(subject?: string): Promise<AuditEntry[]> {
-    return this.store.listAudit(subject);
+  auditTrail(query: AuditQuery = {}): Promise<AuditEntry[]> {
+    return this.store.listAudit(query);
+  }
+
+  /** Records a read of patient data (a history export) in the audit trail. */
+  recordExport(patientId: string, by: string, what: unknown): Promise<void> {
+    return this.store.recordAudit(
+      this.auditEntry(by, 'patient.vitals-exported', patientId, undefined, what),
+    );
   }
 
   private requirePatient(patientId: string): Patient {
@@ -165,7 +163,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     const secret = password.toString('utf8');
     const print = fingerprint(secret);
     if (this.verified.get(deviceId) === print) return true;
-    const valid = await verifyDeviceSecret(secret, hash);
+    const valid = await verifySecret(secret, hash);
     if (valid) this.verified.set(deviceId, print);
     return valid;
   }
@@ -176,8 +174,8 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
 
   /** Issues a new secret; the old one stops working at once. Returns the secret, shown once. */
   async rotateSecret(deviceId: string, by: string): Promise<string> {
-    const secret = newDeviceSecret();
-    await this.replaceSecret(deviceId, await hashDeviceSecret(secret), by, 'device.secret-rotated');
+    const secret = newSecret();
+    await this.replaceSecret(deviceId, await hashSecret(secret), by, 'device.secret-rotated');
     return secret;
   }
 
@@ -219,7 +217,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     return this.listDevices().filter((device) => device.patientId === patientId);
   }
 
-  async admitPatient(dto: CreatePatientDto): Promise<Patient> {
+  async admitPatient(dto: CreatePatientDto, by: string): Promise<Patient> {
     const patient: Patient = {
       id: dto.id,
       name: dto.name,
@@ -227,22 +225,25 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
       admittedAt: new Date().toISOString(),
       spo2Scale: 1,
     };
-    await this.store.addPatient(patient);
+    await this.store.addPatient(
+      patient,
+      this.auditEntry(by, 'patient.admitted', patient.id, undefined, { ward: patient.ward }),
+    );
     this.patients.set(patient.id, patient);
     this.logger.log(`admitted patient ${patient.id} to ward ${patient.ward}`);
     return patient;
   }
 
   /** Binds a device and issues its secret (or takes the one a seed file gives); the secret is returned once. */
-  async bindDevice(dto: CreateDeviceDto, by = 'api'): Promise<{ device: Device; secret: string }> {
+  async bindDevice(dto: CreateDeviceDto, by: string): Promise<{ device: Device; secret: string }> {
     if (!this.patients.has(dto.patientId)) throw new UnknownPatientError(dto.patientId);
-    const secret = dto.secret ?? newDeviceSecret();
+    const secret = dto.secret ?? newSecret();
     const device: Device = {
       id: dto.id,
       patientId: dto.patientId,
       boundAt: new Date().toISOString(),
     };
-    const record: DeviceRecord = { ...device, secretHash: await hashDeviceSecret(secret) };
+    const record: DeviceRecord = { ...device, secretHash: await hashSecret(secret) };
     await this.store.addDevice(
       record,
       this.auditEntry(by, 'device.bound', device.id, undefined, device.patientId),
@@ -257,7 +258,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     const seed = await readSeedFile(file);
     const patients = seed.patients.filter((patient) => !this.patients.has(patient.id));
     const devices = seed.devices.filter((device) => !this.devices.has(device.id));
-    for (const patient of patients) await this.admitPatient(patient);
+    for (const patient of patients) await this.admitPatient(patient, 'seed file');
     for (const device of devices) await this.bindDevice(device, 'seed file');
     this.logger.log(
       `seed file: ${patients.length} patients admitted, ${devices.length} devices bound`,

@@ -1,20 +1,20 @@
 // Proves device secrets are stored as salted scrypt hashes that verify only the right secret.
-import { hashDeviceSecret, newDeviceSecret, verifyDeviceSecret } from './device-secret';
+import { hashSecret, newSecret, verifySecret } from './secret-hash';
 
 describe('device secrets', () => {
   it('hashes with a fresh salt and verifies only the right secret', async () => {
-    const secret = newDeviceSecret();
-    const [first, second] = [await hashDeviceSecret(secret), await hashDeviceSecret(secret)];
+    const secret = newSecret();
+    const [first, second] = [await hashSecret(secret), await hashSecret(secret)];
     expect(first).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
     expect(first).not.toEqual(second);
     expect(first).not.toContain(secret);
-    expect(await verifyDeviceSecret(secret, first)).toBe(true);
-    expect(await verifyDeviceSecret(`${secret}x`, first)).toBe(false);
-    expect(await verifyDeviceSecret(secret, 'plain$text')).toBe(false);
+    expect(await verifySecret(secret, first)).toBe(true);
+    expect(await verifySecret(`${secret}x`, first)).toBe(false);
+    expect(await verifySecret(secret, 'plain$text')).toBe(false);
   });
 
   it('makes secrets long and distinct', () => {
-    const secrets = new Set(Array.from({ length: 100 }, newDeviceSecret));
+    const secrets = new Set(Array.from({ length: 100 }, newSecret));
     expect(secrets.size).toBe(100);
     for (const secret of secrets) expect(secret).toHaveLength(32);
   });

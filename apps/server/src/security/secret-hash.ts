@@ -1,7 +1,7 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
-// scrypt parameters (RFC 7914); N = 2^14 costs some tens of milliseconds, once per device per
-// process, because a verified secret is then remembered by its SHA-256 only.
+// scrypt parameters (RFC 7914); N = 2^14 costs some tens of milliseconds: once per device per
+// process (a verified device secret is then remembered by its SHA-256 only), and once per login.
 const N = 16_384;
 const R = 8;
 const P = 1;
@@ -15,19 +15,19 @@ function derive(secret: string, salt: Buffer, n: number, r: number, p: number): 
   );
 }
 
-/** A new device secret: 192 random bits, URL-safe. Shown once; only its hash is kept. */
-export function newDeviceSecret(): string {
+/** A new secret (device secret, refresh token): 192 random bits, URL-safe. Only its hash is kept. */
+export function newSecret(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** `scrypt$N$r$p$salt$hash`, salt and hash in base64url. */
-export async function hashDeviceSecret(secret: string): Promise<string> {
+/** A device secret or a password as `scrypt$N$r$p$salt$hash`, salt and hash in base64url. */
+export async function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(secret, salt, N, R, P);
   return ['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
-export async function verifyDeviceSecret(secret: string, stored: string): Promise<boolean> {
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
