@@ -129,6 +129,7 @@ describe('the care console in Chromium', () => {
 
     await signInOnPage(page, 'nurse-ana', 'nurse-ana-password-for-tests');
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(false);
     await page.getByText('nurse-ana · nurse · ward-5').waitFor();
     await page.getByRole('link', { name: 'Rosalind Franklin' }).waitFor();
     const stored = await page.evaluate(
@@ -233,6 +234,9 @@ describe('the care console in Chromium', () => {
       'document.querySelectorAll(\'article[data-patient-id="p-c3"] .trend polyline\').length === 6',
     );
     mkdirSync(SCREENSHOTS, { recursive: true });
+    // Signed in: the ward on screen, the sign-in form gone.
+    expect(await page.locator('#app').isVisible()).toBe(true);
+    expect(await page.locator('#sign-in').isVisible()).toBe(false);
     await page.screenshot({ path: `${SCREENSHOTS}/ward.png` });
 
     await page.getByRole('link', { name: 'Rosalind Franklin' }).click();
@@ -248,6 +252,7 @@ describe('the care console in Chromium', () => {
     await page.getByText('None: the default adult thresholds apply.').waitFor();
     await page.getByRole('button', { name: '6 h' }).click();
     await page.getByRole('button', { name: '6 h', pressed: true }).waitFor();
+    expect(await page.locator('#app').isVisible()).toBe(true);
     await page.screenshot({ path: `${SCREENSHOTS}/patient.png`, fullPage: true });
     await page.close();
   });

@@ -54,10 +54,12 @@ export async function signIn(username: string, password: string): Promise<UserVi
 
 /** A fresh access token from the refresh cookie; the session ends if there is none. */
 export async function refresh(): Promise<UserView | undefined> {
+  const before = current;
   const response = await post('/api/auth/refresh').catch(() => undefined);
   if (response?.ok) return adopt((await response.json()) as SessionView);
-  // A network failure keeps the session: the token may still serve when Vigil is back.
-  if (response) adopt(undefined);
+  // A network failure keeps the session: the token may still serve when Vigil is back. A refusal
+  // ends it, unless the user signed in meanwhile.
+  if (response && current === before) adopt(undefined);
   return current?.user;
 }
 
