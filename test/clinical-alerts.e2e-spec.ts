@@ -1,6 +1,7 @@
 // Proves, with real clients, the alerting a nurse relies on: a sustained breach raises exactly one
 // alert, an artifact none, flapping no storm; a silent device raises a technical alarm on time;
 // an acknowledgement reaches every console; escalation, NEWS2, and what a returning console missed.
+import { COPD_OVERRIDES } from '../device-simulator/src/vigil-client';
 import type { Alert, VitalsEvent } from '@vigil/contracts';
 import type { MqttClient } from 'mqtt';
 import type { Socket } from 'socket.io-client';
@@ -290,16 +291,7 @@ describe('clinical alerting end to end', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         reason: 'COPD, target 88-92 %',
-        thresholds: [
-          {
-            vital: 'spo2',
-            comparison: 'below',
-            threshold: 88,
-            priority: 'high',
-            sustainSeconds: 15,
-            clearBand: 1,
-          },
-        ],
+        thresholds: COPD_OVERRIDES,
       }),
     });
     expect(response.status).toBe(200);
