@@ -18,7 +18,13 @@ import {
   type RegistryStore,
   type ThresholdOverride,
 } from '@vigil/storage';
-import { fingerprint, hashSecret, newSecret, verifySecret } from '../security/secret-hash';
+import {
+  fingerprint,
+  hashGeneratedSecret,
+  hashSecret,
+  newSecret,
+  verifySecret,
+} from '../security/secret-hash';
 import { DeviceNotFoundError, PatientNotFoundError, UnknownPatientError } from './registry.errors';
 import { readSeedFile } from './seed-file';
 
@@ -175,7 +181,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
   /** Issues a new secret; the old one stops working at once. Returns the secret, shown once. */
   async rotateSecret(deviceId: string, by: string): Promise<string> {
     const secret = newSecret();
-    await this.replaceSecret(deviceId, await hashSecret(secret), by, 'device.secret-rotated');
+    await this.replaceSecret(deviceId, hashGeneratedSecret(secret), by, 'device.secret-rotated');
     return secret;
   }
 
@@ -238,12 +244,14 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
   async bindDevice(dto: CreateDeviceDto, by: string): Promise<{ device: Device; secret: string }> {
     if (!this.patients.has(dto.patientId)) throw new UnknownPatientError(dto.patientId);
     const secret = dto.secret ?? newSecret();
+    // A secret a person wrote in a seed file gets the slow hash; a generated one need not.
+    const secretHash = dto.secret ? await hashSecret(secret) : hashGeneratedSecret(secret);
     const device: Device = {
       id: dto.id,
       patientId: dto.patientId,
       boundAt: new Date().toISOString(),
     };
-    const record: DeviceRecord = { ...device, secretHash: await hashSecret(secret) };
+    const record: DeviceRecord = { ...device, secretHash };
     await this.store.addDevice(
       record,
       this.auditEntry(by, 'device.bound', device.id, undefined, device.patientId),
