@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   rootDir: '.',
   testMatch: [
-    '<rootDir>/{apps,libs,device-simulator}/**/*.spec.ts',
+    '<rootDir>/{apps,libs,device-simulator,bench}/**/*.spec.ts',
     '<rootDir>/test/**/*.e2e-spec.ts',
   ],
   transform: {

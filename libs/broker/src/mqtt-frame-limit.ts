@@ -1,4 +1,4 @@
-import { Duplex, Transform, type TransformCallback } from 'node:stream';
+import { Duplex, Transform, Writable, type TransformCallback } from 'node:stream';
 import type { Socket } from 'node:net';
 
 export class FrameTooLargeError extends Error {
@@ -58,10 +58,47 @@ export class MqttFrameLimit extends Transform {
   }
 }
 
-/** The socket as aedes should see it: reads through the limit, writes straight to the socket. */
+/**
+ * Writes to the socket, gathered per turn of the event loop: aedes writes each PUBACK on its
+ * own, and a device with twenty messages in flight would otherwise cost twenty system calls.
+ */
+function coalescingWriter(socket: Socket): Writable {
+  let corked = false;
+  const flush = () => {
+    if (!corked) return;
+    corked = false;
+    socket.uncork();
+  };
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (!corked && !socket.destroyed) {
+        corked = true;
+        socket.cork();
+        setImmediate(flush);
+      }
+      // Done once the socket took it; wait only when its buffer is full, so that a slow reader
+      // holds aedes back instead of filling memory.
+      if (socket.write(chunk)) callback();
+      else socket.once('drain', () => callback());
+    },
+    // A CONNACK refusal is written and the connection closed in one go: flush it first.
+    final(callback) {
+      flush();
+      socket.end(callback);
+    },
+    // The error that ends the connection is aedes' own; it is not raised here a second time.
+    destroy(_error, callback) {
+      flush();
+      socket.destroy();
+      callback(null);
+    },
+  });
+}
+
+/** The socket as aedes should see it: reads through the limit, writes gathered per turn. */
 export function limitFrames(socket: Socket, limit: number): Duplex {
   const limited = socket.pipe(new MqttFrameLimit(limit));
-  const connection = Duplex.from({ readable: limited, writable: socket });
+  const connection = Duplex.from({ readable: limited, writable: coalescingWriter(socket) });
   limited.on('error', (error) => {
     connection.destroy(error);
     socket.destroy();

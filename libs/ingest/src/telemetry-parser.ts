@@ -1,8 +1,12 @@
 import {
+  BATTERY_RANGE,
+  CONSCIOUSNESS_LEVELS,
+  MAX_SAMPLES_PER_BATCH,
   SampleBatchDto,
   SampleDto,
   TelemetryErrorCode,
   VITAL_NAMES,
+  VITAL_SIGNS,
   type Sample,
   type VitalValues,
   type VitalsDto,
@@ -28,7 +32,11 @@ const RANGE_CONSTRAINTS = new Set(['min', 'max']);
  * Parses and validates one `devices/{id}/vitals` payload: a sample or a `{samples: [...]}` batch.
  * A batch is accepted or refused whole, so a device never has to work out which half was kept.
  */
-export function parseTelemetry(payload: Buffer, now: number): ParseResult {
+export function parseTelemetry(
+  payload: Buffer,
+  now: number,
+  options: { readonly fastPath?: boolean } = {},
+): ParseResult {
   let body: unknown;
   try {
     body = JSON.parse(payload.toString('utf8'));
@@ -41,6 +49,12 @@ export function parseTelemetry(payload: Buffer, now: number): ParseResult {
     return reject(TelemetryErrorCode.SchemaInvalid, ['payload must be a JSON object']);
   }
   const isBatch = 'samples' in body;
+  // The plain, valid message (nearly every one) is checked by the compiled check; anything
+  // else goes to class-validator, which decides and explains.
+  if (options.fastPath !== false && conformsFast(body as Record<string, unknown>, isBatch)) {
+    const samples = isBatch ? (body as SampleBatchDto).samples : [body as SampleDto];
+    return toDeviceSamples(samples, isBatch, now, seqOf(samples[0]));
+  }
   const dto = isBatch ? plainToInstance(SampleBatchDto, body) : plainToInstance(SampleDto, body);
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
   const firstSeq = seqOf(isBatch ? (body as { samples?: unknown[] }).samples?.[0] : body);
@@ -56,6 +70,15 @@ export function parseTelemetry(payload: Buffer, now: number): ParseResult {
     );
   }
   const samples = isBatch ? (dto as SampleBatchDto).samples : [dto as SampleDto];
+  return toDeviceSamples(samples, isBatch, now, firstSeq);
+}
+
+function toDeviceSamples(
+  samples: readonly SampleDto[],
+  isBatch: boolean,
+  now: number,
+  firstSeq: number | undefined,
+): ParseResult {
   const parsed: DeviceSample[] = [];
   for (const [index, sample] of samples.entries()) {
     const ts = typeof sample.ts === 'number' ? sample.ts : Date.parse(sample.ts);
@@ -127,4 +150,49 @@ function flatten(errors: readonly ValidationError[], parent = ''): Problem[] {
     }));
     return [...own, ...flatten(error.children ?? [], path)];
   });
+}
+
+// The compiled check: the same constraints as SampleDto and VitalsDto (libs/contracts), for the
+// shape devices send, with numeric timestamps and no null or unknown members. It only ever says
+// yes to what class-validator accepts (a differential test holds it to that); when it says no,
+// class-validator decides.
+const SAMPLE_KEYS = new Set(['ts', 'seq', 'vitals']);
+const RANGES: Record<string, { readonly min: number; readonly max: number }> = {
+  ...VITAL_SIGNS,
+  battery: BATTERY_RANGE,
+};
+const CONSCIOUSNESS = new Set<unknown>(CONSCIOUSNESS_LEVELS);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function conformsFast(body: Record<string, unknown>, isBatch: boolean): boolean {
+  if (!isBatch) return sampleConforms(body);
+  const samples = body.samples;
+  if (Object.keys(body).length !== 1 || !Array.isArray(samples)) return false;
+  if (samples.length < 1 || samples.length > MAX_SAMPLES_PER_BATCH) return false;
+  return samples.every(sampleConforms);
+}
+
+function sampleConforms(sample: unknown): boolean {
+  if (!isPlainObject(sample)) return false;
+  for (const key in sample) if (!SAMPLE_KEYS.has(key)) return false;
+  const { ts, seq, vitals } = sample;
+  if (typeof ts !== 'number' || !Number.isInteger(ts) || ts <= 0) return false;
+  if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 0) return false;
+  if (!isPlainObject(vitals)) return false;
+  for (const key in vitals) {
+    const value = vitals[key];
+    if (key === 'consciousness') {
+      if (!CONSCIOUSNESS.has(value)) return false;
+    } else if (key === 'onOxygen') {
+      if (typeof value !== 'boolean') return false;
+    } else {
+      const range = Object.hasOwn(RANGES, key) ? RANGES[key] : undefined;
+      if (!range || typeof value !== 'number' || !Number.isFinite(value)) return false;
+      if (value < range.min || value > range.max) return false;
+    }
+  }
+  return true;
 }

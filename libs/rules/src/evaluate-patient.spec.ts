@@ -170,4 +170,18 @@ describe('withOverrides', () => {
     );
     expect(run89.decisions).toEqual([]);
   });
+
+  it('keeps a bounded rate window however long and fast a device streams', () => {
+    let state = EMPTY_RULE_STATE;
+    for (let second = 0; second < 2 * 3600; second++) {
+      state = evaluatePatient(
+        { ts: second * 1000, vitals: { heartRate: 70 + (second % 7), systolicBp: 120 } },
+        DEFAULT_RULES,
+        state,
+      ).state;
+    }
+    expect(state.recent.heartRate?.length).toBeLessThanOrEqual(61);
+    expect(state.recent.systolicBp?.length).toBeLessThanOrEqual(61);
+    expect(JSON.stringify(state).length).toBeLessThan(6_000);
+  });
 });

@@ -20,8 +20,8 @@ export interface ConditionState {
 /** Everything the engine remembers about one patient between samples; plain data, persistable. */
 export interface PatientRuleState {
   readonly conditions: Readonly<Record<string, ConditionState>>;
-  /** Recent values of vitals that have rate-of-change rules: [device ts, value], oldest first. */
-  readonly recent: Readonly<Partial<Record<VitalName, readonly (readonly [number, number])[]>>>;
+  /** Recent values of vitals that have rate-of-change rules, as min/max per bucket of device time. */
+  readonly recent: Readonly<Partial<Record<VitalName, readonly RecentBucket[]>>>;
 }
 
 export const EMPTY_RULE_STATE: PatientRuleState = { conditions: {}, recent: {} };
@@ -95,7 +95,7 @@ export function evaluatePatient(
     const value = sample.vitals[rule.vital];
     if (value === undefined) continue;
     const condition = rateConditionOf(rule);
-    const change = changeWithin(recent[rule.vital] ?? [], sample.ts, rule);
+    const change = changeWithin(recent[rule.vital] ?? [], sample.ts, value, rule);
     const current = conditions[condition];
     if (change >= rule.change) {
       const since = current?.since ?? sample.ts;
@@ -147,37 +147,69 @@ function isPastClearBand(rules: readonly ThresholdRule[], value: number): boolea
   );
 }
 
+/** Buckets per rate window: the window is resolved to 1/60 of its length (10 s of 10 minutes). */
+const BUCKETS_PER_WINDOW = 60;
+
+/**
+ * The recent values of a vital, kept as `[bucket start, min, max]` so that a rate rule reads its
+ * window in constant time and memory whatever the sample rate (an hour at 1 Hz would otherwise be
+ * 3,600 values copied per sample). A state saved by an earlier version holds `[ts, value]` pairs,
+ * read as buckets of one value.
+ */
+export type RecentBucket = readonly [number, number, number] | readonly [number, number];
+
+const bucketMin = (bucket: RecentBucket) => bucket[1];
+const bucketMax = (bucket: RecentBucket) => (bucket.length === 3 ? bucket[2] : bucket[1]);
+
 function rememberRecent(
   sample: { readonly ts: number; readonly vitals: VitalValues },
   rates: readonly RateOfChangeRule[],
   recent: PatientRuleState['recent'],
 ): PatientRuleState['recent'] {
-  const next: Partial<Record<VitalName, readonly (readonly [number, number])[]>> = { ...recent };
+  const next: Partial<Record<VitalName, readonly RecentBucket[]>> = { ...recent };
   for (const vital of new Set(rates.map((rule) => rule.vital))) {
     const value = sample.vitals[vital];
     if (value === undefined) continue;
-    const window =
-      Math.max(...rates.filter((rule) => rule.vital === vital).map((rule) => rule.withinSeconds)) *
-      1000;
-    next[vital] = [...(recent[vital] ?? []), [sample.ts, value] as const].filter(
-      ([ts]) => ts >= sample.ts - window,
-    );
+    let windowMs = 0;
+    for (const rule of rates)
+      if (rule.vital === vital) windowMs = Math.max(windowMs, rule.withinSeconds * 1000);
+    const size = windowMs / BUCKETS_PER_WINDOW;
+    const start = Math.floor(sample.ts / size) * size;
+    const kept = (recent[vital] ?? []).filter((bucket) => bucket[0] + size > sample.ts - windowMs);
+    const last = kept[kept.length - 1];
+    if (last && last[0] === start) {
+      kept[kept.length - 1] = [
+        start,
+        Math.min(bucketMin(last), value),
+        Math.max(bucketMax(last), value),
+      ];
+    } else {
+      kept.push([start, value, value]);
+      // A late sample lands in its own bucket; order does not matter to min and max.
+    }
+    next[vital] = kept;
   }
   return next;
 }
 
-/** The largest change in the rule's direction from any value in its window to the latest one. */
+/**
+ * The largest change in the rule's direction from any value in its window to the latest one,
+ * the window resolved to its buckets (it may reach one bucket further back).
+ */
 function changeWithin(
-  points: readonly (readonly [number, number])[],
+  buckets: readonly RecentBucket[],
   now: number,
+  latest: number,
   rule: RateOfChangeRule,
 ): number {
-  const inWindow = points
-    .filter(([ts]) => ts >= now - rule.withinSeconds * 1000)
-    .map(([, value]) => value);
-  if (inWindow.length < 2) return 0;
-  const latest = inWindow[inWindow.length - 1];
-  return rule.direction === 'rise'
-    ? latest - Math.min(...inWindow)
-    : Math.max(...inWindow) - latest;
+  const from = now - rule.withinSeconds * 1000;
+  let low = latest;
+  let high = latest;
+  for (const bucket of buckets) {
+    // Buckets are at most as wide as the rule's window / 60; one that ends after `from` counts.
+    if (bucket[0] + (rule.withinSeconds * 1000) / BUCKETS_PER_WINDOW <= from) continue;
+    low = Math.min(low, bucketMin(bucket));
+    high = Math.max(high, bucketMax(bucket));
+  }
+  return rule.direction === 'rise' ? latest - low : high - latest;
 }

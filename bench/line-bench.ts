@@ -1,0 +1,465 @@
+// npm run bench: Vigil's whole line against a bare aedes broker of the same version, same load,
+// same run. Wearables are simulated from separate processes (bench/load-generator.ts). Prints a
+// table and writes it, with the conditions, to bench-results/ (not committed).
+import Database from 'better-sqlite3';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import mqtt from 'mqtt';
+import { io } from 'socket.io-client';
+import type { GeneratorCommand, GeneratorDevice, GeneratorReport } from './load-generator';
+import { distribution, type Distribution } from './percentiles';
+import { meterProcess, type ProcessUse } from './process-meter';
+import { BENCH_ADMIN_PASSWORD, startBareAedes, startVigil, type RunningServer } from './servers';
+
+const { values: args } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '10000' },
+    rate: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '60' },
+    probes: { type: 'string', default: '1000' },
+    generators: { type: 'string', default: '2' },
+    phases: { type: 'string', default: 'steady,max,overload' },
+    targets: { type: 'string', default: 'aedes,vigil' },
+    window: { type: 'string', default: '20' },
+  },
+});
+const DEVICES = Number(args.devices);
+const RATE = Number(args.rate);
+const DURATION_S = Number(args.duration);
+const PROBES = Math.min(Number(args.probes), DEVICES);
+const GENERATORS = Number(args.generators);
+const PHASES = args.phases.split(',');
+const TARGETS = args.targets.split(',') as ('aedes' | 'vigil')[];
+const WINDOW = Number(args.window);
+const PROBE_WARD = 'bench-probe';
+
+const logDir = mkdtempSync(join(tmpdir(), 'vigil-bench-logs-'));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface PhaseResult {
+  readonly target: 'aedes' | 'vigil';
+  readonly phase: string;
+  readonly connected: number;
+  readonly sent: number;
+  readonly acknowledged: number;
+  readonly stored?: number;
+  readonly rejected: number;
+  readonly perSecond: number;
+  readonly latency?: Distribution;
+  readonly use: ProcessUse;
+  readonly survived: boolean;
+  readonly note?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vigil's side: admission, an observing nurse, counting what was stored.
+
+async function api(server: RunningServer, token: string, path: string, body?: unknown) {
+  const response = await fetch(`${server.httpUrl}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function signIn(server: RunningServer, username: string, password: string) {
+  const session = await api(server, '', '/api/auth/login', { username, password });
+  return session.accessToken as string;
+}
+
+/** Admits one patient per device (probes on one ward, the rest 25 to a ward); answers secrets. */
+async function admit(server: RunningServer, ids: string[], probeIds: Set<string>) {
+  const token = await signIn(server, 'admin', BENCH_ADMIN_PASSWORD);
+  const secrets = new Map<string, string>();
+  const width = 32;
+  for (let i = 0; i < ids.length; i += width) {
+    await Promise.all(
+      ids.slice(i, i + width).map(async (id, j) => {
+        const ward = probeIds.has(id) ? PROBE_WARD : `bench-${Math.floor((i + j) / 25)}`;
+        await api(server, token, '/api/patients', { id: `p-${id}`, name: `Bench ${id}`, ward });
+        const device = await api(server, token, '/api/devices', { id, patientId: `p-${id}` });
+        secrets.set(id, device.secret as string);
+      }),
+    );
+  }
+  await api(server, token, '/api/users', {
+    username: 'bench-nurse',
+    displayName: 'Bench Nurse',
+    role: 'nurse',
+    wards: [PROBE_WARD],
+    password: 'bench-nurse-password',
+  });
+  return secrets;
+}
+
+/** A nurse's console on the probe ward: when each probe's alert arrived. */
+async function watchAlerts(server: RunningServer) {
+  const token = await signIn(server, 'bench-nurse', 'bench-nurse-password');
+  const arrivals = new Map<string, number>();
+  const socket = io(`${server.httpUrl}/care`, { transports: ['websocket'], auth: { token } });
+  socket.on('alert:raised', (alert: { deviceId: string }) => {
+    if (!arrivals.has(alert.deviceId)) arrivals.set(alert.deviceId, Date.now());
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return { arrivals, close: () => socket.close() };
+}
+
+/** A subscriber to every wearable's vitals on the bare broker: when each probe was delivered. */
+async function watchDeliveries(server: RunningServer) {
+  const arrivals = new Map<string, number>();
+  const client = await mqtt.connectAsync(server.mqttUrl, { clientId: 'bench-observer' });
+  client.on('message', (topic, payload) => {
+    // A probe is the only batch: '{"samples":...'.
+    if (payload[2] !== 0x73) return;
+    const deviceId = topic.split('/')[1];
+    if (!arrivals.has(deviceId)) arrivals.set(deviceId, Date.now());
+  });
+  await client.subscribeAsync('devices/+/vitals', { qos: 0 });
+  return { arrivals, close: () => client.end(true) };
+}
+
+function storedSamples(server: RunningServer): number {
+  const db = new Database(join(server.dataDir as string, 'vigil.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/** Of the acknowledged samples, those not in Vigil's store. */
+function missingSamples(server: RunningServer, acknowledged: [string, number][]): number {
+  const db = new Database(join(server.dataDir as string, 'vigil.db'), { readonly: true });
+  try {
+    const find = db.prepare('SELECT 1 FROM samples WHERE device_id = ? AND ts = ?');
+    return acknowledged.filter(([deviceId, ts]) => find.get(deviceId, ts) === undefined).length;
+  } finally {
+    db.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The load.
+
+function startGenerators(count: number): ChildProcess[] {
+  return Array.from({ length: count }, () =>
+    fork(join(__dirname, 'load-generator.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
+}
+
+function ask(generator: ChildProcess, command: GeneratorCommand): Promise<GeneratorReport> {
+  return new Promise((resolve, reject) => {
+    generator.once('message', (report: GeneratorReport) => resolve(report));
+    generator.once('exit', (code) => reject(new Error(`load generator exited ${code}`)));
+    generator.send(command);
+  });
+}
+
+function sum(
+  reports: GeneratorReport[],
+  key: 'connected' | 'failed' | 'sent' | 'acknowledged' | 'rejected' | 'qos0',
+) {
+  return reports.reduce((total, report) => total + report[key], 0);
+}
+
+async function drive(
+  server: RunningServer,
+  devices: GeneratorDevice[],
+  go: Extract<GeneratorCommand, { kind: 'go' }>,
+) {
+  const generators = startGenerators(GENERATORS);
+  const shares = generators.map((_, g) => devices.filter((_, i) => i % GENERATORS === g));
+  const connectedAt = Date.now();
+  const connected = await Promise.all(
+    generators.map((generator, g) =>
+      ask(generator, { kind: 'connect', mqttUrl: server.mqttUrl, devices: shares[g] }),
+    ),
+  );
+  const connectSeconds = (Date.now() - connectedAt) / 1000;
+  const meter = meterProcess(server.pid);
+  const startedAt = Date.now();
+  const done = await Promise.all(generators.map((generator) => ask(generator, go)));
+  const seconds = (Date.now() - startedAt) / 1000;
+  return {
+    connected: sum(connected, 'connected'),
+    failed: sum(connected, 'failed'),
+    connectSeconds,
+    done,
+    seconds,
+    use: meter.stop(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phases.
+
+function probePlan(ids: string[]): GeneratorDevice[] {
+  // Probes spread evenly over the run after a 10 % warm-up, ending 5 s before its end.
+  const span = DURATION_S * 1000 * 0.9 - 5_000;
+  return ids.map((id, i) => ({
+    id,
+    probeAt: i < PROBES ? DURATION_S * 100 + (span * i) / PROBES : undefined,
+  }));
+}
+
+async function steady(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
+  const ids = Array.from({ length: DEVICES }, (_, i) => `w${i}`);
+  const plan = probePlan(ids);
+  const server =
+    target === 'vigil'
+      ? await startVigil(logDir, { NO_DATA_TIMEOUT_SECONDS: '600' })
+      : await startBareAedes(logDir);
+  try {
+    const probeIds = new Set(plan.filter((d) => d.probeAt !== undefined).map((d) => d.id));
+    const admittedAt = Date.now();
+    const secrets =
+      target === 'vigil' ? await admit(server, ids, probeIds) : new Map<string, string>();
+    if (target === 'vigil')
+      console.log(
+        `  admitted ${ids.length} patients and devices in ${((Date.now() - admittedAt) / 1000).toFixed(0)} s`,
+      );
+    const observer = target === 'vigil' ? await watchAlerts(server) : await watchDeliveries(server);
+    const run = await drive(
+      server,
+      plan.map((device) => ({ ...device, secret: secrets.get(device.id) })),
+      { kind: 'go', mode: 'steady', rateHz: RATE, window: 1, durationMs: DURATION_S * 1000 },
+    );
+    await sleep(2_000);
+    observer.close();
+    const latencies = run.done
+      .flatMap((report) => report.probes)
+      .map(([id, sentAt]) => (observer.arrivals.get(id) ?? Infinity) - sentAt);
+    const acknowledged = sum(run.done, 'acknowledged');
+    const probesAcked = run.done.reduce((n, report) => n + report.probes.length, 0);
+    const survived = !server.crashed();
+    await server.stop();
+    return {
+      target,
+      phase: `steady ${DEVICES} devices at ${RATE} Hz`,
+      connected: run.connected,
+      sent: sum(run.done, 'sent'),
+      acknowledged,
+      // A probe message carries two samples.
+      stored: target === 'vigil' ? storedSamples(server) - probesAcked : undefined,
+      rejected: sum(run.done, 'rejected'),
+      perSecond: acknowledged / run.seconds,
+      latency: distribution(latencies),
+      use: run.use,
+      survived,
+      note: `connected in ${run.connectSeconds.toFixed(0)} s; ${run.failed} refused; ${latencies.filter((l) => l === Infinity).length} probes never arrived`,
+    };
+  } finally {
+    if (server.dataDir) rmSync(server.dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The server for a flat-out phase. Vigil's per-device message limit (50/s by default, a
+ * protection) is raised so the phase measures the line, not the limiter.
+ */
+async function startFlatOut(target: 'aedes' | 'vigil', ids: string[]) {
+  const server =
+    target === 'vigil'
+      ? await startVigil(logDir, { MQTT_MAX_MESSAGES_PER_SECOND: '100000' })
+      : await startBareAedes(logDir);
+  const secrets =
+    target === 'vigil' ? await admit(server, ids, new Set()) : new Map<string, string>();
+  return { server, secrets };
+}
+
+async function maxRate(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
+  const ids = Array.from({ length: 200 }, (_, i) => `m${i}`);
+  const { server, secrets } = await startFlatOut(target, ids);
+  try {
+    const run = await drive(
+      server,
+      ids.map((id) => ({ id, secret: secrets.get(id) })),
+      { kind: 'go', mode: 'max', rateHz: 0, window: WINDOW, durationMs: 20_000 },
+    );
+    const acknowledged = sum(run.done, 'acknowledged');
+    const survived = !server.crashed();
+    await server.stop();
+    return {
+      target,
+      phase: `max QoS 1 rate, 200 devices x ${WINDOW} in flight, 20 s`,
+      connected: run.connected,
+      sent: sum(run.done, 'sent'),
+      acknowledged,
+      stored: target === 'vigil' ? storedSamples(server) : undefined,
+      rejected: sum(run.done, 'rejected'),
+      perSecond: acknowledged / run.seconds,
+      use: run.use,
+      survived,
+    };
+  } finally {
+    if (server.dataDir) rmSync(server.dataDir, { recursive: true, force: true });
+  }
+}
+
+async function overload(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
+  const ids = Array.from({ length: 100 }, (_, i) => `f${i}`);
+  const { server, secrets } = await startFlatOut(target, [...ids, 'after']);
+  try {
+    // On the bare broker, a subscriber that stops reading: the slow consumer of the failure seen.
+    const slow =
+      target === 'aedes'
+        ? await mqtt.connectAsync(server.mqttUrl, { clientId: 'slow-subscriber' })
+        : undefined;
+    await slow?.subscribeAsync('devices/+/vitals', { qos: 1 });
+    slow?.stream.pause();
+    const run = await drive(
+      server,
+      ids.map((id) => ({ id, secret: secrets.get(id) })),
+      { kind: 'go', mode: 'flood', rateHz: 0, window: 0, durationMs: 10_000 },
+    );
+    // Afterwards, a new device must still get in and be acknowledged.
+    let note = 'a new device connected and was acknowledged afterwards';
+    try {
+      const after = await mqtt.connectAsync(server.mqttUrl, {
+        clientId: 'after',
+        username: 'after',
+        password: secrets.get('after'),
+        connectTimeout: 10_000,
+        reconnectPeriod: 0,
+      });
+      await Promise.race([
+        after.publishAsync(
+          'devices/after/vitals',
+          JSON.stringify({ ts: Date.now(), seq: 1, vitals: { heartRate: 70 } }),
+          { qos: 1 },
+        ),
+        sleep(10_000).then(() => {
+          throw new Error('no PUBACK within 10 s');
+        }),
+      ]);
+      after.end(true);
+    } catch (error) {
+      note = `afterwards a new device failed: ${(error as Error).message}`;
+    }
+    slow?.end(true);
+    await sleep(1_000);
+    const crash = server.crashed();
+    const acknowledged = sum(run.done, 'acknowledged');
+    await server.stop();
+    const missing =
+      target === 'vigil'
+        ? missingSamples(
+            server,
+            run.done.flatMap((report) => report.acknowledgedSamples),
+          )
+        : 0;
+    return {
+      target,
+      phase: 'overload: 100 devices flood QoS 0+1 for 10 s, then all disconnect',
+      connected: run.connected,
+      sent: sum(run.done, 'sent'),
+      acknowledged,
+      stored: target === 'vigil' ? storedSamples(server) - (crash ? 0 : 1) : undefined,
+      rejected: sum(run.done, 'rejected'),
+      perSecond: acknowledged / run.seconds,
+      use: run.use,
+      survived: !crash,
+      note: crash
+        ? `CRASHED: ${crash}`
+        : `${note}; ${sum(run.done, 'qos0')} QoS 0 offered; ${missing} acknowledged QoS 1 samples missing from the store`,
+    };
+  } finally {
+    if (server.dataDir) rmSync(server.dataDir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function row(result: PhaseResult): string {
+  const ms = (value: number | undefined) =>
+    value === undefined || Number.isNaN(value)
+      ? '-'
+      : value === Infinity
+        ? 'lost'
+        : value.toFixed(0);
+  const l = result.latency;
+  return [
+    result.target.padEnd(5),
+    String(result.connected).padStart(6),
+    String(result.sent).padStart(8),
+    String(result.acknowledged).padStart(8),
+    (result.stored === undefined ? '-' : String(result.stored)).padStart(8),
+    result.perSecond.toFixed(0).padStart(7),
+    (l ? `${ms(l.p50)}/${ms(l.p95)}/${ms(l.p99)}/${ms(l.max)}` : '-').padStart(20),
+    result.use.cores.toFixed(2).padStart(5),
+    result.use.peakRssMb.toFixed(0).padStart(6),
+    result.survived ? 'up' : 'DIED',
+  ].join(' ');
+}
+
+async function main(): Promise<void> {
+  const conditions = {
+    at: new Date().toISOString(),
+    cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    devices: DEVICES,
+    rateHz: RATE,
+    durationSeconds: DURATION_S,
+    probes: PROBES,
+    generators: GENERATORS,
+  };
+  console.log(`conditions: ${JSON.stringify(conditions)}\nlogs: ${logDir}`);
+  const results: PhaseResult[] = [];
+  const phases: Record<string, (target: 'aedes' | 'vigil') => Promise<PhaseResult>> = {
+    steady,
+    max: maxRate,
+    overload,
+  };
+  for (const phase of PHASES) {
+    for (const target of TARGETS) {
+      console.log(`${phase}: ${target}...`);
+      const result = await phases[phase](target);
+      results.push(result);
+      console.log(`  ${row(result)}${result.note ? `\n  ${result.note}` : ''}`);
+    }
+  }
+  const header =
+    'who   connec     sent    acked   stored   msg/s  latency p50/95/99/max ms  cpu  rssMB state';
+  const lines = [header];
+  for (const phase of PHASES) {
+    const [bare, vigil] = results.filter((r) =>
+      r.phase.startsWith(phase === 'max' ? 'max' : phase),
+    );
+    if (!bare || !vigil) continue;
+    lines.push(`-- ${vigil.phase}`, row(bare), row(vigil));
+    lines.push(
+      `   Vigil/bare: throughput ${(vigil.perSecond / bare.perSecond).toFixed(2)}, peak memory ${(vigil.use.peakRssMb / bare.use.peakRssMb).toFixed(2)}` +
+        (vigil.latency && bare.latency
+          ? `, p99 latency ${(vigil.latency.p99 / bare.latency.p99).toFixed(2)}`
+          : ''),
+    );
+    if (vigil.stored !== undefined)
+      lines.push(
+        `   Vigil loss at QoS 1: ${vigil.acknowledged - vigil.rejected - vigil.stored} acknowledged samples not stored`,
+      );
+  }
+  console.log(`\n${lines.join('\n')}`);
+  mkdirSync('bench-results', { recursive: true });
+  const file = join('bench-results', `line-${conditions.at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ conditions, results, table: lines }, null, 2));
+  console.log(`\nwritten to ${file}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
