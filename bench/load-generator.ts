@@ -72,9 +72,16 @@ const NORMAL = {
 /** Each device's last timestamp: Vigil takes (device, ts) as a sample's identity. */
 const lastTs = new Map<string, number>();
 
+/** The last timestamps each device sent, so a probe's back-dated sample never repeats one. */
+const sentTs = new Map<string, number[]>();
+
 function nextTs(deviceId: string): number {
   const ts = Math.max(Date.now(), (lastTs.get(deviceId) ?? 0) + 1);
   lastTs.set(deviceId, ts);
+  const sent = sentTs.get(deviceId) ?? [];
+  sent.push(ts);
+  if (sent.length > 64) sent.shift();
+  sentTs.set(deviceId, sent);
   return ts;
 }
 
@@ -88,9 +95,11 @@ function sample(deviceId: string, qos1 = true): string {
 function probe(deviceId: string): string {
   const now = nextTs(deviceId);
   const vitals = { ...NORMAL, systolicBp: 84 };
+  let earlier = now - 16_000;
+  while (sentTs.get(deviceId)?.includes(earlier)) earlier -= 1;
   return JSON.stringify({
     samples: [
-      { ts: now - 16_000, seq: (seq += 2), vitals },
+      { ts: earlier, seq: (seq += 2), vitals },
       { ts: now, seq: (seq += 2), vitals },
     ],
   });

@@ -56,7 +56,7 @@ export async function startBareAedes(logDir: string): Promise<RunningServer> {
     child.once('message', (message: { port: number }) => resolve(message.port));
     child.once('exit', (code) => reject(new Error(`bare aedes exited ${code}`)));
   });
-  const lifecycle = watch(child, join(logDir, 'aedes.log'));
+  const lifecycle = watch(child, join(logDir, `aedes-${child.pid}.log`));
   return {
     name: 'aedes',
     pid: child.pid as number,
@@ -73,7 +73,11 @@ export async function startVigil(
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
   // BENCH_VIGIL_NODE_ARGS, e.g. --cpu-prof, to profile Vigil under load.
-  const nodeArgs = process.env.BENCH_VIGIL_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // Vigil runs as npm start and the Dockerfile run it.
+  const nodeArgs = [
+    '--max-semi-space-size=64',
+    ...(process.env.BENCH_VIGIL_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, VIGIL_MAIN], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

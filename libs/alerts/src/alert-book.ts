@@ -65,6 +65,11 @@ export class AlertBook {
     return [...this.open.values()];
   }
 
+  /** Whether the patient has an open alert for the condition (cheap: asked per sample). */
+  hasOpen(patientId: string, condition: string): boolean {
+    return this.open.has(keyOf(patientId, condition));
+  }
+
   breach(report: BreachReport, now: Date): AlertEvent[] {
     const at = now.toISOString();
     const key = keyOf(report.patientId, report.condition);

@@ -53,6 +53,10 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.ticker);
   }
 
+  hasOpen(patientId: string, condition: string): boolean {
+    return this.book.hasOpen(patientId, condition);
+  }
+
   openAlerts(): Alert[] {
     return this.book.openAlerts();
   }

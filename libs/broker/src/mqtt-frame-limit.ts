@@ -103,6 +103,8 @@ export function limitFrames(socket: Socket, limit: number): Duplex {
     connection.destroy(error);
     socket.destroy();
   });
+  // A reset peer fails the socket's writes (ECONNRESET): end this connection, not the process.
+  socket.on('error', (error) => connection.destroy(error));
   connection.on('close', () => socket.destroy());
   return connection;
 }

@@ -12,6 +12,7 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
     breach: async () => undefined,
     clear: async () => undefined,
     openAlerts: () => [],
+    hasOpen: () => false,
   } as unknown as AlertsService;
   const directory = {
     profileOf: () => ({ spo2Scale: 1, rules: DEFAULT_RULES }),

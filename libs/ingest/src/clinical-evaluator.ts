@@ -126,26 +126,29 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
   }
 
   private evaluateNews2(sample: Sample): News2Score {
-    const inputs = { ...this.news2Inputs.get(sample.patientId) } as Record<string, unknown>;
-    const measured = {
-      ...sample.vitals,
-      consciousness: sample.consciousness,
-      onOxygen: sample.onOxygen,
-    };
-    for (const [name, value] of Object.entries(measured)) {
-      // A buffered older sample arriving late must not replace a fresher value.
-      const known = inputs[name] as { ts: number } | undefined;
-      if (value !== undefined && (!known || known.ts <= sample.ts))
-        inputs[name] = { value, ts: sample.ts };
+    // Updated in place: this map is the evaluator's own, and a copy per sample adds up.
+    let inputs = this.news2Inputs.get(sample.patientId) as Record<string, unknown> | undefined;
+    if (!inputs) {
+      inputs = {};
+      this.news2Inputs.set(sample.patientId, inputs as News2Inputs);
     }
-    this.news2Inputs.set(sample.patientId, inputs as News2Inputs);
+    const take = (name: string, value: unknown) => {
+      // A buffered older sample arriving late must not replace a fresher value.
+      const known = (inputs as Record<string, { ts: number } | undefined>)[name];
+      if (value !== undefined && (!known || known.ts <= sample.ts))
+        (inputs as Record<string, unknown>)[name] = { value, ts: sample.ts };
+    };
+    for (const name in sample.vitals) take(name, sample.vitals[name as keyof Sample['vitals']]);
+    take('consciousness', sample.consciousness);
+    take('onOxygen', sample.onOxygen);
     const score = this.news2Of(sample.patientId, sample.ts);
     const band = this.news2Bands.get(sample.patientId);
     if (band?.risk !== score.risk)
       this.news2Bands.set(sample.patientId, { risk: score.risk, since: sample.ts });
     const heldFor = sample.ts - (band?.risk === score.risk ? band.since : sample.ts);
     if (score.risk === 'low') {
-      this.report(this.alerts.clear(sample.patientId, 'news2'));
+      if (this.alerts.hasOpen(sample.patientId, 'news2'))
+        this.report(this.alerts.clear(sample.patientId, 'news2'));
     } else if (heldFor >= NEWS2_SUSTAIN_MS) {
       this.report(
         this.alerts.breach({

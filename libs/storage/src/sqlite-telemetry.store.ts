@@ -45,7 +45,8 @@ export class SqliteTelemetryStore extends LocalAlertState implements TelemetrySt
         for (const event of write.events) this.alertState.record(event);
       }
     });
-    this.writes = new GroupCommit(commit);
+    // Up to 5 ms of writes per fsync: a PUBACK waits at most that much longer.
+    this.writes = new GroupCommit(commit, 5);
   }
 
   writeSamples(samples: readonly Sample[]): Promise<void> {

@@ -61,6 +61,7 @@ export class InfluxTelemetryStore extends LocalAlertState implements TelemetrySt
           for (const event of write.events) this.alertState.record(event);
         }
       }),
+      5,
     );
     this.drainer = new SpoolDrainer(
       this.spool,
