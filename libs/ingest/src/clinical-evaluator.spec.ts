@@ -26,6 +26,24 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
     vitals,
   });
 
+  it("saves every patient's rule state in one call at shutdown", () => {
+    const batches: [string, unknown][][] = [];
+    const recording = {
+      loadAll: () => new Map(),
+      save: () => undefined,
+      saveAll: (states: Iterable<[string, unknown]>) => batches.push([...states]),
+    };
+    const evaluator = new ClinicalEvaluator(
+      directory,
+      alerts,
+      recording as unknown as RuleStateStore,
+    );
+    evaluator.evaluate({ ...sample(Date.now(), { heartRate: 80 }), patientId: 'p1' });
+    evaluator.evaluate({ ...sample(Date.now(), { heartRate: 81 }), patientId: 'p2' });
+    evaluator.onModuleDestroy();
+    expect(batches.map((batch) => batch.map(([id]) => id))).toEqual([['p1', 'p2']]);
+  });
+
   it('saves the rule state when a condition changes, not on every sample', () => {
     const saved: unknown[] = [];
     const recording = {

@@ -75,7 +75,7 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    for (const [patientId, state] of this.ruleStates) this.stateStore.save(patientId, state);
+    this.stateStore.saveAll(this.ruleStates);
   }
 
   ruleStateOf(patientId: string): PatientRuleState {

@@ -7,4 +7,6 @@ export const RULE_STATE_STORE = Symbol('RuleStateStore');
 export interface RuleStateStore {
   loadAll(): Map<string, unknown>;
   save(patientId: string, state: unknown): void;
+  /** Saves many patients' states in one transaction (at shutdown: one fsync, not thousands). */
+  saveAll(states: Iterable<[string, unknown]>): void;
 }

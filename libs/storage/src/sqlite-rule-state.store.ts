@@ -21,4 +21,10 @@ export class SqliteRuleStateStore implements RuleStateStore {
   save(patientId: string, state: unknown): void {
     this.upsert.run(patientId, JSON.stringify(state));
   }
+
+  saveAll(states: Iterable<[string, unknown]>): void {
+    this.db.transaction(() => {
+      for (const [patientId, state] of states) this.save(patientId, state);
+    })();
+  }
 }
