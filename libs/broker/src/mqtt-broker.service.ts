@@ -9,7 +9,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { AedesBroker } from './aedes.types';
 import type { CertifiedConnection } from './device-access.hooks';
-import { limitFrames } from './mqtt-frame-limit';
+import { guardConnection } from './mqtt-frame-limit';
 import { BROKER_OPTIONS, type BrokerOptions } from './broker.ports';
 
 export const AEDES_BROKER = Symbol('AedesBroker');
@@ -30,7 +30,7 @@ export class MqttBrokerService implements OnApplicationBootstrap, OnApplicationS
     if (options.port !== null) {
       const plain = createServer((socket) => {
         socket.setNoDelay(true);
-        broker.handle(limitFrames(socket, maxFrameBytes));
+        broker.handle(guardConnection(socket, maxFrameBytes));
       });
       this.servers.push({ server: plain, port: options.port, name: 'MQTT' });
     }
@@ -41,7 +41,7 @@ export class MqttBrokerService implements OnApplicationBootstrap, OnApplicationS
         { key, cert, ca: clientCa, requestCert: Boolean(clientCa), rejectUnauthorized: false },
         (socket) => {
           socket.setNoDelay(true);
-          const connection = limitFrames(socket, maxFrameBytes);
+          const connection = guardConnection(socket, maxFrameBytes);
           const subject = socket.authorized ? socket.getPeerCertificate().subject?.CN : undefined;
           if (typeof subject === 'string')
             Object.assign(connection, { certifiedDeviceId: subject } satisfies CertifiedConnection);

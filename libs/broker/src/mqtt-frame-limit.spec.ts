@@ -1,7 +1,7 @@
-// Proves the frame limit reads MQTT remaining lengths across chunk boundaries and stops a packet
+// Proves the frame guard reads MQTT remaining lengths across chunk boundaries and stops a packet
 // that announces too many bytes before its body arrives.
 import { generate } from 'mqtt-packet';
-import { MqttFrameLimit } from './mqtt-frame-limit';
+import { FrameLengthGuard } from './mqtt-frame-limit';
 
 function publish(payloadBytes: number): Buffer {
   return generate({
@@ -14,29 +14,28 @@ function publish(payloadBytes: number): Buffer {
   });
 }
 
-function feed(limit: number, chunks: Buffer[]): Promise<{ passed: number; error?: Error }> {
-  return new Promise((resolve) => {
-    const limiter = new MqttFrameLimit(limit);
-    let passed = 0;
-    limiter.on('data', (chunk: Buffer) => (passed += chunk.length));
-    limiter.on('error', (error) => resolve({ passed, error }));
-    limiter.on('end', () => resolve({ passed }));
-    for (const chunk of chunks) limiter.write(chunk);
-    limiter.end();
-  });
+function feed(limit: number, chunks: Buffer[]): { passed: number; error?: Error } {
+  const guard = new FrameLengthGuard(limit);
+  let passed = 0;
+  for (const chunk of chunks) {
+    const error = guard.check(chunk);
+    if (error) return { passed, error };
+    passed += chunk.length;
+  }
+  return { passed };
 }
 
-describe('MqttFrameLimit', () => {
-  it('passes packets within the limit, split anywhere across chunks', async () => {
+describe('FrameLengthGuard', () => {
+  it('passes packets within the limit, split anywhere across chunks', () => {
     const stream = Buffer.concat([publish(10), publish(300), publish(20_000), publish(0)]);
     const chunks = [];
     for (let i = 0; i < stream.length; i += 7) chunks.push(stream.subarray(i, i + 7));
-    expect(await feed(64 * 1024, chunks)).toEqual({ passed: stream.length });
+    expect(feed(64 * 1024, chunks)).toEqual({ passed: stream.length });
   });
 
-  it('stops a packet that announces more than the limit, from its header alone', async () => {
+  it('stops a packet that announces more than the limit, from its header alone', () => {
     const big = publish(2 * 1024 * 1024);
-    const result = await feed(1024 * 1024, [publish(10), big.subarray(0, 8)]);
+    const result = feed(1024 * 1024, [publish(10), big.subarray(0, 8)]);
     expect(result.error?.message).toMatch(/exceeds the 1048576-byte limit/);
     expect(result.passed).toBeLessThan(100);
   });
