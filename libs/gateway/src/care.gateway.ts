@@ -105,9 +105,11 @@ export class CareGateway
       }),
     );
     this.subscriptions.add(
-      liveVitals(this.ingest.samples$, VITALS_INTERVAL_MS).subscribe((event) =>
-        this.toWard(this.access.wardOf(event.patientId)).emit(CareEvent.Vitals, event),
-      ),
+      liveVitals(this.ingest.samples$, VITALS_INTERVAL_MS).subscribe((event) => {
+        const ward = this.access.wardOf(event.patientId);
+        // Most wards have no console open at a given moment: skip encoding for nobody.
+        if (this.watched(ward)) this.toWard(ward).emit(CareEvent.Vitals, event);
+      }),
     );
     this.subscriptions.add(
       this.ingest.status$.subscribe((event) =>
@@ -181,6 +183,12 @@ export class CareGateway
   private visible(viewer: CareViewer, alert: Alert): boolean {
     const ward = this.access.wardOf(alert.patientId);
     return ward === undefined ? !CLINICAL_ROLES.includes(viewer.role) : seesWard(viewer, ward);
+  }
+
+  private watched(ward: string | undefined): boolean {
+    const rooms = this.namespace.adapter.rooms;
+    const members = (room: string) => rooms.get(room)?.size ?? 0;
+    return members(EVERY_WARD_ROOM) > 0 || (ward !== undefined && members(wardRoom(ward)) > 0);
   }
 
   private toWard(ward: string | undefined) {
