@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import { io } from 'socket.io-client';
+import { VigilClient } from '../device-simulator/src/vigil-client';
 import type { GeneratorCommand, GeneratorDevice, GeneratorReport } from './load-generator';
 import { distribution, type Distribution } from './percentiles';
 import { meterProcess, type ProcessUse } from './process-meter';
@@ -59,37 +60,22 @@ interface PhaseResult {
 // ---------------------------------------------------------------------------------------------
 // Vigil's side: admission, an observing nurse, counting what was stored.
 
-async function api(server: RunningServer, token: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.httpUrl}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
-async function signIn(server: RunningServer, username: string, password: string) {
-  const session = await api(server, '', '/api/auth/login', { username, password });
-  return session.accessToken as string;
-}
-
 /** Admits one patient per device (probes on one ward, the rest 25 to a ward); answers secrets. */
 async function admit(server: RunningServer, ids: string[], probeIds: Set<string>) {
-  const token = await signIn(server, 'admin', BENCH_ADMIN_PASSWORD);
+  const admin = new VigilClient(server.httpUrl as string);
+  await admin.signIn('admin', BENCH_ADMIN_PASSWORD);
   const secrets = new Map<string, string>();
   const width = 32;
   for (let i = 0; i < ids.length; i += width) {
     await Promise.all(
       ids.slice(i, i + width).map(async (id, j) => {
         const ward = probeIds.has(id) ? PROBE_WARD : `bench-${Math.floor((i + j) / 25)}`;
-        await api(server, token, '/api/patients', { id: `p-${id}`, name: `Bench ${id}`, ward });
-        const device = await api(server, token, '/api/devices', { id, patientId: `p-${id}` });
-        secrets.set(id, device.secret as string);
+        const patient = { id: `p-${id}`, name: `Bench ${id}`, ward, deviceId: id };
+        secrets.set(id, await admin.admit(patient));
       }),
     );
   }
-  await api(server, token, '/api/users', {
+  await admin.createUser({
     username: 'bench-nurse',
     displayName: 'Bench Nurse',
     role: 'nurse',
@@ -101,7 +87,9 @@ async function admit(server: RunningServer, ids: string[], probeIds: Set<string>
 
 /** A nurse's console on the probe ward: when each probe's alert arrived. */
 async function watchAlerts(server: RunningServer) {
-  const token = await signIn(server, 'bench-nurse', 'bench-nurse-password');
+  const nurse = new VigilClient(server.httpUrl as string);
+  await nurse.signIn('bench-nurse', 'bench-nurse-password');
+  const token = nurse.accessToken;
   const arrivals = new Map<string, number>();
   const socket = io(`${server.httpUrl}/care`, { transports: ['websocket'], auth: { token } });
   socket.on('alert:raised', (alert: { deviceId: string }) => {

@@ -1,4 +1,4 @@
-import type { ThresholdOverrideDto } from '@vigil/contracts';
+import type { CreateUserDto, ThresholdOverrideDto } from '@vigil/contracts';
 
 /** A COPD patient's prescribed target, 88-92 %: alert only below 88 (BTS oxygen guideline 2017). */
 export const COPD_OVERRIDES: ThresholdOverrideDto[] = [
@@ -21,7 +21,7 @@ export interface AdmittedPatient {
   readonly copd?: boolean;
 }
 
-/** Vigil's HTTP API as the simulator uses it: sign in as an administrator, admit, bind. */
+/** Vigil's HTTP API as the simulator and the benchmark use it: sign in, admit, bind, add users. */
 export class VigilClient {
   private token = '';
 
@@ -63,6 +63,10 @@ export class VigilClient {
     // Bound by an earlier run: a new secret.
     const rotated = await this.send('POST', `/api/devices/${patient.deviceId}/secret`, {}, [200]);
     return (rotated.body as { secret: string }).secret;
+  }
+
+  async createUser(user: CreateUserDto): Promise<void> {
+    await this.send('POST', '/api/users', user, [201, 409]);
   }
 
   private async send(

@@ -135,7 +135,15 @@ export interface SessionView {
   readonly user: UserView;
 }
 
-/** Whether a user may see a ward's patients, vitals and alerts. */
-export function seesWard(user: Pick<UserView, 'role' | 'wards'>, ward: string): boolean {
-  return !WARD_SCOPED_ROLES.includes(user.role) || user.wards.includes(ward);
+/**
+ * Whether a user may see a ward's patients, vitals and alerts. `undefined` (a patient no longer
+ * known) is on nobody's ward list, so only the roles that see every ward see it.
+ */
+export function seesWard(
+  user: Pick<UserView, 'role' | 'wards'>,
+  ward: string | undefined,
+): boolean {
+  return (
+    !WARD_SCOPED_ROLES.includes(user.role) || (ward !== undefined && user.wards.includes(ward))
+  );
 }

@@ -181,8 +181,7 @@ export class CareGateway
   }
 
   private visible(viewer: CareViewer, alert: Alert): boolean {
-    const ward = this.access.wardOf(alert.patientId);
-    return ward === undefined ? !CLINICAL_ROLES.includes(viewer.role) : seesWard(viewer, ward);
+    return seesWard(viewer, this.access.wardOf(alert.patientId));
   }
 
   private watched(ward: string | undefined): boolean {

@@ -23,6 +23,25 @@ export interface AuditEntry {
   readonly newValue?: unknown;
 }
 
+/** An audit entry made now; a `reason` is kept with the action, as `action: reason`. */
+export function auditEntry(
+  actor: string,
+  action: string,
+  subject: string,
+  oldValue?: unknown,
+  newValue?: unknown,
+  reason?: string,
+): AuditEntry {
+  return {
+    at: new Date().toISOString(),
+    actor,
+    action: reason ? `${action}: ${reason}` : action,
+    subject,
+    oldValue,
+    newValue,
+  };
+}
+
 /** Filters of the audit trail; `action` matches an action with or without its `: reason`. */
 export interface AuditQuery {
   readonly subject?: string;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { REGISTRY_STORE, type RegistryStore } from '@vigil/storage';
+import { REGISTRY_STORE, auditEntry, type RegistryStore } from '@vigil/storage';
 import type { AuthOptions } from '../config/vigil-config';
 import { AUTH_OPTIONS } from './auth.tokens';
 import { LoginThrottle } from './login-throttle';
@@ -59,12 +59,6 @@ export class LoginService {
   }
 
   private record(username: string, action: string, address: string): Promise<void> {
-    return this.audit.recordAudit({
-      at: new Date().toISOString(),
-      actor: username,
-      action,
-      subject: username,
-      newValue: { address },
-    });
+    return this.audit.recordAudit(auditEntry(username, action, username, undefined, { address }));
   }
 }

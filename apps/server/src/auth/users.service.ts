@@ -5,7 +5,7 @@ import {
   type UpdateUserDto,
   type UserView,
 } from '@vigil/contracts';
-import { USER_STORE, type AuditEntry, type UserRecord, type UserStore } from '@vigil/storage';
+import { USER_STORE, auditEntry, type UserRecord, type UserStore } from '@vigil/storage';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
@@ -84,7 +84,7 @@ export class UsersService implements OnModuleInit {
     };
     await this.store.addUser(
       user,
-      this.audit(by, 'user.created', user.username, undefined, { role: user.role, wards }),
+      auditEntry(by, 'user.created', user.username, undefined, { role: user.role, wards }),
     );
     this.users.set(user.username, user);
     this.logger.log(`user ${user.username} created (${user.role}) by ${by}`);
@@ -112,7 +112,7 @@ export class UsersService implements OnModuleInit {
       dto.password !== undefined;
     await this.store.updateUser(
       updated,
-      this.audit(
+      auditEntry(
         by,
         dto.password ? 'user.updated-with-password' : 'user.updated',
         username,
@@ -132,7 +132,7 @@ export class UsersService implements OnModuleInit {
     const updated = { ...user, passwordHash: await hashSecret(next) };
     await this.store.updateUser(
       updated,
-      this.audit(username, 'user.password-changed', username, undefined, undefined),
+      auditEntry(username, 'user.password-changed', username, undefined, undefined),
       true,
     );
     this.users.set(username, updated);
@@ -144,16 +144,6 @@ export class UsersService implements OnModuleInit {
     if (!WARD_SCOPED_ROLES.includes(role)) return [];
     if (!wards || wards.length === 0) throw new UserRulesError(`a ${role} needs at least one ward`);
     return [...wards];
-  }
-
-  private audit(
-    actor: string,
-    action: string,
-    subject: string,
-    oldValue: unknown,
-    newValue: unknown,
-  ): AuditEntry {
-    return { at: new Date().toISOString(), actor, action, subject, oldValue, newValue };
   }
 
   /**

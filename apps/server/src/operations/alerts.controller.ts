@@ -12,7 +12,6 @@ import {
 import { AlertNotFoundError, AlertsService } from '@vigil/alerts';
 import {
   ALERT_STATES,
-  CLINICAL_ROLES,
   seesWard,
   type Alert,
   type AlertState,
@@ -93,7 +92,6 @@ export class AlertsController {
   }
 
   private visible(user: UserView, alert: Alert): boolean {
-    const ward = this.registry.findPatient(alert.patientId)?.ward;
-    return ward === undefined ? !CLINICAL_ROLES.includes(user.role) : seesWard(user, ward);
+    return seesWard(user, this.registry.findPatient(alert.patientId)?.ward);
   }
 }

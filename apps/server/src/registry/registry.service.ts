@@ -12,6 +12,7 @@ import type { ClinicalProfile, DeviceBinding, DeviceDirectory } from '@vigil/ing
 import { DEFAULT_RULES, withOverrides } from '@vigil/rules';
 import {
   REGISTRY_STORE,
+  auditEntry,
   type AuditEntry,
   type AuditQuery,
   type DeviceRecord,
@@ -99,7 +100,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     await this.store.setSpo2Scale(
       patientId,
       change.spo2Scale,
-      this.auditEntry(by, 'patient.spo2-scale', patientId, patient.spo2Scale, change.spo2Scale),
+      auditEntry(by, 'patient.spo2-scale', patientId, patient.spo2Scale, change.spo2Scale),
     );
     const updated = { ...patient, spo2Scale: change.spo2Scale };
     this.patients.set(patientId, updated);
@@ -114,7 +115,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
   ): Promise<ThresholdOverride[]> {
     this.requirePatient(patientId);
     const old = this.thresholdOverridesOf(patientId);
-    const audit = this.auditEntry(
+    const audit = auditEntry(
       by,
       'patient.thresholds',
       patientId,
@@ -135,7 +136,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
   /** Records a read of patient data (a history export) in the audit trail. */
   recordExport(patientId: string, by: string, what: unknown): Promise<void> {
     return this.store.recordAudit(
-      this.auditEntry(by, 'patient.vitals-exported', patientId, undefined, what),
+      auditEntry(by, 'patient.vitals-exported', patientId, undefined, what),
     );
   }
 
@@ -143,24 +144,6 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     const patient = this.patients.get(patientId);
     if (!patient) throw new PatientNotFoundError(patientId);
     return patient;
-  }
-
-  private auditEntry(
-    actor: string,
-    action: string,
-    subject: string,
-    oldValue: unknown,
-    newValue: unknown,
-    reason?: string,
-  ): AuditEntry {
-    return {
-      at: new Date().toISOString(),
-      actor,
-      action: reason ? `${action}: ${reason}` : action,
-      subject,
-      oldValue,
-      newValue,
-    };
   }
 
   async verifyDevice(deviceId: string, password: Buffer | undefined): Promise<boolean> {
@@ -200,7 +183,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     await this.store.setDeviceSecret(
       deviceId,
       secretHash,
-      this.auditEntry(by, action, deviceId, undefined, undefined),
+      auditEntry(by, action, deviceId, undefined, undefined),
     );
     this.devices.set(deviceId, { ...device, secretHash });
     this.verified.delete(deviceId);
@@ -233,7 +216,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     };
     await this.store.addPatient(
       patient,
-      this.auditEntry(by, 'patient.admitted', patient.id, undefined, { ward: patient.ward }),
+      auditEntry(by, 'patient.admitted', patient.id, undefined, { ward: patient.ward }),
     );
     this.patients.set(patient.id, patient);
     this.logger.log(`admitted patient ${patient.id} to ward ${patient.ward}`);
@@ -254,7 +237,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     const record: DeviceRecord = { ...device, secretHash };
     await this.store.addDevice(
       record,
-      this.auditEntry(by, 'device.bound', device.id, undefined, device.patientId),
+      auditEntry(by, 'device.bound', device.id, undefined, device.patientId),
     );
     this.devices.set(device.id, record);
     this.logger.log(`bound device ${device.id} to patient ${device.patientId}`);
