@@ -8,6 +8,7 @@ import {
   DEFAULT_DRAINER_OPTIONS,
   InfluxConnection,
   InfluxTelemetryStore,
+  EmbeddedWriter,
   openEmbeddedDatabase,
   quietInfluxClientLogs,
   SqliteTelemetryStore,
@@ -67,13 +68,17 @@ async function main(): Promise<void> {
   const influxd = await startInfluxd();
   const rows: [string, string, string][] = [];
   try {
-    const embedded = new SqliteTelemetryStore(openEmbeddedDatabase(join(work, 'embedded')));
+    const db = openEmbeddedDatabase(join(work, 'embedded'));
+    const writer = new EmbeddedWriter(db);
+    const embedded = new SqliteTelemetryStore(db, writer);
     rows.push([
-      'embedded store, write (SQLite WAL, synchronous=FULL)',
+      'embedded store, write (SQLite WAL, synchronous=FULL, writer thread)',
       rate(await writeAll(embedded)),
       'acknowledged = committed',
     ]);
     await embedded.close();
+    await writer.close();
+    db.close();
 
     await influxd.createDatabase('bench');
     const options: InfluxOptions = {

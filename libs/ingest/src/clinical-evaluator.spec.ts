@@ -17,7 +17,10 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
   const directory = {
     profileOf: () => ({ spo2Scale: 1, rules: DEFAULT_RULES }),
   } as unknown as DeviceDirectory;
-  const store = { loadAll: () => new Map(), save: () => undefined } as unknown as RuleStateStore;
+  const store = {
+    loadAll: () => new Map(),
+    save: async () => undefined,
+  } as unknown as RuleStateStore;
   const sample = (ts: number, vitals: Sample['vitals']): Sample => ({
     patientId: 'p1',
     deviceId: 'd1',
@@ -26,12 +29,12 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
     vitals,
   });
 
-  it("saves every patient's rule state in one call at shutdown", () => {
+  it("saves every patient's rule state in one call at shutdown", async () => {
     const batches: [string, unknown][][] = [];
     const recording = {
       loadAll: () => new Map(),
-      save: () => undefined,
-      saveAll: (states: Iterable<[string, unknown]>) => batches.push([...states]),
+      save: async () => undefined,
+      saveAll: async (states: Iterable<[string, unknown]>) => void batches.push([...states]),
     };
     const evaluator = new ClinicalEvaluator(
       directory,
@@ -40,7 +43,7 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
     );
     evaluator.evaluate({ ...sample(Date.now(), { heartRate: 80 }), patientId: 'p1' });
     evaluator.evaluate({ ...sample(Date.now(), { heartRate: 81 }), patientId: 'p2' });
-    evaluator.onModuleDestroy();
+    await evaluator.onModuleDestroy();
     expect(batches.map((batch) => batch.map(([id]) => id))).toEqual([['p1', 'p2']]);
   });
 
@@ -48,7 +51,7 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
     const saved: unknown[] = [];
     const recording = {
       loadAll: () => new Map(),
-      save: (_id: string, state: unknown) => saved.push(state),
+      save: async (_id: string, state: unknown) => void saved.push(state),
     };
     const evaluator = new ClinicalEvaluator(
       directory,

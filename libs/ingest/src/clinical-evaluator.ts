@@ -74,8 +74,8 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  onModuleDestroy(): void {
-    this.stateStore.saveAll(this.ruleStates);
+  async onModuleDestroy(): Promise<void> {
+    await this.stateStore.saveAll(this.ruleStates);
   }
 
   ruleStateOf(patientId: string): PatientRuleState {
@@ -100,7 +100,9 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
     // Pending and firing conditions change rarely: save them as they change, so a restart, even
     // after a crash, resumes a pending breach. Recent values for rate rules go with them.
     if (!sameConditions(state.conditions, previous.conditions)) {
-      this.stateStore.save(sample.patientId, state);
+      this.stateStore
+        .save(sample.patientId, state)
+        .catch((error: unknown) => this.logger.error(`rule state not saved: ${String(error)}`));
     }
     for (const decision of decisions) {
       if (decision.kind === 'clear') {

@@ -30,4 +30,46 @@ describe('GroupCommit', () => {
     });
     await expect(Promise.all([group.add(1), group.add(2)])).rejects.toThrow('disk full');
   });
+
+  it('runs one asynchronous commit at a time, gathering what arrives meanwhile into the next', async () => {
+    const commits: number[][] = [];
+    let underWay = 0;
+    let mostUnderWay = 0;
+    const group = new GroupCommit<number>(async (items) => {
+      commits.push([...items]);
+      mostUnderWay = Math.max(mostUnderWay, (underWay += 1));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      underWay -= 1;
+    });
+    const settledFirst: number[] = [];
+    const first = group.add(1).then(() => settledFirst.push(Date.now()));
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = [2, 3, 4].map((n) => group.add(n));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(settledFirst).toEqual([]);
+    await Promise.all([first, ...rest]);
+    expect(commits).toEqual([[1], [2, 3, 4]]);
+    expect(mostUnderWay).toBe(1);
+  });
+
+  it('drains: waits for the commit under way and commits what is still pending', async () => {
+    const committed: number[] = [];
+    const group = new GroupCommit<number>(async (items) => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      committed.push(...items);
+    });
+    const writes = [group.add(1)];
+    await new Promise((resolve) => setImmediate(resolve));
+    writes.push(group.add(2));
+    await group.drain();
+    expect(committed).toEqual([1, 2]);
+    await Promise.all(writes);
+  });
+
+  it('rejects every caller of an asynchronous commit that fails', async () => {
+    const group = new GroupCommit<number>(async () => {
+      throw new Error('writer thread gone');
+    });
+    await expect(Promise.all([group.add(1), group.add(2)])).rejects.toThrow('writer thread gone');
+  });
 });

@@ -6,12 +6,14 @@ interface Pending<T> {
 
 /**
  * Collects the writes that arrive in one turn of the event loop and commits them together, so
- * one fsync covers many devices' samples. Each caller's promise settles with the commit.
+ * one fsync covers many devices' samples. Each caller's promise settles with the commit. The
+ * commit may be asynchronous (another thread doing it); the next group gathers meanwhile.
  */
 export class GroupCommit<T> {
   private pending: Pending<T>[] = [];
   private scheduled = false;
   private lastCommit = 0;
+  private inFlight?: Promise<void>;
 
   /**
    * `minIntervalMs`: commits are at least this far apart. Under load, writes then gather for a
@@ -19,7 +21,7 @@ export class GroupCommit<T> {
    * write still commits on the next turn.
    */
   constructor(
-    private readonly commit: (items: readonly T[]) => void,
+    private readonly commit: (items: readonly T[]) => void | Promise<void>,
     private readonly minIntervalMs = 0,
   ) {}
 
@@ -34,19 +36,40 @@ export class GroupCommit<T> {
     });
   }
 
-  /** Commits what is pending now; also called on close. */
+  /** Commits what is pending now, or as soon as the commit under way has settled. */
   flush(): void {
     this.scheduled = false;
+    if (this.inFlight) return;
     this.lastCommit = Date.now();
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
+    let result: void | Promise<void>;
     try {
-      this.commit(batch.map((pending) => pending.item));
+      result = this.commit(batch.map((pending) => pending.item));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
       return;
     }
-    for (const pending of batch) pending.resolve();
+    if (!result) {
+      for (const pending of batch) pending.resolve();
+      return;
+    }
+    // One asynchronous commit at a time: what arrives meanwhile goes into the next one, so a
+    // slow disk makes commits bigger rather than more numerous.
+    this.inFlight = result.then(
+      () => batch.forEach((pending) => pending.resolve()),
+      (error: unknown) => batch.forEach((pending) => pending.reject(error)),
+    );
+    void this.inFlight.finally(() => {
+      this.inFlight = undefined;
+      if (this.pending.length > 0) this.flush();
+    });
+  }
+
+  /** Commits what is pending and waits until nothing is under way; for closing. */
+  async drain(): Promise<void> {
+    this.flush();
+    while (this.inFlight) await this.inFlight;
   }
 }

@@ -6,7 +6,8 @@ export const RULE_STATE_STORE = Symbol('RuleStateStore');
  */
 export interface RuleStateStore {
   loadAll(): Map<string, unknown>;
-  save(patientId: string, state: unknown): void;
+  /** Queued behind the writes already asked for; resolves once durable. */
+  save(patientId: string, state: unknown): Promise<void>;
   /** Saves many patients' states in one transaction (at shutdown: one fsync, not thousands). */
-  saveAll(states: Iterable<[string, unknown]>): void;
+  saveAll(states: Iterable<[string, unknown]>): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { AlertEvent, Sample } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
-import { GroupCommit } from './group-commit';
+import type { EmbeddedWriter } from './embedded-writer';
+import type { SampleBody } from './embedded-writes';
 import { LocalAlertState } from './sqlite-alert-state';
 import { downsample } from './downsample';
 import type {
@@ -19,42 +20,25 @@ interface SampleRow {
   body: string;
 }
 
-type SampleBody = Pick<Sample, 'vitals' | 'consciousness' | 'onOxygen' | 'battery'>;
-
-interface Write {
-  readonly samples: readonly Sample[];
-  readonly events: readonly AlertEvent[];
-}
-
 /**
- * The embedded TelemetryStore on SQLite. Writes arriving in the same turn of the event loop are
- * committed together (group commit), so one fsync covers many devices' samples.
+ * The embedded TelemetryStore on SQLite. Writes go through the embedded writer (group commit,
+ * on a writer thread for a database file); reads use this thread's connection, which WAL lets
+ * proceed while the writer commits.
  */
 export class SqliteTelemetryStore extends LocalAlertState implements TelemetryStore {
-  private readonly insertSample;
-  private readonly writes: GroupCommit<Write>;
-
-  constructor(private readonly db: EmbeddedDatabase) {
+  constructor(
+    private readonly db: EmbeddedDatabase,
+    private readonly writer: EmbeddedWriter,
+  ) {
     super(db);
-    this.insertSample = db.prepare(
-      'INSERT OR IGNORE INTO samples (device_id, ts, patient_id, seq, body) VALUES (?, ?, ?, ?, ?)',
-    );
-    const commit = db.transaction((writes: readonly Write[]) => {
-      for (const write of writes) {
-        for (const sample of write.samples) this.insertSampleRow(sample);
-        for (const event of write.events) this.alertState.record(event);
-      }
-    });
-    // Up to 5 ms of writes per fsync: a PUBACK waits at most that much longer.
-    this.writes = new GroupCommit(commit, 5);
   }
 
   writeSamples(samples: readonly Sample[]): Promise<void> {
-    return this.writes.add({ samples, events: [] });
+    return this.writer.write({ samples });
   }
 
   writeAlertEvents(events: readonly AlertEvent[]): Promise<void> {
-    return this.writes.add({ samples: [], events });
+    return this.writer.write({ events });
   }
 
   async querySamples(query: SampleQuery): Promise<Sample[]> {
@@ -86,26 +70,8 @@ export class SqliteTelemetryStore extends LocalAlertState implements TelemetrySt
     }
   }
 
-  async close(): Promise<void> {
-    this.writes.flush();
-    this.db.close();
-  }
-
-  private insertSampleRow(sample: Sample): void {
-    const body: SampleBody = {
-      vitals: sample.vitals,
-      consciousness: sample.consciousness,
-      onOxygen: sample.onOxygen,
-      battery: sample.battery,
-    };
-    this.insertSample.run(
-      sample.deviceId,
-      sample.ts,
-      sample.patientId,
-      sample.seq,
-      JSON.stringify(body),
-    );
-  }
+  /** The writer and the database are closed by their owner (the storage module). */
+  async close(): Promise<void> {}
 }
 
 function toSample(row: SampleRow): Sample {

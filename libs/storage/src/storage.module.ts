@@ -7,6 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { openEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
+import { EmbeddedWriter } from './embedded-writer';
 import { InfluxConnection, quietInfluxClientLogs } from './influx/influx-connection';
 import type { InfluxOptions } from './influx/influx-options';
 import { InfluxTelemetryStore } from './influx/influx-telemetry.store';
@@ -28,9 +29,10 @@ export interface StorageOptions {
 
 function openTelemetryStore(
   db: EmbeddedDatabase,
+  writer: EmbeddedWriter,
   influx: InfluxOptions | undefined,
 ): TelemetryStore {
-  if (!influx) return new SqliteTelemetryStore(db);
+  if (!influx) return new SqliteTelemetryStore(db, writer);
   const logger = new Logger('InfluxTelemetryStore');
   quietInfluxClientLogs(logger);
   logger.log(`telemetry to InfluxDB (${influx.api}) at ${influx.url}, bucket ${influx.bucket}`);
@@ -44,13 +46,21 @@ function openTelemetryStore(
 }
 
 const EMBEDDED_DATABASE = Symbol('EmbeddedDatabase');
+const EMBEDDED_WRITER = Symbol('EmbeddedWriter');
 
+/** Closes in dependency order: the telemetry adapter, then the writer (its last commits), then the database. */
 @Injectable()
 class StorageLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(TELEMETRY_STORE) private readonly telemetry: TelemetryStore) {}
+  constructor(
+    @Inject(TELEMETRY_STORE) private readonly telemetry: TelemetryStore,
+    @Inject(EMBEDDED_WRITER) private readonly writer: EmbeddedWriter,
+    @Inject(EMBEDDED_DATABASE) private readonly db: EmbeddedDatabase,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.telemetry.close();
+    await this.writer.close();
+    this.db.close();
   }
 }
 
@@ -63,9 +73,15 @@ export class StorageModule {
       providers: [
         { provide: EMBEDDED_DATABASE, useFactory: () => openEmbeddedDatabase(options.dataDir) },
         {
-          provide: TELEMETRY_STORE,
-          useFactory: (db: EmbeddedDatabase) => openTelemetryStore(db, options.influx),
+          provide: EMBEDDED_WRITER,
+          useFactory: (db: EmbeddedDatabase) => new EmbeddedWriter(db),
           inject: [EMBEDDED_DATABASE],
+        },
+        {
+          provide: TELEMETRY_STORE,
+          useFactory: (db: EmbeddedDatabase, writer: EmbeddedWriter) =>
+            openTelemetryStore(db, writer, options.influx),
+          inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER],
         },
         {
           provide: REGISTRY_STORE,
@@ -79,8 +95,9 @@ export class StorageModule {
         },
         {
           provide: RULE_STATE_STORE,
-          useFactory: (db: EmbeddedDatabase) => new SqliteRuleStateStore(db),
-          inject: [EMBEDDED_DATABASE],
+          useFactory: (db: EmbeddedDatabase, writer: EmbeddedWriter) =>
+            new SqliteRuleStateStore(db, writer),
+          inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER],
         },
         StorageLifecycle,
       ],

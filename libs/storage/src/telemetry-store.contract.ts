@@ -5,6 +5,8 @@ export interface StoreUnderTest {
   readonly store: TelemetryStore;
   /** Resolves once everything written so far can be read back (a spool has drained). */
   settle(): Promise<void>;
+  /** Closes what the store was opened on, after the store itself. */
+  dispose?(): Promise<void>;
 }
 
 /**
@@ -18,6 +20,7 @@ export function describeTelemetryStoreContract(
   describe(`TelemetryStore contract: ${adapterName}`, () => {
     let store: TelemetryStore;
     let settle: () => Promise<void>;
+    let dispose: (() => Promise<void>) | undefined;
     const base = Date.UTC(2026, 10, 28, 8, 0, 0);
     const sample = (seconds: number, vitals: Sample['vitals'], patientId = 'p1'): Sample => ({
       patientId,
@@ -28,10 +31,11 @@ export function describeTelemetryStoreContract(
     });
 
     beforeEach(async () => {
-      ({ store, settle } = await openStore());
+      ({ store, settle, dispose } = await openStore());
     });
     afterEach(async () => {
       await store.close();
+      await dispose?.();
     });
 
     it('returns written samples in time order within the range asked for', async () => {

@@ -46,7 +46,7 @@ export class InfluxTelemetryStore extends LocalAlertState implements TelemetrySt
   private readonly drainer: SpoolDrainer;
 
   constructor(
-    private readonly db: EmbeddedDatabase,
+    db: EmbeddedDatabase,
     private readonly connection: InfluxConnection,
     private readonly options: InfluxOptions,
     events: DrainerEvents,
@@ -149,7 +149,6 @@ export class InfluxTelemetryStore extends LocalAlertState implements TelemetrySt
     this.writes.flush();
     await this.drainer.stop();
     await this.connection.close();
-    this.db.close();
   }
 
   private async append(write: Write): Promise<void> {
