@@ -16,7 +16,7 @@ export interface ClinicalProfile {
 /** Answers which patient wears a device; the binding lives on the server, never in telemetry. */
 export interface DeviceDirectory {
   bindingOf(deviceId: string): DeviceBinding | undefined;
-  /** Every bound device, for the no-data watch. */
-  boundDevices(): readonly { readonly deviceId: string; readonly patientId: string }[];
+  /** Every bound device, for the no-data watch (twice a second: no copy of the list). */
+  boundDeviceIds(): Iterable<string>;
   profileOf(patientId: string): ClinicalProfile;
 }

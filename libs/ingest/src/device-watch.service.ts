@@ -79,7 +79,7 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private checkSilence(now: number): void {
-    for (const { deviceId } of this.directory.boundDevices()) {
+    for (const deviceId of this.directory.boundDeviceIds()) {
       const heard = this.lastHeard.get(deviceId) ?? this.startedAt;
       if (isSilent(heard, now, this.options.noDataTimeoutMs)) {
         this.set(

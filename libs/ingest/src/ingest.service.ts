@@ -10,10 +10,14 @@ import type { News2Score } from '@vigil/rules';
 import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
 import { Subject } from 'rxjs';
 import { ClinicalEvaluator } from './clinical-evaluator';
-import { DEVICE_DIRECTORY, type DeviceDirectory } from './device-directory.port';
+import {
+  DEVICE_DIRECTORY,
+  type DeviceBinding,
+  type DeviceDirectory,
+} from './device-directory.port';
 import { DeviceWatchService } from './device-watch.service';
 import { RecentSamples } from './recent-samples';
-import { parseTelemetry, type DeviceSample } from './telemetry-parser';
+import { parseTelemetry, type DeviceSample, type Writable } from './telemetry-parser';
 
 /** A stored sample with the patient's NEWS2 after it, as the console shows them. */
 export interface EvaluatedSample extends Sample {
@@ -91,8 +95,8 @@ export class IngestService {
     }
 
     const fresh = this.dropRepeats(deviceId, parsed.samples);
-    const samples = fresh.map((sample): Sample => ({ ...sample, deviceId, ...binding }));
-    if (samples.length === 0) return undefined;
+    if (fresh.length === 0) return undefined;
+    const samples = fresh.map((reading) => boundSample(reading, deviceId, binding));
 
     await this.store.writeSamples(samples);
     for (const sample of samples) this.recent.remember(deviceId, sample.ts);
@@ -106,7 +110,12 @@ export class IngestService {
     return undefined;
   }
 
-  private dropRepeats(deviceId: string, samples: readonly DeviceSample[]): DeviceSample[] {
+  private dropRepeats(deviceId: string, samples: readonly DeviceSample[]): readonly DeviceSample[] {
+    if (samples.length === 1) {
+      if (!this.recent.has(deviceId, samples[0].ts)) return samples;
+      this.counters.duplicates += 1;
+      return [];
+    }
     const fresh = [...samples]
       .sort((a, b) => a.ts - b.ts)
       .filter((s, i, sorted) => !this.recent.has(deviceId, s.ts) && sorted[i - 1]?.ts !== s.ts);
@@ -132,6 +141,23 @@ export class IngestService {
     if (!patientId) return;
     this.statusSubject.next({ patientId, deviceId, status, at: new Date().toISOString() });
   }
+}
+
+/** The reading as stored: with the patient (and ward) the device was bound to when it arrived. */
+function boundSample(reading: DeviceSample, deviceId: string, binding: DeviceBinding): Sample {
+  // Written out rather than spread: this runs for every sample.
+  const sample: Writable<Sample> = {
+    patientId: binding.patientId,
+    deviceId,
+    ward: binding.ward,
+    ts: reading.ts,
+    seq: reading.seq,
+    vitals: reading.vitals,
+  };
+  if (reading.consciousness !== undefined) sample.consciousness = reading.consciousness;
+  if (reading.onOxygen !== undefined) sample.onOxygen = reading.onOxygen;
+  if (reading.battery !== undefined) sample.battery = reading.battery;
+  return sample;
 }
 
 interface DeviceStatus {

@@ -22,6 +22,9 @@ export const MAX_SAMPLE_AGE_MS = 7 * 24 * 3600_000;
 
 export type DeviceSample = Omit<Sample, 'patientId' | 'deviceId'>;
 
+/** For building a reading field by field on the per-sample path. */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 export type ParseResult =
   | { readonly ok: true; readonly samples: DeviceSample[] }
   | { readonly ok: false; readonly rejection: TelemetryRejection };
@@ -106,14 +109,11 @@ function toDeviceSamples(
         firstSeq,
       );
     }
-    parsed.push({
-      ts,
-      seq: sample.seq,
-      vitals,
-      ...(consciousness !== undefined && { consciousness }),
-      ...(onOxygen !== undefined && { onOxygen }),
-      ...(battery !== undefined && { battery }),
-    });
+    const reading: Writable<DeviceSample> = { ts, seq: sample.seq, vitals };
+    if (consciousness !== undefined) reading.consciousness = consciousness;
+    if (onOxygen !== undefined) reading.onOxygen = onOxygen;
+    if (battery !== undefined) reading.battery = battery;
+    parsed.push(reading);
   }
   return { ok: true, samples: parsed };
 }

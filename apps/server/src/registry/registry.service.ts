@@ -68,11 +68,8 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     return patient && { patientId: patient.id, ward: patient.ward };
   }
 
-  boundDevices(): { deviceId: string; patientId: string }[] {
-    return this.listDevices().map((device) => ({
-      deviceId: device.id,
-      patientId: device.patientId,
-    }));
+  boundDeviceIds(): Iterable<string> {
+    return this.devices.keys();
   }
 
   profileOf(patientId: string): ClinicalProfile {
