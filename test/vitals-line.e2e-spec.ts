@@ -214,6 +214,8 @@ describe('a vital sign travels from a wearable to the care console', () => {
     await live;
     const metrics = await (await vigil.fetch(`/metrics`)).text();
     expect(metrics).toMatch(/vigil_messages_rejected_total\{code="TELEMETRY.OUT_OF_RANGE"\} 1/);
+    expect(metrics).toMatch(/^vigil_event_loop_utilization (0|1)\.\d{3}$/m);
+    expect(metrics).toMatch(/^vigil_event_loop_delay_p99_seconds \d+\.\d{4}$/m);
   });
 
   it('refuses an unregistered device at CONNECT and lets nothing of it through', async () => {

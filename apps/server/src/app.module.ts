@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { CareAccess } from './auth/care-access';
 import type { VigilConfig } from './config/vigil-config';
 import { AlertsController } from './operations/alerts.controller';
+import { EventLoopMonitor } from './operations/event-loop-monitor';
 import { HealthController } from './operations/health.controller';
 import { MetricsController } from './operations/metrics.controller';
 import { DeviceSecretsController } from './registry/device-secrets.controller';
@@ -65,6 +66,7 @@ export class AppModule {
         PatientSettingsController,
         DeviceSecretsController,
       ],
+      providers: [{ provide: EventLoopMonitor, useFactory: () => new EventLoopMonitor() }],
     };
   }
 }

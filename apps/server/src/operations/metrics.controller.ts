@@ -3,6 +3,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { AlertsService } from '@vigil/alerts';
 import { MqttBrokerService } from '@vigil/broker';
 import { IngestService } from '@vigil/ingest';
+import { EventLoopMonitor } from './event-loop-monitor';
 
 /** Prometheus text exposition (prometheus.io/docs/instrumenting/exposition_formats). */
 @Public()
@@ -12,6 +13,7 @@ export class MetricsController {
     private readonly ingest: IngestService,
     private readonly alerts: AlertsService,
     private readonly broker: MqttBrokerService,
+    private readonly eventLoop: EventLoopMonitor,
   ) {}
 
   @Get()
@@ -36,6 +38,12 @@ export class MetricsController {
       '# HELP vigil_devices_connected MQTT clients connected.',
       '# TYPE vigil_devices_connected gauge',
       `vigil_devices_connected ${this.broker.connectedDevices}`,
+      '# HELP vigil_event_loop_utilization Share of the last 10 s the main thread (every device socket) was busy.',
+      '# TYPE vigil_event_loop_utilization gauge',
+      `vigil_event_loop_utilization ${this.eventLoop.last.utilization.toFixed(3)}`,
+      '# HELP vigil_event_loop_delay_p99_seconds 99th percentile event-loop delay over the last 10 s.',
+      '# TYPE vigil_event_loop_delay_p99_seconds gauge',
+      `vigil_event_loop_delay_p99_seconds ${this.eventLoop.last.delayP99Seconds.toFixed(4)}`,
     ];
     return `${lines.join('\n')}\n`;
   }

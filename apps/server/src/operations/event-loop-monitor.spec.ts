@@ -1,0 +1,33 @@
+// Proves the saturation metrics tell a blocked main thread from an idle one.
+import { EventLoopMonitor } from './event-loop-monitor';
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('EventLoopMonitor', () => {
+  let monitor: EventLoopMonitor;
+  beforeEach(() => {
+    monitor = new EventLoopMonitor(60_000);
+    monitor.onModuleInit();
+  });
+  afterEach(() => monitor.onModuleDestroy());
+
+  it('reports a main thread kept busy as busy and late', async () => {
+    monitor.sample();
+    for (let i = 0; i < 3; i++) {
+      const until = Date.now() + 150;
+      while (Date.now() < until); // a synchronous job holding the thread, as a backlog would
+      await wait(5);
+    }
+    const window = monitor.sample();
+    expect(window.utilization).toBeGreaterThan(0.8);
+    expect(window.delayP99Seconds).toBeGreaterThan(0.1);
+  });
+
+  it('reports an idle main thread as idle and on time', async () => {
+    monitor.sample();
+    await wait(300);
+    const window = monitor.sample();
+    expect(window.utilization).toBeLessThan(0.3);
+    expect(window.delayP99Seconds).toBeLessThan(0.1);
+  });
+});
