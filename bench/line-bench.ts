@@ -95,6 +95,15 @@ async function watchAlerts(server: RunningServer) {
   socket.on('alert:raised', (alert: { deviceId: string }) => {
     if (!arrivals.has(alert.deviceId)) arrivals.set(alert.deviceId, Date.now());
   });
+  // Vigil ends the connection when the access token expires (15 minutes); like the console,
+  // sign in again and reconnect: the open alerts then arrive anew, and count when they arrive.
+  socket.on('disconnect', (reason) => {
+    if (reason !== 'io server disconnect') return;
+    void nurse.signIn('bench-nurse', 'bench-nurse-password').then(() => {
+      socket.auth = { token: nurse.accessToken };
+      socket.connect();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);

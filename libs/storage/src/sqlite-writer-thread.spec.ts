@@ -44,6 +44,17 @@ describe('SqliteWriterThread (the build’s compiled worker)', () => {
     db.close();
   });
 
+  it('fails a commit that cannot be handed to the thread, and commits the next one', async () => {
+    const db = openEmbeddedDatabase(join(dir, 'uncloneable'));
+    const writer = new SqliteWriterThread(db.name);
+    const odd = { ...sample(6), vitals: { heartRate: () => 70 } } as unknown as Sample;
+    await expect(writer.commit([{ samples: [odd] }])).rejects.toThrow(/could not be cloned/);
+    await writer.commit([{ samples: [sample(7)] }]);
+    expect(db.prepare('SELECT ts FROM samples').all()).toEqual([{ ts: 7 }]);
+    await writer.close();
+    db.close();
+  });
+
   it('fails the commits under way when its thread cannot run, instead of leaving them hanging', async () => {
     const writer = new SqliteWriterThread(join(dir, 'no-such-folder', 'vigil.db'));
     await expect(writer.commit([{ samples: [sample(5)], events: [] }])).rejects.toThrow(

@@ -53,7 +53,13 @@ export class SqliteWriterThread {
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       const request: WriterRequest = { kind: 'commit', id, writes };
-      worker.postMessage(request);
+      try {
+        worker.postMessage(request);
+      } catch (error) {
+        // Something that cannot be cloned: this commit fails, nothing is left waiting.
+        this.waiting.delete(id);
+        throw error;
+      }
     });
   }
 
