@@ -17,7 +17,7 @@ import {
 } from './device-directory.port';
 import { DeviceWatchService } from './device-watch.service';
 import { RecentSamples } from './recent-samples';
-import { parseTelemetry, type DeviceSample, type Writable } from './telemetry-parser';
+import { parseTelemetry, type DeviceSample } from './telemetry-parser';
 
 /** A stored sample with the patient's NEWS2 after it, as the console shows them. */
 export interface EvaluatedSample extends Sample {
@@ -145,19 +145,8 @@ export class IngestService {
 
 /** The reading as stored: with the patient (and ward) the device was bound to when it arrived. */
 function boundSample(reading: DeviceSample, deviceId: string, binding: DeviceBinding): Sample {
-  // Written out rather than spread: this runs for every sample.
-  const sample: Writable<Sample> = {
-    patientId: binding.patientId,
-    deviceId,
-    ward: binding.ward,
-    ts: reading.ts,
-    seq: reading.seq,
-    vitals: reading.vitals,
-  };
-  if (reading.consciousness !== undefined) sample.consciousness = reading.consciousness;
-  if (reading.onOxygen !== undefined) sample.onOxygen = reading.onOxygen;
-  if (reading.battery !== undefined) sample.battery = reading.battery;
-  return sample;
+  // Not two spreads: this runs for every sample, and the parser made the reading for us alone.
+  return Object.assign({ patientId: binding.patientId, deviceId, ward: binding.ward }, reading);
 }
 
 interface DeviceStatus {

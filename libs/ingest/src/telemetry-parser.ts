@@ -23,7 +23,7 @@ export const MAX_SAMPLE_AGE_MS = 7 * 24 * 3600_000;
 export type DeviceSample = Omit<Sample, 'patientId' | 'deviceId'>;
 
 /** For building a reading field by field on the per-sample path. */
-export type Writable<T> = { -readonly [K in keyof T]: T[K] };
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 export type ParseResult =
   | { readonly ok: true; readonly samples: DeviceSample[] }
