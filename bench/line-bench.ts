@@ -11,7 +11,7 @@ import mqtt from 'mqtt';
 import { io } from 'socket.io-client';
 import { VigilClient } from '../device-simulator/src/vigil-client';
 import type { GeneratorCommand, GeneratorDevice, GeneratorReport } from './load-generator';
-import { distribution, type Distribution } from './percentiles';
+import { distribution, distributionByMinute, type Distribution } from './percentiles';
 import { meterProcess, type ProcessUse } from './process-meter';
 import { BENCH_ADMIN_PASSWORD, startBareAedes, startVigil, type RunningServer } from './servers';
 
@@ -55,6 +55,29 @@ interface PhaseResult {
   readonly note?: string;
   /** overload: acknowledged QoS 1 samples looked up one by one and not found. */
   readonly missing?: number;
+  /** steady: each minute of the run, to tell a steady state from a drift or a bad minute. */
+  readonly minutes?: MinuteRow[];
+}
+
+interface MinuteRow {
+  readonly minute: number;
+  /** Alert (Vigil) or delivery (bare) latency of the probes published in this minute. */
+  readonly latency: Distribution;
+  readonly peakRssMb: number;
+  /** Vigil's own metrics, read every 10 s: the worst window of the minute. */
+  readonly utilization?: number;
+  readonly delayP99Ms?: number;
+  readonly gcPauseMaxMs?: number;
+  /** Time Vigil's main thread spent in garbage collection during the minute. */
+  readonly gcPauseMs?: number;
+}
+
+interface MetricsReading {
+  readonly at: number;
+  readonly utilization: number;
+  readonly delayP99Seconds: number;
+  readonly gcPauseMaxSeconds: number;
+  readonly gcPauseTotalSeconds: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,6 +153,55 @@ async function watchDeliveries(server: RunningServer, probeIds: Set<string>) {
   return { arrivals, close: () => client.end(true) };
 }
 
+/** Vigil's /metrics every 10 s: how busy and late its main thread was, and its GC pauses. */
+function readMetrics(server: RunningServer) {
+  const readings: MetricsReading[] = [];
+  const gauge = (text: string, name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const timer = setInterval(() => {
+    void fetch(`${server.httpUrl}/metrics`)
+      .then((response) => response.text())
+      .then((text) =>
+        readings.push({
+          at: Date.now(),
+          utilization: gauge(text, 'vigil_event_loop_utilization'),
+          delayP99Seconds: gauge(text, 'vigil_event_loop_delay_p99_seconds'),
+          gcPauseMaxSeconds: gauge(text, 'vigil_gc_pause_max_seconds'),
+          gcPauseTotalSeconds: gauge(text, 'vigil_gc_pause_seconds_total'),
+        }),
+      )
+      .catch(() => undefined); // a reading missed under load is a gap, not a failure
+  }, 10_000);
+  return { readings, stop: () => clearInterval(timer) };
+}
+
+function minuteRows(
+  probes: { at: number; value: number }[],
+  startedAt: number,
+  rssMb: number[],
+  readings: MetricsReading[],
+): MinuteRow[] {
+  const inMinute = (at: number, minute: number) => Math.floor((at - startedAt) / 60_000) === minute;
+  return distributionByMinute(probes, startedAt).map(({ minute, spread }) => {
+    const rows = readings.filter((reading) => inMinute(reading.at, minute));
+    const before = readings.filter((reading) => reading.at - startedAt < minute * 60_000).at(-1);
+    const worst = (pick: (reading: MetricsReading) => number) =>
+      rows.length ? Math.max(...rows.map(pick)) : undefined;
+    const last = rows.at(-1);
+    return {
+      minute,
+      latency: spread,
+      peakRssMb: Math.max(...rssMb.slice(minute * 60, (minute + 1) * 60 + 1)),
+      utilization: worst((r) => r.utilization),
+      delayP99Ms: worst((r) => r.delayP99Seconds * 1000),
+      gcPauseMaxMs: worst((r) => r.gcPauseMaxSeconds * 1000),
+      gcPauseMs: last
+        ? (last.gcPauseTotalSeconds - (before?.gcPauseTotalSeconds ?? 0)) * 1000
+        : undefined,
+    };
+  });
+}
+
 function storedSamples(server: RunningServer): number {
   const db = new Database(join(server.dataDir as string, 'vigil.db'), { readonly: true });
   try {
@@ -199,6 +271,7 @@ async function drive(
     failed: sum(connected, 'failed'),
     connectSeconds,
     done,
+    startedAt,
     seconds,
     use: meter.stop(),
   };
@@ -234,6 +307,7 @@ async function steady(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
       );
     const observer =
       target === 'vigil' ? await watchAlerts(server) : await watchDeliveries(server, probeIds);
+    const metrics = target === 'vigil' ? readMetrics(server) : undefined;
     const run = await drive(
       server,
       plan.map((device) => ({ ...device, secret: secrets.get(device.id) })),
@@ -244,9 +318,14 @@ async function steady(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
     for (let waited = 0; observer.arrivals.size < probesSent && waited < 30_000; waited += 500)
       await sleep(500);
     observer.close();
-    const latencies = run.done
+    metrics?.stop();
+    const probes = run.done
       .flatMap((report) => report.probes)
-      .map(([id, sentAt]) => (observer.arrivals.get(id) ?? Infinity) - sentAt);
+      .map(([id, sentAt]) => ({
+        at: sentAt,
+        value: (observer.arrivals.get(id) ?? Infinity) - sentAt,
+      }));
+    const latencies = probes.map((probe) => probe.value);
     const acknowledged = sum(run.done, 'acknowledged');
     const probesAcked = run.done.reduce((n, report) => n + report.probes.length, 0);
     const survived = !server.crashed();
@@ -265,6 +344,7 @@ async function steady(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
       use: run.use,
       survived,
       note: `connected in ${run.connectSeconds.toFixed(0)} s; ${run.failed} refused; ${latencies.filter((l) => l === Infinity).length} probes never arrived`,
+      minutes: minuteRows(probes, run.startedAt, run.use.rssMb, metrics?.readings ?? []),
     };
   } finally {
     if (server.dataDir) rmSync(server.dataDir, { recursive: true, force: true });
@@ -413,6 +493,26 @@ function row(result: PhaseResult): string {
   ].join(' ');
 }
 
+/** A run longer than a minute, minute by minute. */
+function minuteTable(rows: MinuteRow[]): string[] {
+  const value = (n: number | undefined, digits = 0) =>
+    n === undefined ? '-' : n === Infinity ? 'lost' : n.toFixed(digits);
+  return [
+    'minute probes  latency p50/99/max ms  rssMB  busy  delay p99 ms  gc max/total ms',
+    ...rows.map((r) =>
+      [
+        String(r.minute + 1).padStart(6),
+        String(r.latency.count).padStart(6),
+        `${value(r.latency.p50)}/${value(r.latency.p99)}/${value(r.latency.max)}`.padStart(22),
+        value(r.peakRssMb).padStart(6),
+        value(r.utilization, 2).padStart(5),
+        value(r.delayP99Ms).padStart(13),
+        `${value(r.gcPauseMaxMs)}/${value(r.gcPauseMs)}`.padStart(16),
+      ].join(' '),
+    ),
+  ];
+}
+
 async function main(): Promise<void> {
   const conditions = {
     at: new Date().toISOString(),
@@ -438,6 +538,12 @@ async function main(): Promise<void> {
       const result = await phases[phase](target);
       results.push(result);
       console.log(`  ${row(result)}${result.note ? `\n  ${result.note}` : ''}`);
+      if (result.minutes && result.minutes.length > 1)
+        console.log(
+          minuteTable(result.minutes)
+            .map((line) => `  ${line}`)
+            .join('\n'),
+        );
     }
   }
   const header =

@@ -19,3 +19,20 @@ export function distribution(values: readonly number[]): Distribution {
     max: sorted[sorted.length - 1],
   };
 }
+
+/** Measurements grouped by the minute of the run they were taken in, with each minute's spread. */
+export function distributionByMinute(
+  points: readonly { readonly at: number; readonly value: number }[],
+  startedAt: number,
+): { readonly minute: number; readonly spread: Distribution }[] {
+  const minutes = new Map<number, number[]>();
+  for (const { at, value } of points) {
+    const minute = Math.floor((at - startedAt) / 60_000);
+    const values = minutes.get(minute) ?? [];
+    values.push(value);
+    minutes.set(minute, values);
+  }
+  return [...minutes.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([minute, values]) => ({ minute, spread: distribution(values) }));
+}

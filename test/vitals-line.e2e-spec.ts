@@ -216,6 +216,8 @@ describe('a vital sign travels from a wearable to the care console', () => {
     expect(metrics).toMatch(/vigil_messages_rejected_total\{code="TELEMETRY.OUT_OF_RANGE"\} 1/);
     expect(metrics).toMatch(/^vigil_event_loop_utilization (0|1)\.\d{3}$/m);
     expect(metrics).toMatch(/^vigil_event_loop_delay_p99_seconds \d+\.\d{4}$/m);
+    expect(metrics).toMatch(/^vigil_gc_pause_seconds_total \d+\.\d{3}$/m);
+    expect(metrics).toMatch(/^vigil_gc_pause_max_seconds \d+\.\d{4}$/m);
   });
 
   it('refuses an unregistered device at CONNECT and lets nothing of it through', async () => {

@@ -30,4 +30,17 @@ describe('EventLoopMonitor', () => {
     expect(window.utilization).toBeLessThan(0.3);
     expect(window.delayP99Seconds).toBeLessThan(0.1);
   });
+
+  it('reports the garbage-collection pauses an allocating thread takes', async () => {
+    monitor.sample();
+    let kept: number[][] = [];
+    for (let i = 0; i < 200_000; i++) {
+      kept.push([i, i + 1, i + 2]); // short-lived garbage, as each message leaves behind
+      if (kept.length > 10_000) kept = [];
+    }
+    await wait(50); // collections are reported after the thread yields
+    const window = monitor.sample();
+    expect(window.gcPauseMaxSeconds).toBeGreaterThan(0);
+    expect(monitor.gcPauseTotalSeconds).toBeGreaterThanOrEqual(window.gcPauseMaxSeconds);
+  });
 });

@@ -1,29 +1,46 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+import {
+  monitorEventLoopDelay,
+  performance,
+  PerformanceObserver,
+  type EventLoopUtilization,
+} from 'node:perf_hooks';
 
 export interface EventLoopWindow {
   /** Share of the window the main thread was busy, 0 to 1. */
   readonly utilization: number;
   /** 99th percentile of how late the event loop ran its timers, in seconds. */
   readonly delayP99Seconds: number;
+  /** The longest garbage-collection pause in the window, in seconds. */
+  readonly gcPauseMaxSeconds: number;
 }
 
 /**
  * How busy the thread that serves every device socket is, over the last window (10 s by
- * default). Near 1 and with the delay rising, Vigil is behind its devices: acknowledgements and
+ * default), and how long garbage collection paused it. Near 1 and with the delay rising, Vigil is behind its devices: acknowledgements and
  * alerts wait (see the benchmark in the README), which is what an operator needs to see first.
  */
 @Injectable()
 export class EventLoopMonitor implements OnModuleInit, OnModuleDestroy {
   private readonly delay = monitorEventLoopDelay({ resolution: 10 });
   private since: EventLoopUtilization = performance.eventLoopUtilization();
+  private readonly collections = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      this.gcPauseTotalSeconds += entry.duration / 1000;
+      this.gcPauseMax = Math.max(this.gcPauseMax, entry.duration / 1000);
+    }
+  });
+  private gcPauseMax = 0;
   private timer?: NodeJS.Timeout;
-  last: EventLoopWindow = { utilization: 0, delayP99Seconds: 0 };
+  last: EventLoopWindow = { utilization: 0, delayP99Seconds: 0, gcPauseMaxSeconds: 0 };
+  /** Time the main thread spent paused for garbage collection since start, in seconds. */
+  gcPauseTotalSeconds = 0;
 
   constructor(private readonly windowMs = 10_000) {}
 
   onModuleInit(): void {
     this.delay.enable();
+    this.collections.observe({ entryTypes: ['gc'] });
     this.timer = setInterval(() => this.sample(), this.windowMs);
     this.timer.unref();
   }
@@ -31,6 +48,7 @@ export class EventLoopMonitor implements OnModuleInit, OnModuleDestroy {
   onModuleDestroy(): void {
     clearInterval(this.timer);
     this.delay.disable();
+    this.collections.disconnect();
   }
 
   /** Closes the current window; called by the timer, and by tests. */
@@ -41,8 +59,10 @@ export class EventLoopMonitor implements OnModuleInit, OnModuleDestroy {
     this.last = {
       utilization: window.utilization,
       delayP99Seconds: this.delay.percentile(99) / 1e9,
+      gcPauseMaxSeconds: this.gcPauseMax,
     };
     this.delay.reset();
+    this.gcPauseMax = 0;
     return this.last;
   }
 }

@@ -44,6 +44,12 @@ export class MetricsController {
       '# HELP vigil_event_loop_delay_p99_seconds 99th percentile event-loop delay over the last 10 s.',
       '# TYPE vigil_event_loop_delay_p99_seconds gauge',
       `vigil_event_loop_delay_p99_seconds ${this.eventLoop.last.delayP99Seconds.toFixed(4)}`,
+      '# HELP vigil_gc_pause_seconds_total Time the main thread was paused for garbage collection.',
+      '# TYPE vigil_gc_pause_seconds_total counter',
+      `vigil_gc_pause_seconds_total ${this.eventLoop.gcPauseTotalSeconds.toFixed(3)}`,
+      '# HELP vigil_gc_pause_max_seconds Longest garbage-collection pause over the last 10 s.',
+      '# TYPE vigil_gc_pause_max_seconds gauge',
+      `vigil_gc_pause_max_seconds ${this.eventLoop.last.gcPauseMaxSeconds.toFixed(4)}`,
     ];
     return `${lines.join('\n')}\n`;
   }
