@@ -99,7 +99,7 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
     this.ruleStates.set(sample.patientId, state);
     // Pending and firing conditions change rarely: save them as they change, so a restart, even
     // after a crash, resumes a pending breach. Recent values for rate rules go with them.
-    if (!sameConditions(state.conditions, previous.conditions)) {
+    if (state.conditions !== previous.conditions) {
       this.stateStore
         .save(sample.patientId, state)
         .catch((error: unknown) => this.logger.error(`rule state not saved: ${String(error)}`));
@@ -128,21 +128,15 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
   }
 
   private evaluateNews2(sample: Sample): News2Score {
-    // Updated in place: this map is the evaluator's own, and a copy per sample adds up.
-    let inputs = this.news2Inputs.get(sample.patientId) as Record<string, unknown> | undefined;
+    let inputs = this.news2Inputs.get(sample.patientId);
     if (!inputs) {
       inputs = {};
-      this.news2Inputs.set(sample.patientId, inputs as News2Inputs);
+      this.news2Inputs.set(sample.patientId, inputs);
     }
-    const take = (name: string, value: unknown) => {
-      // A buffered older sample arriving late must not replace a fresher value.
-      const known = (inputs as Record<string, { ts: number } | undefined>)[name];
-      if (value !== undefined && (!known || known.ts <= sample.ts))
-        (inputs as Record<string, unknown>)[name] = { value, ts: sample.ts };
-    };
-    for (const name in sample.vitals) take(name, sample.vitals[name as keyof Sample['vitals']]);
-    take('consciousness', sample.consciousness);
-    take('onOxygen', sample.onOxygen);
+    for (const name in sample.vitals)
+      takeInput(inputs, name, sample.vitals[name as keyof Sample['vitals']], sample.ts);
+    takeInput(inputs, 'consciousness', sample.consciousness, sample.ts);
+    takeInput(inputs, 'onOxygen', sample.onOxygen, sample.ts);
     const score = this.news2Of(sample.patientId, sample.ts);
     const band = this.news2Bands.get(sample.patientId);
     if (band?.risk !== score.risk)
@@ -176,12 +170,18 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-/** Whether two rule states hold the same conditions in the same phases; cheap enough per sample. */
-function sameConditions(
-  a: PatientRuleState['conditions'],
-  b: PatientRuleState['conditions'],
-): boolean {
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => b[key]?.phase === a[key].phase && b[key]?.since === a[key].since);
+/**
+ * Records a NEWS2 input, updating the patient's entry in place: the inputs are the evaluator's
+ * own, and a new entry per vital and sample at 10,000 patients is garbage that outlives the
+ * young generation. A buffered older sample arriving late does not replace a fresher value.
+ */
+function takeInput(inputs: News2Inputs, name: string, value: unknown, ts: number): void {
+  if (value === undefined) return;
+  const entries = inputs as Record<string, { value: unknown; ts: number } | undefined>;
+  const known = entries[name];
+  if (!known) entries[name] = { value, ts };
+  else if (known.ts <= ts) {
+    known.value = value;
+    known.ts = ts;
+  }
 }

@@ -184,4 +184,42 @@ describe('withOverrides', () => {
     expect(state.recent.systolicBp?.length).toBeLessThanOrEqual(61);
     expect(JSON.stringify(state).length).toBeLessThan(6_000);
   });
+
+  it('shares what a sample leaves unchanged with the state it came from', () => {
+    const steady = { heartRate: 72, systolicBp: 120, spo2: 97 };
+    const first = evaluatePatient({ ts: T0, vitals: steady }, DEFAULT_RULES, EMPTY_RULE_STATE);
+    // The same values 2 s later, in the same rate buckets: nothing to remember anew.
+    const again = evaluatePatient({ ts: T0 + 2_000, vitals: steady }, DEFAULT_RULES, first.state);
+    expect(again.state).toBe(first.state);
+    // A new heart-rate extreme replaces its open bucket only: the window and conditions are shared.
+    const faster = evaluatePatient(
+      { ts: T0 + 4_000, vitals: { ...steady, heartRate: 80 } },
+      DEFAULT_RULES,
+      again.state,
+    );
+    expect(faster.state.open?.heartRate).toEqual([T0, 72, 80]);
+    expect(faster.state.open?.systolicBp).toBe(first.state.open?.systolicBp);
+    expect(faster.state.recent).toBe(first.state.recent);
+    expect(faster.state.conditions).toBe(first.state.conditions);
+    // The state a sample came from is never changed by it.
+    expect(first.state.open?.heartRate).toEqual([T0, 72, 72]);
+    // A sample in the next bucket closes the open one into the window.
+    const later = evaluatePatient({ ts: T0 + 10_000, vitals: steady }, DEFAULT_RULES, faster.state);
+    expect(later.state.recent.heartRate).toEqual([[T0, 72, 80]]);
+    expect(later.state.open?.heartRate).toEqual([T0 + 10_000, 72, 72]);
+  });
+
+  it('reads a rate window saved by earlier versions: every bucket in recent, or value pairs', () => {
+    for (const saved of [[[T0, 131, 131]], [[T0, 131]]] as const) {
+      const state: PatientRuleState = { conditions: {}, recent: { systolicBp: saved } };
+      const { decisions } = evaluatePatient(
+        { ts: T0 + 600_000, vitals: { systolicBp: 88 } },
+        DEFAULT_RULES,
+        state,
+      );
+      expect(decisions).toContainEqual(
+        expect.objectContaining({ kind: 'breach', condition: 'systolicBp.fall', value: 88 }),
+      );
+    }
+  });
 });

@@ -22,6 +22,12 @@ export interface PatientRuleState {
   readonly conditions: Readonly<Record<string, ConditionState>>;
   /** Recent values of vitals that have rate-of-change rules, as min/max per bucket of device time. */
   readonly recent: Readonly<Partial<Record<VitalName, readonly RecentBucket[]>>>;
+  /**
+   * The bucket each such vital's latest values fall in, kept apart from `recent` so that a new
+   * value replaces one small bucket instead of copying the window (a state saved before this
+   * existed holds every bucket in `recent`, which reads the same).
+   */
+  readonly open?: Readonly<Partial<Record<VitalName, RecentBucket>>>;
 }
 
 export const EMPTY_RULE_STATE: PatientRuleState = { conditions: {}, recent: {} };
@@ -54,60 +60,64 @@ export interface PatientEvaluation {
  * and comes out. A breach fires only once it has held for its sustain time (so a single
  * artifact fires nothing) and clears only once the value is back past its clear band (so values
  * flapping around a threshold do not raise and clear over and over).
+ *
+ * What a sample does not change is shared with the state it came from, and a sample that changes
+ * nothing returns that state itself: at 10,000 patients, copying every patient's state on every
+ * sample is most of the memory the line churns.
  */
 export function evaluatePatient(
   sample: { readonly ts: number; readonly vitals: VitalValues },
   rules: RuleSet,
   state: PatientRuleState,
 ): PatientEvaluation {
-  const conditions: Record<string, ConditionState> = { ...state.conditions };
+  const conditions = new CopyOnWrite(state.conditions);
   const decisions: RuleDecision[] = [];
   const { breaches, cleared } = evaluateSample(sample.vitals, rules.thresholds);
 
   for (const breach of breaches) {
-    const current = conditions[breach.condition];
+    const current = conditions.get(breach.condition);
     const since = current?.since ?? sample.ts;
     const held = (sample.ts - since) / 1000 >= (breach.rule.sustainSeconds ?? 0);
     if (current?.phase === 'firing' || held) {
-      conditions[breach.condition] = {
-        phase: 'firing',
-        since: current?.phase === 'firing' ? current.since : sample.ts,
-      };
+      conditions.set(breach.condition, 'firing', current?.phase === 'firing' ? since : sample.ts);
       decisions.push(breachOf(breach.condition, breach.rule, breach.value));
     } else {
-      conditions[breach.condition] = { phase: 'pending', since };
+      conditions.set(breach.condition, 'pending', since);
     }
   }
 
   for (const condition of cleared) {
-    const current = conditions[condition];
+    const current = conditions.get(condition);
     if (!current) continue;
     const rulesOfCondition = rules.thresholds.filter((rule) => conditionOf(rule) === condition);
     const value = sample.vitals[rulesOfCondition[0].vital] as number;
     if (current.phase === 'firing' && !isPastClearBand(rulesOfCondition, value)) continue;
-    delete conditions[condition];
+    conditions.delete(condition);
     if (current.phase === 'firing')
       decisions.push({ kind: 'clear', condition, vital: rulesOfCondition[0].vital, value });
   }
 
-  const recent = rememberRecent(sample, rules.rates, state.recent);
+  const { recent, open } = rememberRecent(sample, rules.rates, state);
   for (const rule of rules.rates) {
     const value = sample.vitals[rule.vital];
     if (value === undefined) continue;
     const condition = rateConditionOf(rule);
-    const change = changeWithin(recent[rule.vital] ?? [], sample.ts, value, rule);
-    const current = conditions[condition];
+    const change = changeWithin(
+      recent[rule.vital] ?? [],
+      open?.[rule.vital],
+      sample.ts,
+      value,
+      rule,
+    );
+    const current = conditions.get(condition);
     if (change >= rule.change) {
       const since = current?.since ?? sample.ts;
       const held = (sample.ts - since) / 1000 >= (rule.sustainSeconds ?? 0);
       if (current?.phase !== 'firing' && !held) {
-        conditions[condition] = { phase: 'pending', since };
+        conditions.set(condition, 'pending', since);
         continue;
       }
-      conditions[condition] = {
-        phase: 'firing',
-        since: current?.phase === 'firing' ? current.since : sample.ts,
-      };
+      conditions.set(condition, 'firing', current?.phase === 'firing' ? since : sample.ts);
       decisions.push({
         kind: 'breach',
         condition,
@@ -118,12 +128,45 @@ export function evaluatePatient(
         source: rule.source,
       });
     } else if (current) {
-      delete conditions[condition];
+      conditions.delete(condition);
       if (current.phase === 'firing')
         decisions.push({ kind: 'clear', condition, vital: rule.vital, value });
     }
   }
-  return { decisions, state: { conditions, recent } };
+  const next =
+    conditions.value === state.conditions && recent === state.recent && open === state.open
+      ? state
+      : { conditions: conditions.value, recent, open };
+  return { decisions, state: next };
+}
+
+/** The conditions of a state, copied the first time one of them changes. */
+class CopyOnWrite {
+  private copied = false;
+
+  constructor(public value: Readonly<Record<string, ConditionState>>) {}
+
+  get(condition: string): ConditionState | undefined {
+    return this.value[condition];
+  }
+
+  set(condition: string, phase: ConditionState['phase'], since: number): void {
+    const current = this.value[condition];
+    if (current?.phase === phase && current.since === since) return;
+    this.writable()[condition] = { phase, since };
+  }
+
+  delete(condition: string): void {
+    if (this.value[condition]) delete this.writable()[condition];
+  }
+
+  private writable(): Record<string, ConditionState> {
+    if (!this.copied) {
+      this.value = { ...this.value };
+      this.copied = true;
+    }
+    return this.value as Record<string, ConditionState>;
+  }
 }
 
 function breachOf(condition: string, rule: ThresholdRule, value: number): RuleDecision {
@@ -161,35 +204,72 @@ export type RecentBucket = readonly [number, number, number] | readonly [number,
 const bucketMin = (bucket: RecentBucket) => bucket[1];
 const bucketMax = (bucket: RecentBucket) => (bucket.length === 3 ? bucket[2] : bucket[1]);
 
+/** Each vital with rate rules, and the longest window among its rules; computed once per rule set. */
+const rateWindowsOf = new WeakMap<readonly RateOfChangeRule[], [VitalName, number][]>();
+
+function rateWindows(rates: readonly RateOfChangeRule[]): [VitalName, number][] {
+  let windows = rateWindowsOf.get(rates);
+  if (!windows) {
+    const longest = new Map<VitalName, number>();
+    for (const rule of rates)
+      longest.set(rule.vital, Math.max(longest.get(rule.vital) ?? 0, rule.withinSeconds * 1000));
+    windows = [...longest];
+    rateWindowsOf.set(rates, windows);
+  }
+  return windows;
+}
+
 function rememberRecent(
   sample: { readonly ts: number; readonly vitals: VitalValues },
   rates: readonly RateOfChangeRule[],
-  recent: PatientRuleState['recent'],
-): PatientRuleState['recent'] {
-  const next: Partial<Record<VitalName, readonly RecentBucket[]>> = { ...recent };
-  for (const vital of new Set(rates.map((rule) => rule.vital))) {
+  state: PatientRuleState,
+): Pick<PatientRuleState, 'recent' | 'open'> {
+  let recent: Partial<Record<VitalName, readonly RecentBucket[]>> | undefined;
+  let open: Partial<Record<VitalName, RecentBucket>> | undefined;
+  for (const [vital, windowMs] of rateWindows(rates)) {
     const value = sample.vitals[vital];
     if (value === undefined) continue;
-    let windowMs = 0;
-    for (const rule of rates)
-      if (rule.vital === vital) windowMs = Math.max(windowMs, rule.withinSeconds * 1000);
-    const size = windowMs / BUCKETS_PER_WINDOW;
-    const start = Math.floor(sample.ts / size) * size;
-    const kept = (recent[vital] ?? []).filter((bucket) => bucket[0] + size > sample.ts - windowMs);
-    const last = kept[kept.length - 1];
-    if (last && last[0] === start) {
-      kept[kept.length - 1] = [
-        start,
-        Math.min(bucketMin(last), value),
-        Math.max(bucketMax(last), value),
-      ];
-    } else {
-      kept.push([start, value, value]);
-      // A late sample lands in its own bucket; order does not matter to min and max.
+    const closedBefore = state.recent[vital] ?? [];
+    const openBefore = state.open?.[vital];
+    const next = rememberValue(closedBefore, openBefore, sample.ts, value, windowMs);
+    if (next.closed !== closedBefore) {
+      recent ??= { ...state.recent };
+      recent[vital] = next.closed;
     }
-    next[vital] = kept;
+    if (next.open !== openBefore) {
+      open ??= { ...state.open };
+      open[vital] = next.open;
+    }
   }
-  return next;
+  return { recent: recent ?? state.recent, open: open ?? state.open };
+}
+
+/**
+ * One more value of a vital: it widens the open bucket, or, in a later bucket, closes the open
+ * one into the window and opens its own. Unchanged parts come back as they went in.
+ */
+function rememberValue(
+  closed: readonly RecentBucket[],
+  open: RecentBucket | undefined,
+  ts: number,
+  value: number,
+  windowMs: number,
+): { closed: readonly RecentBucket[]; open: RecentBucket | undefined } {
+  const size = windowMs / BUCKETS_PER_WINDOW;
+  const start = Math.floor(ts / size) * size;
+  const expired = (bucket: RecentBucket) => bucket[0] + size <= ts - windowMs;
+  // The first bucket is the oldest but for late ones, which go when it goes: within one window.
+  const kept = closed.length > 0 && expired(closed[0]) ? closed.filter((b) => !expired(b)) : closed;
+  if (open && open[0] === start) {
+    const low = Math.min(bucketMin(open), value);
+    const high = Math.max(bucketMax(open), value);
+    const unchanged = low === bucketMin(open) && high === bucketMax(open);
+    return { closed: kept, open: unchanged ? open : [start, low, high] };
+  }
+  if (!open) return { closed: kept, open: [start, value, value] };
+  if (start > open[0]) return { closed: [...kept, open], open: [start, value, value] };
+  // A late sample lands in a closed bucket of its own; order does not matter to min and max.
+  return { closed: [...kept, [start, value, value]], open };
 }
 
 /**
@@ -197,7 +277,8 @@ function rememberRecent(
  * the window resolved to its buckets (it may reach one bucket further back).
  */
 function changeWithin(
-  buckets: readonly RecentBucket[],
+  closed: readonly RecentBucket[],
+  open: RecentBucket | undefined,
   now: number,
   latest: number,
   rule: RateOfChangeRule,
@@ -205,11 +286,13 @@ function changeWithin(
   const from = now - rule.withinSeconds * 1000;
   let low = latest;
   let high = latest;
-  for (const bucket of buckets) {
+  const widen = (bucket: RecentBucket) => {
     // Buckets are at most as wide as the rule's window / 60; one that ends after `from` counts.
-    if (bucket[0] + (rule.withinSeconds * 1000) / BUCKETS_PER_WINDOW <= from) continue;
+    if (bucket[0] + (rule.withinSeconds * 1000) / BUCKETS_PER_WINDOW <= from) return;
     low = Math.min(low, bucketMin(bucket));
     high = Math.max(high, bucketMax(bucket));
-  }
+  };
+  for (const bucket of closed) widen(bucket);
+  if (open) widen(open);
   return rule.direction === 'rise' ? latest - low : high - latest;
 }
