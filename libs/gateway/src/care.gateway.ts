@@ -105,9 +105,11 @@ export class CareGateway
       }),
     );
     this.subscriptions.add(
-      liveVitals(this.ingest.samples$, VITALS_INTERVAL_MS).subscribe((event) => {
+      // Most wards have no console open at a given moment: no event is made, nor encoded, for nobody.
+      liveVitals(this.ingest.samples$, VITALS_INTERVAL_MS, Date.now, (patientId) =>
+        this.watched(this.access.wardOf(patientId)),
+      ).subscribe((event) => {
         const ward = this.access.wardOf(event.patientId);
-        // Most wards have no console open at a given moment: skip encoding for nobody.
         if (this.watched(ward)) this.toWard(ward).emit(CareEvent.Vitals, event);
       }),
     );

@@ -93,4 +93,31 @@ describe('liveVitals', () => {
     sample('p1', { heartRate: 81 });
     expect(events[0].vitals.heartRate).toBe(80);
   });
+
+  it('makes no event for a patient nobody watches, and a whole tile once someone does', () => {
+    const watching = new Set<string>();
+    const watchedEvents: VitalsEvent[] = [];
+    const subscription = liveVitals(
+      samples,
+      250,
+      () => clock,
+      (patientId) => watching.has(patientId),
+    ).subscribe((e) => watchedEvents.push(e));
+    sample('p1', { heartRate: 80 }, { battery: 90 });
+    advance(500);
+    sample('p1', { spo2: 97 }, { news2: { total: 3, risk: 'low-medium', complete: false } });
+    advance(500);
+    expect(watchedEvents).toEqual([]);
+    watching.add('p1');
+    sample('p1', { heartRate: 84 });
+    subscription.unsubscribe();
+    expect(watchedEvents).toEqual([
+      expect.objectContaining({
+        patientId: 'p1',
+        vitals: { heartRate: 84, spo2: 97 },
+        battery: 90,
+        news2: news2,
+      }),
+    ]);
+  });
 });
