@@ -65,9 +65,34 @@ const NORMAL = {
   respRate: 14,
   spo2: 97,
   temperature: 36.8,
-  systolicBp: 122,
+  systolicBp: 120,
   diastolicBp: 78,
 };
+
+/** xorshift32: cheap, deterministic noise for the load, not a scenario's physiology. */
+let noiseState = 0x9e3779b9;
+function noise(spread: number): number {
+  noiseState ^= noiseState << 13;
+  noiseState ^= noiseState >>> 17;
+  noiseState ^= noiseState << 5;
+  return Math.round(((noiseState >>> 0) / 0xffffffff) * 2 * spread - spread);
+}
+
+/**
+ * A resting patient's vitals with the beat-to-beat noise real wearables report (a constant value
+ * would spare the rules engine work it does on a ward), all within normal ranges: no alert, no
+ * NEWS2 above 0, systolic never more than 39 mmHg above a probe's 84.
+ */
+function restingVitals() {
+  return {
+    heartRate: NORMAL.heartRate + noise(4),
+    respRate: NORMAL.respRate + noise(2),
+    spo2: NORMAL.spo2 + noise(1),
+    temperature: Math.round((NORMAL.temperature + noise(2) / 10) * 10) / 10,
+    systolicBp: NORMAL.systolicBp + noise(3),
+    diastolicBp: NORMAL.diastolicBp + noise(3),
+  };
+}
 
 /** Each device's last timestamp: Vigil takes (device, ts) as a sample's identity. */
 const lastTs = new Map<string, number>();
@@ -88,7 +113,7 @@ function nextTs(deviceId: string): number {
 /** `qos1` samples carry even sequence numbers, QoS 0 ones odd, so stored ones can be told apart. */
 function sample(deviceId: string, qos1 = true): string {
   seq += seq % 2 === (qos1 ? 0 : 1) ? 2 : 1;
-  return JSON.stringify({ ts: nextTs(deviceId), seq, vitals: NORMAL });
+  return JSON.stringify({ ts: nextTs(deviceId), seq, vitals: restingVitals() });
 }
 
 /** Systolic 84 mmHg held 16 s of device time: one high-priority alert at Vigil. */
