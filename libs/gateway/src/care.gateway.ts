@@ -105,7 +105,7 @@ export class CareGateway
       }),
     );
     this.subscriptions.add(
-      // Most wards have no console open at a given moment: no event is made, nor encoded, for nobody.
+      // Most wards have no console open at a given moment: no event is made for nobody.
       liveVitals(this.ingest.samples$, VITALS_INTERVAL_MS, Date.now, (patientId) =>
         this.watched(this.access.wardOf(patientId)),
       ).subscribe((event) => {

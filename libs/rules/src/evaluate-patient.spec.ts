@@ -209,7 +209,7 @@ describe('withOverrides', () => {
     expect(later.state.open?.heartRate).toEqual([T0 + 10_000, 72, 72]);
   });
 
-  it('reads a rate window saved by earlier versions: every bucket in recent, or value pairs', () => {
+  it('reads a rate window saved by earlier versions: all buckets in recent, or pairs', () => {
     for (const saved of [[[T0, 131, 131]], [[T0, 131]]] as const) {
       const state: PatientRuleState = { conditions: {}, recent: { systolicBp: saved } };
       const { decisions } = evaluatePatient(

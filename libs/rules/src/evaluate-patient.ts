@@ -204,7 +204,7 @@ export type RecentBucket = readonly [number, number, number] | readonly [number,
 const bucketMin = (bucket: RecentBucket) => bucket[1];
 const bucketMax = (bucket: RecentBucket) => (bucket.length === 3 ? bucket[2] : bucket[1]);
 
-/** Each vital with rate rules, and the longest window among its rules; computed once per rule set. */
+/** Each vital with rate rules and the longest window among them, computed once per rule set. */
 const rateWindowsOf = new WeakMap<readonly RateOfChangeRule[], [VitalName, number][]>();
 
 function rateWindows(rates: readonly RateOfChangeRule[]): [VitalName, number][] {

@@ -17,8 +17,9 @@ export interface EventLoopWindow {
 
 /**
  * How busy the thread that serves every device socket is, over the last window (10 s by
- * default), and how long garbage collection paused it. Near 1 and with the delay rising, Vigil is behind its devices: acknowledgements and
- * alerts wait (see the benchmark in the README), which is what an operator needs to see first.
+ * default), and how long garbage collection paused it. Near 1 and with the delay rising, Vigil
+ * is behind its devices: acknowledgements and alerts wait (see the benchmark in the README),
+ * which is what an operator needs to see first.
  */
 @Injectable()
 export class EventLoopMonitor implements OnModuleInit, OnModuleDestroy {
@@ -26,15 +27,14 @@ export class EventLoopMonitor implements OnModuleInit, OnModuleDestroy {
   private since: EventLoopUtilization = performance.eventLoopUtilization();
   private readonly collections = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      this.gcPauseTotalSeconds += entry.duration / 1000;
+      this.gcPauseTotal += entry.duration / 1000;
       this.gcPauseMax = Math.max(this.gcPauseMax, entry.duration / 1000);
     }
   });
   private gcPauseMax = 0;
+  private gcPauseTotal = 0;
   private timer?: NodeJS.Timeout;
   last: EventLoopWindow = { utilization: 0, delayP99Seconds: 0, gcPauseMaxSeconds: 0 };
-  /** Time the main thread spent paused for garbage collection since start, in seconds. */
-  gcPauseTotalSeconds = 0;
 
   constructor(private readonly windowMs = 10_000) {}
 
@@ -49,6 +49,11 @@ export class EventLoopMonitor implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.timer);
     this.delay.disable();
     this.collections.disconnect();
+  }
+
+  /** Time the main thread spent paused for garbage collection since start, in seconds. */
+  get gcPauseTotalSeconds(): number {
+    return this.gcPauseTotal;
   }
 
   /** Closes the current window; called by the timer, and by tests. */
