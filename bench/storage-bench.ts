@@ -90,8 +90,10 @@ async function main(): Promise<void> {
     const batch = `${DEFAULT_DRAINER_OPTIONS.batchLines} lines per request`;
 
     await influxd.kill();
+    // The stores write their spools into these; closing them is the owner's job, as in Vigil.
+    const spoolDb = openEmbeddedDatabase(join(work, 'spool'));
     const spooled = new InfluxTelemetryStore(
-      openEmbeddedDatabase(join(work, 'spool')),
+      spoolDb,
       new InfluxConnection(options),
       options,
       quiet,
@@ -106,15 +108,12 @@ async function main(): Promise<void> {
     await spooled.drained(600_000);
     rows.push(['spool drain into InfluxDB', rate(SAMPLES / seconds(drainStarted)), batch]);
     await spooled.close();
+    spoolDb.close();
 
     await influxd.createDatabase('bench_live');
     const live = { ...options, bucket: 'bench_live' };
-    const store = new InfluxTelemetryStore(
-      openEmbeddedDatabase(join(work, 'live')),
-      new InfluxConnection(live),
-      live,
-      quiet,
-    );
+    const liveDb = openEmbeddedDatabase(join(work, 'live'));
+    const store = new InfluxTelemetryStore(liveDb, new InfluxConnection(live), live, quiet);
     const sustainedStarted = process.hrtime.bigint();
     await writeAll(store);
     await store.drained(600_000);
@@ -124,6 +123,7 @@ async function main(): Promise<void> {
       `spool + drain, ${batch}`,
     ]);
     await store.close();
+    liveDb.close();
   } finally {
     await influxd.stop();
     rmSync(work, { recursive: true, force: true });

@@ -108,10 +108,9 @@ export class CareGateway
       // Most wards have no console open at a given moment: no event is made for nobody.
       liveVitals(this.ingest.samples$, VITALS_INTERVAL_MS, Date.now, (patientId) =>
         this.watched(this.access.wardOf(patientId)),
-      ).subscribe((event) => {
-        const ward = this.access.wardOf(event.patientId);
-        if (this.watched(ward)) this.toWard(ward).emit(CareEvent.Vitals, event);
-      }),
+      ).subscribe((event) =>
+        this.toWard(this.access.wardOf(event.patientId)).emit(CareEvent.Vitals, event),
+      ),
     );
     this.subscriptions.add(
       this.ingest.status$.subscribe((event) =>

@@ -31,6 +31,7 @@ export function liveVitals(
     const tiles = new Map<string, Tile>();
     const held = new Set<string>();
     const send = (patientId: string, tile: Tile, at: number) => {
+      if (!watched(patientId)) return;
       tile.lastSentAt = at;
       subscriber.next({
         patientId,
@@ -75,7 +76,6 @@ export function liveVitals(
         if (sample.battery !== undefined) tile.battery = sample.battery;
         // In place: a new object per sample would outlive the young generation at 10,000 patients.
         Object.assign(tile.news2, sample.news2);
-        if (!watched(sample.patientId)) return;
         if (at - tile.lastSentAt >= intervalMs) {
           held.delete(sample.patientId);
           send(sample.patientId, tile, at);

@@ -48,7 +48,7 @@ function openTelemetryStore(
 const EMBEDDED_DATABASE = Symbol('EmbeddedDatabase');
 const EMBEDDED_WRITER = Symbol('EmbeddedWriter');
 
-/** Closes in dependency order: the telemetry adapter, then the writer (its last commits), then the database. */
+/** Closes in dependency order: the telemetry adapter, the writer (its last commits), the database. */
 @Injectable()
 class StorageLifecycle implements OnApplicationShutdown {
   constructor(
