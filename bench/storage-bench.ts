@@ -8,6 +8,7 @@ import {
   DEFAULT_DRAINER_OPTIONS,
   InfluxConnection,
   InfluxTelemetryStore,
+  EmbeddedHistoryReader,
   EmbeddedWriter,
   openEmbeddedDatabase,
   quietInfluxClientLogs,
@@ -70,14 +71,15 @@ async function main(): Promise<void> {
   try {
     const db = openEmbeddedDatabase(join(work, 'embedded'));
     const writer = new EmbeddedWriter(db);
-    const embedded = new SqliteTelemetryStore(db, writer);
+    const reader = new EmbeddedHistoryReader(db);
+    const embedded = new SqliteTelemetryStore(db, writer, reader);
     rows.push([
       'embedded store, write (SQLite WAL, synchronous=FULL, writer thread)',
       rate(await writeAll(embedded)),
       'acknowledged = committed',
     ]);
     await embedded.close();
-    await writer.close();
+    await Promise.all([writer.close(), reader.close()]);
     db.close();
 
     await influxd.createDatabase('bench');

@@ -1,11 +1,23 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type EmbeddedDatabase = Database.Database;
 
+export interface EmbeddedDatabaseOptions {
+  /**
+   * Encrypts the file (SQLCipher 4 format, through SQLite3MultipleCiphers): pages, WAL and
+   * journal are unreadable without it. Absent: a plain SQLite file.
+   */
+  readonly encryptionKey?: string;
+}
+
+/** Only Vigil's own user may read what it keeps: patients, vitals, password hashes. */
+const PRIVATE_FOLDER = 0o700;
+const PRIVATE_FILE = 0o600;
+
 /** Raised whenever SCHEMA changes in a way an existing file cannot follow. */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS patients (
@@ -38,9 +50,14 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY, display_name TEXT NOT NULL, role TEXT NOT NULL, wards TEXT NOT NULL,
     password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY, username TEXT NOT NULL REFERENCES users(username),
+    started_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, ended_at INTEGER, end_reason TEXT);
+  CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (username);
   CREATE TABLE IF NOT EXISTS refresh_tokens (
-    token_hash TEXT PRIMARY KEY, username TEXT NOT NULL REFERENCES users(username),
-    expires_at INTEGER NOT NULL);
+    token_hash TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id),
+    expires_at INTEGER NOT NULL, used_at INTEGER);
+  CREATE INDEX IF NOT EXISTS refresh_tokens_by_session ON refresh_tokens (session_id);
   CREATE TABLE IF NOT EXISTS spool_rejected (
     id INTEGER PRIMARY KEY, line TEXT NOT NULL, error TEXT NOT NULL, at TEXT NOT NULL);
 `;
@@ -50,10 +67,13 @@ const SCHEMA = `
  * one for `:memory:`. WAL with synchronous=FULL: a committed transaction survives a power cut,
  * which is what acknowledging a device on commit requires (sqlite.org/pragma.html#pragma_synchronous).
  */
-export function openEmbeddedDatabase(dataDir: string): EmbeddedDatabase {
+export function openEmbeddedDatabase(
+  dataDir: string,
+  options: EmbeddedDatabaseOptions = {},
+): EmbeddedDatabase {
   const file = dataDir === ':memory:' ? ':memory:' : join(dataDir, 'vigil.db');
-  if (file !== ':memory:') mkdirSync(dataDir, { recursive: true });
-  const db = new Database(file);
+  if (file !== ':memory:') createPrivately(dataDir, file);
+  const db = connectEmbeddedDatabase(file, options);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
@@ -61,7 +81,8 @@ export function openEmbeddedDatabase(dataDir: string): EmbeddedDatabase {
   const hasTables =
     db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'patients'").get() !== undefined;
   // Version 2 added device secrets (a device from version 1 needs a new secret before it connects);
-  // version 3 added users and refresh tokens, which SCHEMA creates.
+  // version 3 added users and refresh tokens, which SCHEMA creates; version 4 sessions, to which
+  // refresh tokens now belong (the tokens of version 3 are dropped: people sign in once more).
   if (hasTables && version === 1) {
     db.exec('ALTER TABLE devices ADD COLUMN secret_hash TEXT');
   } else if (hasTables && version < 2) {
@@ -70,7 +91,49 @@ export function openEmbeddedDatabase(dataDir: string): EmbeddedDatabase {
       `${file} was made by an earlier development build (schema ${version}); move it away to start afresh`,
     );
   }
+  if (hasTables && version < 4) db.exec('DROP TABLE IF EXISTS refresh_tokens');
   db.exec(SCHEMA);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return db;
+}
+
+/**
+ * A connection to the embedded database file, keyed when it is encrypted. Every connection to
+ * the file (this thread's, the writer's, the reader's) is opened here.
+ */
+export function connectEmbeddedDatabase(
+  file: string,
+  { encryptionKey }: EmbeddedDatabaseOptions,
+): EmbeddedDatabase {
+  const db = new Database(file);
+  if (encryptionKey === undefined) return db;
+  // SQLCipher 4's format (sqlcipher.net/sqlcipher-api), so the sqlcipher tool can open a copy.
+  db.pragma(`cipher = 'sqlcipher'`);
+  db.pragma('legacy = 4');
+  db.pragma(`key = '${encryptionKey.replaceAll("'", "''")}'`);
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (error) {
+    db.close();
+    throw new Error(
+      `${file} cannot be opened with DB_ENCRYPTION_KEY (${(error as Error).message}): the key is ` +
+        'wrong, or the file was written without encryption',
+    );
+  }
+  return db;
+}
+
+/** The data folder 0700 and the database files 0600, whatever the umask. */
+function createPrivately(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: PRIVATE_FOLDER });
+  try {
+    chmodSync(dataDir, PRIVATE_FOLDER);
+  } catch {
+    // A folder Vigil does not own (a mounted volume): its files are still made private below.
+  }
+  // SQLite gives the -wal and -shm files the permissions of the database file.
+  if (!existsSync(file)) closeSync(openSync(file, 'a', PRIVATE_FILE));
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(file + suffix)) chmodSync(file + suffix, PRIVATE_FILE);
+  }
 }

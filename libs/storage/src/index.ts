@@ -6,6 +6,7 @@ export * from './user-store.port';
 export type { InfluxApi, InfluxOptions } from './influx/influx-options';
 // Adapters, for tools that drive a store without Nest (npm run bench).
 export { openEmbeddedDatabase } from './embedded-database';
+export { EmbeddedHistoryReader } from './embedded-history-reader';
 export { EmbeddedWriter } from './embedded-writer';
 export { InfluxConnection, quietInfluxClientLogs } from './influx/influx-connection';
 export { InfluxTelemetryStore } from './influx/influx-telemetry.store';

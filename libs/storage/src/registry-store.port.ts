@@ -47,6 +47,14 @@ export interface AuditQuery {
   readonly subject?: string;
   readonly actor?: string;
   readonly action?: string;
+  /** Entries after this id, oldest first. */
+  readonly after?: number;
+  readonly limit: number;
+}
+
+/** An entry as the trail keeps it, with its place in the trail (a page's cursor). */
+export interface StoredAuditEntry extends AuditEntry {
+  readonly id: number;
 }
 
 /** A bound device with the salted hash of its secret (null: revoked, or never issued). */
@@ -73,7 +81,7 @@ export interface RegistryStore {
     audit: AuditEntry,
   ): Promise<void>;
   listThresholdOverrides(): Promise<Map<string, ThresholdOverride[]>>;
-  listAudit(query?: AuditQuery): Promise<AuditEntry[]>;
+  listAudit(query: AuditQuery): Promise<StoredAuditEntry[]>;
   /** Records an action that changes nothing else here (a login, an acknowledgement, an export). */
   recordAudit(entry: AuditEntry): Promise<void>;
 }

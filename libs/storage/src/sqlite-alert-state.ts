@@ -1,8 +1,15 @@
-import type { Alert, AlertEvent } from '@vigil/contracts';
+import { OPEN_ALERT_STATES, type Alert, type AlertEvent } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
-import type { AlertQuery, AlertWithHistory } from './telemetry-store.port';
+import type { AlertChangeQuery, AlertQuery, AlertWithHistory } from './telemetry-store.port';
 
-const OPEN_STATES = "('active', 'acknowledged', 'latched')";
+const OPEN_STATES = `(${OPEN_ALERT_STATES.map((state) => `'${state}'`).join(', ')})`;
+
+/** A condition on the patient's ward, for `WHERE`; none when every ward is asked for. */
+function wardCondition(wards: readonly string[] | undefined): [string[], string[]] {
+  if (wards === undefined) return [[], []];
+  const marks = wards.map(() => '?').join(', ');
+  return [[`patient_id IN (SELECT id FROM patients WHERE ward IN (${marks}))`], [...wards]];
+}
 
 /**
  * Every alert's current state and its event history, kept in the embedded database whichever
@@ -12,7 +19,6 @@ export class SqliteAlertState {
   private readonly upsert;
   private readonly insertEvent;
   private readonly selectOpen;
-  private readonly selectChanged;
   private readonly selectEvents;
 
   constructor(private readonly db: EmbeddedDatabase) {
@@ -24,9 +30,6 @@ export class SqliteAlertState {
       'INSERT INTO alert_events (alert_id, kind, at, by, body) VALUES (?, ?, ?, ?, ?)',
     );
     this.selectOpen = db.prepare(`SELECT body FROM alerts WHERE state IN ${OPEN_STATES}`);
-    this.selectChanged = db.prepare(
-      'SELECT body FROM alerts WHERE updated_at > ? ORDER BY updated_at',
-    );
     this.selectEvents = db.prepare(
       'SELECT kind, at, by FROM alert_events WHERE alert_id = ? ORDER BY id',
     );
@@ -44,14 +47,18 @@ export class SqliteAlertState {
     return parseBodies(this.selectOpen.all());
   }
 
-  changedSince(since: string): Alert[] {
-    return parseBodies(this.selectChanged.all(since));
+  changedSince({ since, wards, limit }: AlertChangeQuery): Alert[] {
+    const [where, params] = wardCondition(wards);
+    const sql = `SELECT body FROM alerts WHERE ${['updated_at > ?', ...where].join(' AND ')}
+      ORDER BY updated_at DESC LIMIT ?`;
+    return parseBodies(this.db.prepare(sql).all(since, ...params, limit)).reverse();
   }
 
   list(query: AlertQuery): AlertWithHistory[] {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (query.state) {
+    const [where, params] = wardCondition(query.wards) as [string[], (string | number)[]];
+    if (query.state === 'open') {
+      where.push(`state IN ${OPEN_STATES}`);
+    } else if (query.state) {
       where.push('state = ?');
       params.push(query.state);
     }
@@ -67,8 +74,13 @@ export class SqliteAlertState {
       where.push('raised_at < ?');
       params.push(query.to);
     }
-    const sql = `SELECT body FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC LIMIT ?`;
-    const alerts = parseBodies(this.db.prepare(sql).all(...params, query.limit ?? 500));
+    if (query.after) {
+      where.push('(raised_at < ? OR (raised_at = ? AND id < ?))');
+      params.push(query.after.raisedAt, query.after.raisedAt, query.after.id);
+    }
+    const sql = `SELECT body FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY raised_at DESC, id DESC LIMIT ?`;
+    const alerts = parseBodies(this.db.prepare(sql).all(...params, query.limit));
     return alerts.map((alert) => ({
       ...alert,
       history: (
@@ -101,8 +113,8 @@ export abstract class LocalAlertState {
     return this.alertState.open();
   }
 
-  async alertsChangedSince(since: string): Promise<Alert[]> {
-    return this.alertState.changedSince(since);
+  async alertsChangedSince(query: AlertChangeQuery): Promise<Alert[]> {
+    return this.alertState.changedSince(query);
   }
 
   async listAlerts(query: AlertQuery): Promise<AlertWithHistory[]> {

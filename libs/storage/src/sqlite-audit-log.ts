@@ -1,8 +1,9 @@
-import type { Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { EmbeddedDatabase } from './embedded-database';
-import type { AuditEntry, AuditQuery } from './registry-store.port';
+import type { AuditEntry, AuditQuery, StoredAuditEntry } from './registry-store.port';
 
 interface AuditRow {
+  id: number;
   at: string;
   actor: string;
   action: string;
@@ -32,7 +33,7 @@ export class SqliteAuditLog {
     );
   }
 
-  list(query: AuditQuery): AuditEntry[] {
+  list(query: AuditQuery): StoredAuditEntry[] {
     const where: string[] = [];
     const values: (string | number)[] = [];
     if (query.subject) {
@@ -47,9 +48,14 @@ export class SqliteAuditLog {
       where.push('(action = ? OR action LIKE ?)');
       values.push(query.action, `${query.action}:%`);
     }
-    const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-    const rows = this.db.prepare(sql).all(...values) as AuditRow[];
+    if (query.after !== undefined) {
+      where.push('id > ?');
+      values.push(query.after);
+    }
+    const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...values, query.limit) as AuditRow[];
     return rows.map((row) => ({
+      id: row.id,
       at: row.at,
       actor: row.actor,
       action: row.action,

@@ -5,6 +5,7 @@ import {
   DuplicateRecordError,
   type AuditEntry,
   type AuditQuery,
+  type StoredAuditEntry,
   type DeviceRecord,
   type RegistryStore,
   type ThresholdOverride,
@@ -118,7 +119,7 @@ export class SqliteRegistryStore implements RegistryStore {
     );
   }
 
-  async listAudit(query: AuditQuery = {}): Promise<AuditEntry[]> {
+  async listAudit(query: AuditQuery): Promise<StoredAuditEntry[]> {
     return this.auditLog.list(query);
   }
 

@@ -1,9 +1,9 @@
 import type { AlertEvent, Sample } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
+import type { EmbeddedHistoryReader } from './embedded-history-reader';
 import type { EmbeddedWriter } from './embedded-writer';
 import type { SampleBody } from './embedded-writes';
 import { LocalAlertState } from './sqlite-alert-state';
-import { downsample } from './downsample';
 import type {
   HistoryPoint,
   HistoryQuery,
@@ -22,13 +22,15 @@ interface SampleRow {
 
 /**
  * The embedded TelemetryStore on SQLite. Writes go through the embedded writer (group commit,
- * on a writer thread for a database file); reads use this thread's connection, which WAL lets
- * proceed while the writer commits.
+ * on a writer thread for a database file); history aggregates through the reader (on a reader
+ * thread); the small reads use this thread's connection, which WAL lets proceed while the writer
+ * commits.
  */
 export class SqliteTelemetryStore extends LocalAlertState implements TelemetryStore {
   constructor(
     private readonly db: EmbeddedDatabase,
     private readonly writer: EmbeddedWriter,
+    private readonly historyReader: EmbeddedHistoryReader,
   ) {
     super(db);
   }
@@ -58,19 +60,23 @@ export class SqliteTelemetryStore extends LocalAlertState implements TelemetrySt
   }
 
   async queryHistory(query: HistoryQuery): Promise<HistoryPoint[]> {
-    return downsample(await this.querySamples(query), query.everyMs);
+    return this.historyReader.read(query);
   }
 
   async health(): Promise<StoreHealth> {
     try {
       this.db.prepare('SELECT 1').get();
       return { status: 'up', adapter: 'embedded' };
-    } catch (error) {
-      return { status: 'down', adapter: 'embedded', detail: String(error) };
+    } catch {
+      return {
+        status: 'down',
+        adapter: 'embedded',
+        detail: 'the embedded database does not answer',
+      };
     }
   }
 
-  /** The writer and the database are closed by their owner (the storage module). */
+  /** The writer, the reader and the database are closed by their owner (the storage module). */
   async close(): Promise<void> {}
 }
 

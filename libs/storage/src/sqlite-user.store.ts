@@ -5,6 +5,9 @@ import { SqliteAuditLog } from './sqlite-audit-log';
 import {
   DuplicateUserError,
   type RefreshTokenRecord,
+  type RefreshTokenUse,
+  type SessionEndReason,
+  type SessionRecord,
   type UserRecord,
   type UserStore,
 } from './user-store.port';
@@ -52,8 +55,12 @@ export class SqliteUserStore implements UserStore {
     })();
   }
 
-  async updateUser(user: UserRecord, audit: AuditEntry, endSessions: boolean): Promise<void> {
-    this.db.transaction(() => {
+  async updateUser(
+    user: UserRecord,
+    audit: AuditEntry,
+    endSessions: false | { readonly reason: SessionEndReason; readonly keepSessionId?: string },
+  ): Promise<string[]> {
+    return this.db.transaction(() => {
       const [username, ...rest] = this.columns(user);
       this.db
         .prepare(
@@ -61,27 +68,85 @@ export class SqliteUserStore implements UserStore {
            WHERE username = ?`,
         )
         .run(...rest, username);
-      if (endSessions)
-        this.db.prepare('DELETE FROM refresh_tokens WHERE username = ?').run(username);
       this.auditLog.append(audit);
+      if (!endSessions) return [];
+      const ended = this.db
+        .prepare(
+          `UPDATE sessions SET ended_at = ?, end_reason = ?
+           WHERE username = ? AND ended_at IS NULL AND id IS NOT ? RETURNING id`,
+        )
+        .all(Date.now(), endSessions.reason, username, endSessions.keepSessionId ?? null) as {
+        id: string;
+      }[];
+      return ended.map((row) => row.id);
+    })();
+  }
+
+  async startSession(session: SessionRecord, token: RefreshTokenRecord): Promise<void> {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO sessions (id, username, started_at, expires_at) VALUES (?, ?, ?, ?)')
+        .run(session.id, session.username, session.startedAt, session.expiresAt);
+      this.insertToken(token);
+    })();
+  }
+
+  async liveSessions(now: number): Promise<SessionRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT id, username, started_at, expires_at FROM sessions
+         WHERE ended_at IS NULL AND expires_at > ?`,
+      )
+      .all(now) as { id: string; username: string; started_at: number; expires_at: number }[];
+    return rows.map((row) => ({
+      id: row.id,
+      username: row.username,
+      startedAt: row.started_at,
+      expiresAt: row.expires_at,
+    }));
+  }
+
+  async useRefreshToken(tokenHash: string, now: number): Promise<RefreshTokenUse> {
+    return this.db.transaction((): RefreshTokenUse => {
+      const row = this.db
+        .prepare('SELECT session_id, expires_at, used_at FROM refresh_tokens WHERE token_hash = ?')
+        .get(tokenHash) as
+        { session_id: string; expires_at: number; used_at: number | null } | undefined;
+      if (!row) return { kind: 'unknown' };
+      const token = { tokenHash, sessionId: row.session_id, expiresAt: row.expires_at };
+      if (row.used_at !== null) return { kind: 'reused', token };
+      this.db
+        .prepare('UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?')
+        .run(now, tokenHash);
+      return { kind: 'fresh', token };
     })();
   }
 
   async addRefreshToken(token: RefreshTokenRecord): Promise<void> {
+    this.insertToken(token);
+  }
+
+  async endSession(sessionId: string, reason: SessionEndReason, now: number): Promise<void> {
     this.db
-      .prepare('INSERT INTO refresh_tokens (token_hash, username, expires_at) VALUES (?, ?, ?)')
-      .run(token.tokenHash, token.username, token.expiresAt);
+      .prepare('UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL')
+      .run(now, reason, sessionId);
   }
 
-  async takeRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
-    const row = this.db
-      .prepare('DELETE FROM refresh_tokens WHERE token_hash = ? RETURNING username, expires_at')
-      .get(tokenHash) as { username: string; expires_at: number } | undefined;
-    return row && { tokenHash, username: row.username, expiresAt: row.expires_at };
+  async deleteExpiredSessions(now: number): Promise<number> {
+    return this.db.transaction(() => {
+      this.db
+        .prepare(
+          'DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE expires_at <= ?)',
+        )
+        .run(now);
+      return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
+    })();
   }
 
-  async deleteExpiredRefreshTokens(now: number): Promise<number> {
-    return this.db.prepare('DELETE FROM refresh_tokens WHERE expires_at <= ?').run(now).changes;
+  private insertToken(token: RefreshTokenRecord): void {
+    this.db
+      .prepare('INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES (?, ?, ?)')
+      .run(token.tokenHash, token.sessionId, token.expiresAt);
   }
 
   private columns(user: UserRecord): [string, string, string, string, string, number, string] {

@@ -6,7 +6,12 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { openEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
+import {
+  openEmbeddedDatabase,
+  type EmbeddedDatabase,
+  type EmbeddedDatabaseOptions,
+} from './embedded-database';
+import { EmbeddedHistoryReader } from './embedded-history-reader';
 import { EmbeddedWriter } from './embedded-writer';
 import { InfluxConnection, quietInfluxClientLogs } from './influx/influx-connection';
 import type { InfluxOptions } from './influx/influx-options';
@@ -20,7 +25,7 @@ import { SqliteUserStore } from './sqlite-user.store';
 import { USER_STORE } from './user-store.port';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store.port';
 
-export interface StorageOptions {
+export interface StorageOptions extends EmbeddedDatabaseOptions {
   /** Folder of the embedded database, or `:memory:`. */
   readonly dataDir: string;
   /** Telemetry goes to InfluxDB when present; the embedded store serves otherwise. */
@@ -30,9 +35,10 @@ export interface StorageOptions {
 function openTelemetryStore(
   db: EmbeddedDatabase,
   writer: EmbeddedWriter,
+  reader: EmbeddedHistoryReader,
   influx: InfluxOptions | undefined,
 ): TelemetryStore {
-  if (!influx) return new SqliteTelemetryStore(db, writer);
+  if (!influx) return new SqliteTelemetryStore(db, writer, reader);
   const logger = new Logger('InfluxTelemetryStore');
   quietInfluxClientLogs(logger);
   logger.log(`telemetry to InfluxDB (${influx.api}) at ${influx.url}, bucket ${influx.bucket}`);
@@ -47,19 +53,24 @@ function openTelemetryStore(
 
 const EMBEDDED_DATABASE = Symbol('EmbeddedDatabase');
 const EMBEDDED_WRITER = Symbol('EmbeddedWriter');
+const EMBEDDED_READER = Symbol('EmbeddedHistoryReader');
 
-/** Closes in dependency order: the telemetry adapter, the writer (its last commits), the database. */
+/**
+ * Closes in dependency order: the telemetry adapter, the writer (its last commits) and the
+ * reader, the database.
+ */
 @Injectable()
 class StorageLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(TELEMETRY_STORE) private readonly telemetry: TelemetryStore,
     @Inject(EMBEDDED_WRITER) private readonly writer: EmbeddedWriter,
+    @Inject(EMBEDDED_READER) private readonly reader: EmbeddedHistoryReader,
     @Inject(EMBEDDED_DATABASE) private readonly db: EmbeddedDatabase,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.telemetry.close();
-    await this.writer.close();
+    await Promise.all([this.writer.close(), this.reader.close()]);
     this.db.close();
   }
 }
@@ -71,17 +82,28 @@ export class StorageModule {
       module: StorageModule,
       global: true,
       providers: [
-        { provide: EMBEDDED_DATABASE, useFactory: () => openEmbeddedDatabase(options.dataDir) },
+        {
+          provide: EMBEDDED_DATABASE,
+          useFactory: () => openEmbeddedDatabase(options.dataDir, options),
+        },
         {
           provide: EMBEDDED_WRITER,
-          useFactory: (db: EmbeddedDatabase) => new EmbeddedWriter(db),
+          useFactory: (db: EmbeddedDatabase) => new EmbeddedWriter(db, options),
+          inject: [EMBEDDED_DATABASE],
+        },
+        {
+          provide: EMBEDDED_READER,
+          useFactory: (db: EmbeddedDatabase) => new EmbeddedHistoryReader(db, options),
           inject: [EMBEDDED_DATABASE],
         },
         {
           provide: TELEMETRY_STORE,
-          useFactory: (db: EmbeddedDatabase, writer: EmbeddedWriter) =>
-            openTelemetryStore(db, writer, options.influx),
-          inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER],
+          useFactory: (
+            db: EmbeddedDatabase,
+            writer: EmbeddedWriter,
+            reader: EmbeddedHistoryReader,
+          ) => openTelemetryStore(db, writer, reader, options.influx),
+          inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER, EMBEDDED_READER],
         },
         {
           provide: REGISTRY_STORE,

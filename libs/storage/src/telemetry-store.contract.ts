@@ -1,5 +1,5 @@
 import type { Alert, Sample } from '@vigil/contracts';
-import type { TelemetryStore } from './telemetry-store.port';
+import type { AlertQuery, TelemetryStore } from './telemetry-store.port';
 
 export interface StoreUnderTest {
   readonly store: TelemetryStore;
@@ -163,11 +163,13 @@ export function describeTelemetryStoreContract(
       ]);
       await settle();
       expect(await store.openAlerts()).toEqual([acknowledged]);
-      expect((await store.alertsChangedSince(iso(5))).map((a) => [a.id, a.state])).toEqual([
-        ['a2', 'resolved'],
-        ['a1', 'acknowledged'],
-      ]);
-      const listed = await store.listAlerts({ patientId: 'p1' });
+      const changed = (limit: number) =>
+        store
+          .alertsChangedSince({ since: iso(5), limit })
+          .then((alerts) => alerts.map((a) => a.id));
+      expect(await changed(10)).toEqual(['a2', 'a1']);
+      expect(await changed(1)).toEqual(['a1']);
+      const listed = await store.listAlerts({ patientId: 'p1', limit: 500 });
       expect(listed).toEqual([
         {
           ...acknowledged,
@@ -177,7 +179,14 @@ export function describeTelemetryStoreContract(
           ],
         },
       ]);
-      expect((await store.listAlerts({ state: 'resolved' })).map((a) => a.id)).toEqual(['a2']);
+      const ids = (query: Partial<AlertQuery>) =>
+        store.listAlerts({ limit: 500, ...query }).then((alerts) => alerts.map((a) => a.id));
+      expect(await ids({ state: 'resolved' })).toEqual(['a2']);
+      expect(await ids({ state: 'open' })).toEqual(['a1']);
+      // Raised in the same millisecond: pages are ordered by id after the time, and do not overlap.
+      expect(await ids({ limit: 1 })).toEqual(['a2']);
+      expect(await ids({ limit: 1, after: { raisedAt: iso(0), id: 'a2' } })).toEqual(['a1']);
+      expect(await ids({ after: { raisedAt: iso(0), id: 'a1' } })).toEqual([]);
     });
 
     it('reports itself up', async () => {

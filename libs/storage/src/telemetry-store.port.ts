@@ -35,13 +35,32 @@ export interface HistoryPoint {
   readonly vitals: VitalValues;
 }
 
+/** Where a page of alerts ended: the next page starts after this alert. */
+export interface AlertCursor {
+  readonly raisedAt: string;
+  readonly id: string;
+}
+
 export interface AlertQuery {
-  readonly state?: AlertState;
+  /** One state, or `open`: active, acknowledged or latched. */
+  readonly state?: AlertState | 'open';
   readonly patientId?: string;
+  /** Only the alerts of patients on these wards; absent: every ward. */
+  readonly wards?: readonly string[];
   /** ISO-8601 bounds on when the alert was raised. */
   readonly from?: string;
   readonly to?: string;
-  readonly limit?: number;
+  /** Newest first, so the page holds alerts raised before this one. */
+  readonly after?: AlertCursor;
+  readonly limit: number;
+}
+
+export interface AlertChangeQuery {
+  /** ISO-8601: alerts whose state changed after it. */
+  readonly since: string;
+  readonly wards?: readonly string[];
+  /** The most recent changes, at most this many. */
+  readonly limit: number;
 }
 
 export interface StoreHealth {
@@ -67,9 +86,9 @@ export interface TelemetryStore {
   queryHistory(query: HistoryQuery): Promise<HistoryPoint[]>;
   /** Alerts whose last event left them open (active, acknowledged or latched). */
   openAlerts(): Promise<Alert[]>;
-  /** Alerts whose state changed after `since` (ISO-8601), oldest change first. */
-  alertsChangedSince(since: string): Promise<Alert[]>;
-  /** Alerts with their history, newest first. */
+  /** The latest alerts whose state changed after `since`, oldest change first. */
+  alertsChangedSince(query: AlertChangeQuery): Promise<Alert[]>;
+  /** Alerts with their history, newest first, filtered before they are counted to the limit. */
   listAlerts(query: AlertQuery): Promise<AlertWithHistory[]>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
@@ -77,3 +96,6 @@ export interface TelemetryStore {
 
 /** The store cannot take a write now; the caller must not acknowledge it (the device will resend). */
 export class StoreUnavailableError extends Error {}
+
+/** The store has more reads waiting than it takes at once; the caller may retry shortly. */
+export class StoreBusyError extends Error {}

@@ -20,22 +20,57 @@ export interface UserRecord {
   readonly createdAt: string;
 }
 
-/** A refresh token is stored only as its SHA-256. */
-export interface RefreshTokenRecord {
-  readonly tokenHash: string;
+/**
+ * One sign-in, from the password to sign-out: every access and refresh token issued for it
+ * carries its id, so ending it ends them all. It never outlives `expiresAt` (epoch ms), however
+ * often it is refreshed.
+ */
+export interface SessionRecord {
+  readonly id: string;
   readonly username: string;
+  readonly startedAt: number;
   readonly expiresAt: number;
 }
 
-/** People, their refresh tokens, and the audit entries of changes to them. */
+/** A refresh token is stored only as its SHA-256, and kept once used, so a replay is seen. */
+export interface RefreshTokenRecord {
+  readonly tokenHash: string;
+  readonly sessionId: string;
+  readonly expiresAt: number;
+}
+
+/** Why a session ended, as the audit trail and the store keep it. */
+export type SessionEndReason =
+  'logout' | 'access-changed' | 'password-changed' | 'refresh-token-reused' | 'expired';
+
+/** What presenting a refresh token found. */
+export type RefreshTokenUse =
+  | { readonly kind: 'fresh'; readonly token: RefreshTokenRecord }
+  /** Already used once: it was stolen, or the thief used it first. */
+  | { readonly kind: 'reused'; readonly token: RefreshTokenRecord }
+  | { readonly kind: 'unknown' };
+
+/** People, their sessions and refresh tokens, and the audit entries of changes to them. */
 export interface UserStore {
   listUsers(): Promise<UserRecord[]>;
   /** @throws DuplicateUserError when the username is taken. */
   addUser(user: UserRecord, audit: AuditEntry): Promise<void>;
-  /** Replaces a user; when `endSessions`, also deletes every refresh token she holds. */
-  updateUser(user: UserRecord, audit: AuditEntry, endSessions: boolean): Promise<void>;
+  /**
+   * Replaces a user; when `endSessions`, also ends every session she has (but `keepSessionId`)
+   * and answers their ids.
+   */
+  updateUser(
+    user: UserRecord,
+    audit: AuditEntry,
+    endSessions: false | { readonly reason: SessionEndReason; readonly keepSessionId?: string },
+  ): Promise<string[]>;
+  startSession(session: SessionRecord, token: RefreshTokenRecord): Promise<void>;
+  /** Sessions not ended and not expired at `now`. */
+  liveSessions(now: number): Promise<SessionRecord[]>;
+  /** Marks the token used (once), answering what it was. */
+  useRefreshToken(tokenHash: string, now: number): Promise<RefreshTokenUse>;
   addRefreshToken(token: RefreshTokenRecord): Promise<void>;
-  /** Deletes and returns the token, so each refresh token is used at most once. */
-  takeRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
-  deleteExpiredRefreshTokens(now: number): Promise<number>;
+  endSession(sessionId: string, reason: SessionEndReason, now: number): Promise<void>;
+  /** Forgets sessions, and their tokens, that expired before `now`. */
+  deleteExpiredSessions(now: number): Promise<number>;
 }

@@ -116,13 +116,9 @@ export class InfluxTelemetryStore extends LocalAlertState implements TelemetrySt
     }
     try {
       await this.connection.ping();
-    } catch (error) {
-      return {
-        status: 'degraded',
-        adapter,
-        spoolDepth,
-        detail: `InfluxDB unreachable: ${errorText(error)}`,
-      };
+    } catch {
+      // The client's error names internal hosts and ports: the drainer logs it, /health does not.
+      return { status: 'degraded', adapter, spoolDepth, detail: 'InfluxDB unreachable' };
     }
     const lastError = this.drainer.lastError;
     return lastError
@@ -130,7 +126,7 @@ export class InfluxTelemetryStore extends LocalAlertState implements TelemetrySt
           status: 'degraded',
           adapter,
           spoolDepth,
-          detail: `InfluxDB write failing: ${lastError.message}`,
+          detail: 'InfluxDB refuses or fails writes',
         }
       : { status: 'up', adapter, spoolDepth };
   }
@@ -160,8 +156,4 @@ export class InfluxTelemetryStore extends LocalAlertState implements TelemetrySt
     await this.writes.add(write);
     this.drainer.kick();
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message || error.name : String(error);
 }

@@ -1,0 +1,34 @@
+import type { EmbeddedDatabase, EmbeddedDatabaseOptions } from './embedded-database';
+import { prepareHistoryQuery } from './embedded-history';
+import { SqliteThread } from './sqlite-thread';
+import { StoreBusyError, type HistoryPoint, type HistoryQuery } from './telemetry-store.port';
+
+/** One aggregate runs while at most three wait; a fifth reader is told to come back. */
+const MAX_PENDING_READS = 4;
+
+/**
+ * History reads of the embedded store. For a database file they run on a reader thread with its
+ * own connection, so however heavy a read is, the broker's thread (and every alarm) goes on; and
+ * no more than a few wait, so a loop of heavy reads cannot queue up unbounded work.
+ */
+export class EmbeddedHistoryReader {
+  private readonly thread?: SqliteThread;
+  private readonly inline?: (query: HistoryQuery) => HistoryPoint[];
+
+  constructor(db: EmbeddedDatabase, options: EmbeddedDatabaseOptions = {}) {
+    if (db.memory) this.inline = prepareHistoryQuery(db);
+    else this.thread = new SqliteThread({ file: db.name, role: 'reader', ...options });
+  }
+
+  async read(query: HistoryQuery): Promise<HistoryPoint[]> {
+    if (this.inline) return this.inline(query);
+    const thread = this.thread as SqliteThread;
+    if (thread.pending >= MAX_PENDING_READS)
+      throw new StoreBusyError(`${thread.pending} history reads are under way; retry shortly`);
+    return thread.history(query);
+  }
+
+  async close(): Promise<void> {
+    await this.thread?.close();
+  }
+}

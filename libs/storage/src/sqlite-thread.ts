@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { EmbeddedDatabaseOptions } from './embedded-database';
+import type { EmbeddedWrite } from './embedded-writes';
+import type { HistoryPoint, HistoryQuery } from './telemetry-store.port';
+
+export interface SqliteThreadSetup extends EmbeddedDatabaseOptions {
+  /** The database file the main thread opened (and created the schema of). */
+  readonly file: string;
+  /** A writer commits with synchronous=FULL; a reader only reads. */
+  readonly role: 'writer' | 'reader';
+}
+
+export type SqliteThreadRequest =
+  | { readonly kind: 'commit'; readonly id: number; readonly writes: readonly EmbeddedWrite[] }
+  | { readonly kind: 'history'; readonly id: number; readonly query: HistoryQuery }
+  | { readonly kind: 'close' };
+
+export interface SqliteThreadReply {
+  readonly id: number;
+  readonly error?: string;
+  readonly result?: unknown;
+}
+
+const WORKER_FILE = 'sqlite-thread.worker.js';
+
+/**
+ * The compiled worker beside this file. Jest runs the TypeScript sources, where there is none;
+ * it then takes the build's copy (`npm test` builds before it runs Jest).
+ */
+function workerScript(): string {
+  const beside = join(__dirname, WORKER_FILE);
+  if (existsSync(beside)) return beside;
+  const built = join(__dirname, '../../../dist/server/libs/storage/src', WORKER_FILE);
+  if (existsSync(built)) return built;
+  throw new Error(`SQLite thread not built: run npm run build (looked for ${beside})`);
+}
+
+/**
+ * A worker thread holding its own connection to the database file, so SQLite's work (a group
+ * commit's inserts and fsync, a history aggregate) runs beside the broker's thread instead of on
+ * it. Requests run one at a time, in order. A request's promise settles with the worker's answer;
+ * if the worker dies, the requests under way fail (commits are then not acknowledged and their
+ * devices resend) and the next request starts a new worker.
+ */
+export class SqliteThread {
+  private worker?: Worker;
+  private nextId = 1;
+  private readonly waiting = new Map<
+    number,
+    { resolve: (result: unknown) => void; reject: (error: Error) => void }
+  >();
+
+  constructor(private readonly setup: SqliteThreadSetup) {}
+
+  /** Requests sent and not yet answered. */
+  get pending(): number {
+    return this.waiting.size;
+  }
+
+  async commit(writes: readonly EmbeddedWrite[]): Promise<void> {
+    await this.send({ kind: 'commit', id: this.nextId++, writes });
+  }
+
+  history(query: HistoryQuery): Promise<HistoryPoint[]> {
+    return this.send({ kind: 'history', id: this.nextId++, query }) as Promise<HistoryPoint[]>;
+  }
+
+  /** Call once every request has settled. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = undefined;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    const request: SqliteThreadRequest = { kind: 'close' };
+    worker.postMessage(request);
+    await exited;
+  }
+
+  private send(request: Exclude<SqliteThreadRequest, { kind: 'close' }>): Promise<unknown> {
+    const worker = this.worker ?? this.start();
+    return new Promise((resolve, reject) => {
+      this.waiting.set(request.id, { resolve, reject });
+      try {
+        worker.postMessage(request);
+      } catch (error) {
+        // Something that cannot be cloned: this request fails, nothing is left waiting.
+        this.waiting.delete(request.id);
+        throw error;
+      }
+    });
+  }
+
+  private start(): Worker {
+    const worker = new Worker(workerScript(), { workerData: this.setup });
+    worker.on('message', (reply: SqliteThreadReply) => {
+      const waiter = this.waiting.get(reply.id);
+      if (!waiter) return;
+      this.waiting.delete(reply.id);
+      if (reply.error === undefined) waiter.resolve(reply.result);
+      else waiter.reject(new Error(`SQLite ${this.setup.role} failed: ${reply.error}`));
+    });
+    const lost = (reason: string) => {
+      if (this.worker === worker) this.worker = undefined;
+      const error = new Error(`SQLite ${this.setup.role} thread ${reason}`);
+      for (const waiter of this.waiting.values()) waiter.reject(error);
+      this.waiting.clear();
+    };
+    worker.on('error', (error) => lost(`failed: ${error.message}`));
+    worker.on('exit', (code) => lost(`exited (code ${code})`));
+    this.worker = worker;
+    return worker;
+  }
+}
