@@ -147,3 +147,8 @@ export function seesWard(
     !WARD_SCOPED_ROLES.includes(user.role) || (ward !== undefined && user.wards.includes(ward))
   );
 }
+
+/** The wards a user's reads are limited to; undefined for the roles that see every ward. */
+export function wardsSeenBy(user: Pick<UserView, 'role' | 'wards'>): readonly string[] | undefined {
+  return WARD_SCOPED_ROLES.includes(user.role) ? user.wards : undefined;
+}

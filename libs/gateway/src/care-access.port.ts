@@ -5,12 +5,20 @@ export const CARE_ACCESS = Symbol('CareAccess');
 
 export type CareViewer = Pick<UserView, 'username' | 'role' | 'wards'>;
 
+export interface CareAuthentication {
+  readonly viewer: CareViewer;
+  /** The sign-in session the token belongs to: the connection ends with it. */
+  readonly sessionId: string;
+  /** When the token expires, epoch ms. */
+  readonly expiresAt: number;
+}
+
 /** What the gateway asks of the application about who is connecting and where patients lie. */
 export interface CareAccessPolicy {
-  /** The viewer and when her token expires (epoch ms), or undefined for a bad token. */
-  authenticate(token: string): Promise<{ viewer: CareViewer; expiresAt: number } | undefined>;
+  /** Who the token's holder is, or undefined for a bad token. */
+  authenticate(token: string): Promise<CareAuthentication | undefined>;
   /** The ward a patient lies on, or undefined for an unknown patient. */
   wardOf(patientId: string): string | undefined;
-  /** User names whose access just ended (disabled, wards changed, password changed). */
-  readonly accessEnded$: Observable<string>;
+  /** Sessions that just ended (sign-out; disabled, wards, role or password changed). */
+  readonly sessionsEnded$: Observable<readonly string[]>;
 }

@@ -16,6 +16,7 @@ import {
   CLINICAL_ROLES,
   CareEvent,
   seesWard,
+  wardsSeenBy,
   type Alert,
   type AlertAckRequest,
   type AlertAckResponse,
@@ -31,9 +32,12 @@ import { liveVitals } from './live-vitals';
 
 /** At most four live vitals events per patient per second. */
 const VITALS_INTERVAL_MS = 250;
+/** A reconnecting console is sent at most this many alerts closed while it was away, the latest. */
+const REPLAY_LIMIT = 500;
 
 interface CareSocketData {
   viewer: CareViewer;
+  sessionId: string;
   expiry: NodeJS.Timeout;
 }
 
@@ -78,6 +82,7 @@ export class CareGateway
         (verified) => {
           if (!verified) return next(new Error(CARE_UNAUTHORIZED));
           socket.data.viewer = verified.viewer;
+          socket.data.sessionId = verified.sessionId;
           // The token's end is the connection's end; the console reconnects with a fresh one.
           socket.data.expiry = setTimeout(
             () => socket.disconnect(true),
@@ -118,9 +123,10 @@ export class CareGateway
       ),
     );
     this.subscriptions.add(
-      this.access.accessEnded$.subscribe((username) => {
+      this.access.sessionsEnded$.subscribe((ended) => {
+        const sessions = new Set(ended);
         for (const socket of this.namespace.sockets.values()) {
-          if (socket.data.viewer?.username === username) socket.disconnect(true);
+          if (sessions.has(socket.data.sessionId)) socket.disconnect(true);
         }
       }),
     );
@@ -128,7 +134,8 @@ export class CareGateway
 
   /**
    * A console that connects receives every open alert of its wards; one that reconnects with
-   * `since` also receives, as `alert:updated`, those acknowledged or resolved while it was away.
+   * `since` also receives, as `alert:updated`, those acknowledged or resolved while it was away
+   * (the latest REPLAY_LIMIT of them: its alert list reads older ones over HTTP).
    */
   async handleConnection(socket: CareSocket): Promise<void> {
     const { viewer } = socket.data;
@@ -138,7 +145,12 @@ export class CareGateway
     const { since } = socket.handshake.auth as CareHandshake;
     let closed = 0;
     if (typeof since === 'string' && !Number.isNaN(Date.parse(since))) {
-      for (const alert of await this.alerts.changedSince(since)) {
+      const changed = await this.alerts.changedSince({
+        since,
+        wards: wardsSeenBy(viewer),
+        limit: REPLAY_LIMIT,
+      });
+      for (const alert of changed) {
         if (isOpen(alert) || !this.visible(viewer, alert)) continue;
         socket.emit(CareEvent.AlertUpdated, alert);
         closed += 1;

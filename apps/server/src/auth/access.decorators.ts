@@ -22,10 +22,17 @@ export const PatientWard = (param = 'id'): CustomDecorator => SetMetadata(PATIEN
 
 export interface SignedInRequest extends Request {
   user: UserView;
+  sessionId: string;
 }
 
 /** The signed-in user, set by the AccessGuard. */
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): UserView =>
     context.switchToHttp().getRequest<SignedInRequest>().user,
+);
+
+/** The id of the session the request's access token belongs to, set by the AccessGuard. */
+export const CurrentSessionId = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string =>
+    context.switchToHttp().getRequest<SignedInRequest>().sessionId,
 );

@@ -41,6 +41,7 @@ export class AccessGuard implements CanActivate {
       });
     }
     request.user = access.user;
+    request.sessionId = access.sessionId;
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ALLOWED_ROLES, targets);
     if (roles && !roles.includes(access.user.role)) {
       throw new ForbiddenException({

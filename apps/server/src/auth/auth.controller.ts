@@ -10,38 +10,42 @@ import {
   Req,
   Res,
   UnauthorizedException,
+  UseGuards,
 } from '@nestjs/common';
 import { ChangePasswordDto, LoginDto, type SessionView, type UserView } from '@vigil/contracts';
 import type { Request, Response } from 'express';
 import type { AuthOptions } from '../config/vigil-config';
-import { CurrentUser, Public } from './access.decorators';
+import { CurrentSessionId, CurrentUser, Public } from './access.decorators';
 import { AUTH_OPTIONS } from './auth.tokens';
-import { LoginService } from './login.service';
+import { readCookie } from './cookies';
+import { DEVICE_TOKEN_SECONDS, LoginService } from './login.service';
+import { SameOriginJsonGuard } from './same-origin-json.guard';
 import { SessionService, type IssuedSession } from './session.service';
-import { UsersService } from './users.service';
 
 const REFRESH_COOKIE = 'vigil_refresh';
 const COOKIE_PATH = '/api/auth';
+/** One per user who signed in from this browser, so a shared ward computer knows each nurse. */
+const deviceCookie = (username: string) => `vigil_device_${username}`;
 
-function readCookie(request: Request, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
+function throttled(retryAfterMs: number, response: Response, message: string): HttpException {
+  response.setHeader('Retry-After', Math.ceil(retryAfterMs / 1000));
+  return new HttpException(
+    { code: 'AUTH.THROTTLED', message: [message] },
+    HttpStatus.TOO_MANY_REQUESTS,
+  );
 }
 
 /**
  * Sign-in. The access token is returned in the body, for the console to keep in memory; the
  * refresh token only as an HttpOnly, SameSite=Strict cookie scoped to `/api/auth`, out of reach
- * of scripts and of every other route's logs.
+ * of scripts and of every other route's logs. Every route here takes JSON only, from this origin.
  */
 @Controller('api/auth')
+@UseGuards(SameOriginJsonGuard)
 export class AuthController {
   constructor(
     private readonly logins: LoginService,
     private readonly sessions: SessionService,
-    private readonly users: UsersService,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
   ) {}
 
@@ -54,15 +58,22 @@ export class AuthController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionView> {
-    const outcome = await this.logins.login(body.username, body.password, request.ip ?? '');
-    if (outcome.ok) return this.answer(outcome.session, response);
-    if (outcome.retryAfterMs) {
-      response.setHeader('Retry-After', Math.ceil(outcome.retryAfterMs / 1000));
-      throw new HttpException(
-        { code: 'AUTH.THROTTLED', message: ['too many failed sign-ins; try again later'] },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
+    const outcome = await this.logins.login(
+      body.username,
+      body.password,
+      request.ip ?? '',
+      readCookie(request, deviceCookie(body.username)),
+    );
+    if (outcome.ok) {
+      const view = this.answer(outcome.session, response);
+      response.cookie(deviceCookie(view.user.username), outcome.deviceToken, {
+        ...this.cookieOptions(),
+        maxAge: DEVICE_TOKEN_SECONDS * 1000,
+      });
+      return view;
     }
+    if (outcome.retryAfterMs)
+      throw throttled(outcome.retryAfterMs, response, 'too many failed sign-ins; try again later');
     throw new UnauthorizedException({
       code: 'AUTH.INVALID',
       message: ['user name or password is wrong'],
@@ -78,7 +89,7 @@ export class AuthController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionView> {
     const token = readCookie(request, REFRESH_COOKIE);
-    const session = token && (await this.sessions.refresh(token));
+    const session = token && (await this.sessions.refresh(token, request.ip ?? ''));
     if (!session) {
       response.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
       throw new UnauthorizedException({
@@ -89,14 +100,16 @@ export class AuthController {
     return this.answer(session, response);
   }
 
+  /** Ends the session: its refresh cookie and every access token issued for it. */
   @Post('logout')
   @HttpCode(204)
   async logout(
     @CurrentUser() user: UserView,
+    @CurrentSessionId() sessionId: string,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    await this.logins.logout(user.username, readCookie(request, REFRESH_COOKIE), request.ip ?? '');
+    await this.logins.logout(user.username, sessionId, request.ip ?? '');
     response.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
   }
 
@@ -105,31 +118,44 @@ export class AuthController {
     return user;
   }
 
-  /** Changes the signed-in user's password; her other sessions end. */
+  /** Changes the signed-in user's password; her other sessions end. Throttled like sign-in. */
   @Post('password')
   @HttpCode(204)
   async changePassword(
     @CurrentUser() user: UserView,
+    @CurrentSessionId() sessionId: string,
     @Body() body: ChangePasswordDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    const changed = await this.users.changeOwnPassword(
-      user.username,
+    const outcome = await this.logins.changePassword(
+      user,
+      sessionId,
       body.currentPassword,
       body.newPassword,
+      request.ip ?? '',
     );
-    if (!changed)
+    if (outcome === 'changed') return;
+    if (outcome === 'wrong')
       throw new UnauthorizedException({
         code: 'AUTH.INVALID',
         message: ['the current password is wrong'],
       });
+    throw throttled(outcome.retryAfterMs, response, 'too many wrong passwords; try again later');
+  }
+
+  private cookieOptions() {
+    return {
+      httpOnly: true,
+      sameSite: 'strict' as const,
+      secure: this.options.secureCookies,
+      path: COOKIE_PATH,
+    };
   }
 
   private answer(session: IssuedSession, response: Response): SessionView {
     response.cookie(REFRESH_COOKIE, session.refreshToken, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: this.options.secureCookies,
-      path: COOKIE_PATH,
+      ...this.cookieOptions(),
       maxAge: session.refreshExpiresIn * 1000,
     });
     response.setHeader('Cache-Control', 'no-store');

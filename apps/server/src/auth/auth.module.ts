@@ -10,6 +10,7 @@ import { AuthController } from './auth.controller';
 import { AUTH_DATA_DIR, AUTH_OPTIONS } from './auth.tokens';
 import { CareAccess } from './care-access';
 import { LoginService } from './login.service';
+import { SessionEvents } from './session-events';
 import { SessionService, loadSigningKey } from './session.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
@@ -40,6 +41,7 @@ export class AuthModule {
       providers: [
         { provide: AUTH_OPTIONS, useValue: options },
         { provide: AUTH_DATA_DIR, useValue: dataDir },
+        SessionEvents,
         UsersService,
         SessionService,
         LoginService,

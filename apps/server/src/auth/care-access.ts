@@ -1,27 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import type { CareAccessPolicy, CareViewer } from '@vigil/gateway';
+import type { CareAccessPolicy, CareAuthentication } from '@vigil/gateway';
 import { RegistryService } from '../registry/registry.service';
+import { SessionEvents } from './session-events';
 import { SessionService } from './session.service';
-import { UsersService } from './users.service';
 
 /** The gateway's view of sign-in and of which ward each patient lies on. */
 @Injectable()
 export class CareAccess implements CareAccessPolicy {
-  readonly accessEnded$;
+  readonly sessionsEnded$;
 
   constructor(
     private readonly sessions: SessionService,
     private readonly registry: RegistryService,
-    users: UsersService,
+    events: SessionEvents,
   ) {
-    this.accessEnded$ = users.accessEnded$;
+    this.sessionsEnded$ = events.ended$;
   }
 
-  async authenticate(
-    token: string,
-  ): Promise<{ viewer: CareViewer; expiresAt: number } | undefined> {
+  async authenticate(token: string): Promise<CareAuthentication | undefined> {
     const access = await this.sessions.verify(token);
-    return access && { viewer: access.user, expiresAt: access.expiresAt };
+    return (
+      access && { viewer: access.user, sessionId: access.sessionId, expiresAt: access.expiresAt }
+    );
   }
 
   wardOf(patientId: string): string | undefined {

@@ -1,4 +1,5 @@
-// Proves failed logins lock a key for the rest of the window, and that success or time unlocks it.
+// Proves attempts lock a key for the rest of the window as soon as they start, and that a right
+// password or time unlocks it.
 import { LoginThrottle } from './login-throttle';
 
 describe('LoginThrottle', () => {
@@ -9,36 +10,49 @@ describe('LoginThrottle', () => {
     now = 1_000_000;
   });
 
-  it('allows failures up to the limit, then refuses until the oldest leaves the window', () => {
+  it('allows attempts up to the limit, then refuses until the oldest leaves the window', () => {
     const limit = throttle();
-    limit.recordFailure('alice');
+    limit.reserve('alice');
     now += 10_000;
-    limit.recordFailure('alice');
+    limit.reserve('alice');
     expect(limit.retryAfterMs('alice')).toBe(0);
     now += 10_000;
-    limit.recordFailure('alice');
+    limit.reserve('alice');
     expect(limit.retryAfterMs('alice')).toBe(40_000);
     expect(limit.retryAfterMs('bob')).toBe(0);
     now += 40_000;
     expect(limit.retryAfterMs('alice')).toBe(0);
   });
 
+  it('counts attempts whose passwords are still being checked, so parallel ones are refused', () => {
+    const limit = throttle();
+    const admitted = Array.from({ length: 12 }, () => {
+      if (limit.retryAfterMs('alice') > 0) return false;
+      limit.reserve('alice');
+      return true;
+    });
+    expect(admitted.filter(Boolean)).toHaveLength(3);
+  });
+
   it('keeps refusing while failures keep arriving', () => {
     const limit = throttle();
     for (let i = 0; i < 10; i += 1) {
-      limit.recordFailure('mallory');
+      limit.reserve('mallory');
       now += 5_000;
     }
     expect(limit.retryAfterMs('mallory')).toBeGreaterThan(40_000);
   });
 
-  it('forgets a key after a successful login', () => {
+  it('releases an attempt that proved right, and forgets a key that was cleared', () => {
     const limit = throttle();
-    limit.recordFailure('alice');
-    limit.recordFailure('alice');
-    limit.recordSuccess('alice');
-    limit.recordFailure('alice');
-    limit.recordFailure('alice');
-    expect(limit.retryAfterMs('alice')).toBe(0);
+    limit.reserve('office');
+    limit.reserve('office');
+    limit.reserve('office');
+    limit.release('office');
+    expect(limit.retryAfterMs('office')).toBe(0);
+    limit.reserve('office');
+    expect(limit.retryAfterMs('office')).toBeGreaterThan(0);
+    limit.clear('office');
+    expect(limit.retryAfterMs('office')).toBe(0);
   });
 });

@@ -1,10 +1,11 @@
 /**
- * Counts failed logins per key (a user name, an address) in a sliding window. A key with
- * `maxFailures` failures inside the window is refused until its oldest failure leaves it, so a
- * password cannot be guessed faster than `maxFailures` per window per user or per address.
+ * Counts password attempts per key (a user name, an address, a device) in a sliding window. An
+ * attempt is counted when it starts, before its password is hashed, so that N attempts made at
+ * once cost exactly what N made one after another do; one that proves right is then released.
+ * A key with `maxFailures` attempts inside the window is refused until the oldest leaves it.
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
+  private readonly attempts = new Map<string, number[]>();
 
   constructor(
     private readonly maxFailures: number,
@@ -19,22 +20,30 @@ export class LoginThrottle {
     return recent[recent.length - this.maxFailures] + this.windowMs - this.now();
   }
 
-  recordFailure(key: string): void {
+  /** Counts an attempt that is about to be checked. Call only when `retryAfterMs` is 0. */
+  reserve(key: string): void {
     const recent = this.recent(key);
     recent.push(this.now());
     // Only the last maxFailures matter for the decision; older ones are dropped.
-    this.failures.set(key, recent.slice(-this.maxFailures));
+    this.attempts.set(key, recent.slice(-this.maxFailures));
   }
 
-  /** A successful login clears its key's failures. */
-  recordSuccess(key: string): void {
-    this.failures.delete(key);
+  /** A reserved attempt proved right: it no longer counts (earlier failures still do). */
+  release(key: string): void {
+    const recent = this.attempts.get(key);
+    recent?.pop();
+    if (recent?.length === 0) this.attempts.delete(key);
+  }
+
+  /** The key proved right: none of its attempts count any more. */
+  clear(key: string): void {
+    this.attempts.delete(key);
   }
 
   private recent(key: string): number[] {
     const since = this.now() - this.windowMs;
-    const recent = (this.failures.get(key) ?? []).filter((at) => at > since);
-    if (recent.length === 0) this.failures.delete(key);
+    const recent = (this.attempts.get(key) ?? []).filter((at) => at > since);
+    if (recent.length === 0) this.attempts.delete(key);
     return recent;
   }
 }

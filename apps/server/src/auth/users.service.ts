@@ -8,11 +8,11 @@ import {
 import { USER_STORE, auditEntry, type UserRecord, type UserStore } from '@vigil/storage';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Subject } from 'rxjs';
 import type { AuthOptions } from '../config/vigil-config';
 import { hashSecret, newSecret, verifySecret } from '../security/secret-hash';
 import { AUTH_OPTIONS, AUTH_DATA_DIR } from './auth.tokens';
 import { UserNotFoundError, UserRulesError } from './auth.errors';
+import { SessionEvents } from './session-events';
 
 /** Verified against when the user name is unknown, so a miss costs as long as a wrong password. */
 const DECOY_HASH = hashSecret(newSecret());
@@ -35,11 +35,9 @@ function view(user: UserRecord): UserView {
 export class UsersService implements OnModuleInit {
   private readonly logger = new Logger(UsersService.name);
   private readonly users = new Map<string, UserRecord>();
-  private readonly accessEnded = new Subject<string>();
-  /** User names whose sessions must end now (disabled, role, wards or password changed). */
-  readonly accessEnded$ = this.accessEnded.asObservable();
 
   constructor(
+    private readonly sessionEvents: SessionEvents,
     @Inject(USER_STORE) private readonly store: UserStore,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
     @Inject(AUTH_DATA_DIR) private readonly dataDir: string,
@@ -110,7 +108,8 @@ export class UsersService implements OnModuleInit {
       updated.role !== user.role ||
       updated.wards.join() !== user.wards.join() ||
       dto.password !== undefined;
-    await this.store.updateUser(
+    // Her sessions end with the change: every token issued for them stops at its next use.
+    const ended = await this.store.updateUser(
       updated,
       auditEntry(
         by,
@@ -119,24 +118,33 @@ export class UsersService implements OnModuleInit {
         { role: user.role, wards: user.wards, disabled: user.disabled },
         { role: updated.role, wards: updated.wards, disabled: updated.disabled },
       ),
-      accessChanged,
+      accessChanged && { reason: 'access-changed' },
     );
     this.users.set(username, updated);
-    if (accessChanged) this.accessEnded.next(username);
+    this.sessionEvents.ended(ended);
     return view(updated);
   }
 
-  async changeOwnPassword(username: string, current: string, next: string): Promise<boolean> {
+  /**
+   * Sets her new password once she proved the current one; her other sessions end, the one she
+   * made the change in goes on. Throttling is the caller's (LoginService).
+   */
+  async changeOwnPassword(
+    username: string,
+    current: string,
+    next: string,
+    sessionId: string,
+  ): Promise<boolean> {
     if (!(await this.verifyPassword(username, current))) return false;
     const user = this.users.get(username) as UserRecord;
     const updated = { ...user, passwordHash: await hashSecret(next) };
-    await this.store.updateUser(
+    const ended = await this.store.updateUser(
       updated,
       auditEntry(username, 'user.password-changed', username, undefined, undefined),
-      true,
+      { reason: 'password-changed', keepSessionId: sessionId },
     );
     this.users.set(username, updated);
-    this.accessEnded.next(username);
+    this.sessionEvents.ended(ended);
     return true;
   }
 

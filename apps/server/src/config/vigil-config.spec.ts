@@ -1,4 +1,7 @@
 // Proves configuration is validated once, with defaults, and that every bad variable is named.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './vigil-config';
 
 describe('loadConfig', () => {
@@ -104,5 +107,42 @@ describe('loadConfig', () => {
     expect(problems).toContain('AUTH_SIGNING_KEY');
     expect(problems).toContain('ADMIN_USERNAME');
     expect(problems).not.toContain('short');
+  });
+
+  it('trusts no proxy by default, and only the proxies it is told of', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(
+      loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.5,10.1.0.0/16,fd00::/8' }).trustProxy,
+    ).toEqual(['loopback', '10.0.0.5', '10.1.0.0/16', 'fd00::/8']);
+    for (const bad of ['true', '*', '10.0.0.0/33', 'proxy.example', '0'])
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY must be/);
+  });
+
+  it('reads the database key from the variable or the first line of a file, never both', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-key-'));
+    const file = join(dir, 'key');
+    writeFileSync(file, 'a-key-from-a-file-of-its-own\nignored\n');
+    expect(loadConfig({ DB_ENCRYPTION_KEY_FILE: file }).dbEncryptionKey).toBe(
+      'a-key-from-a-file-of-its-own',
+    );
+    expect(loadConfig({ DB_ENCRYPTION_KEY: 'sixteen-chars-ok' }).dbEncryptionKey).toBe(
+      'sixteen-chars-ok',
+    );
+    expect(loadConfig({}).dbEncryptionKey).toBeUndefined();
+    expect(() => loadConfig({ DB_ENCRYPTION_KEY: 'short' })).toThrow(/at least 16 characters/);
+    expect(() =>
+      loadConfig({ DB_ENCRYPTION_KEY: 'sixteen-chars-ok', DB_ENCRYPTION_KEY_FILE: file }),
+    ).toThrow(/set one, not both/);
+    expect(() => loadConfig({ DB_ENCRYPTION_KEY_FILE: join(dir, 'missing') })).toThrow(
+      /DB_ENCRYPTION_KEY_FILE cannot be read/,
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the API description only when switched on', () => {
+    expect(loadConfig({}).apiDocs).toBe(false);
+    expect(loadConfig({ API_DOCS: 'true' }).apiDocs).toBe(true);
+    expect(() => loadConfig({ API_DOCS: 'yes' })).toThrow(/API_DOCS must be true or false/);
   });
 });

@@ -1,6 +1,7 @@
 import { MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from '@vigil/contracts';
 import type { InfluxOptions } from '@vigil/storage';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** Vigil's configuration, read once from the environment at start-up. */
@@ -18,9 +19,20 @@ export interface VigilConfig {
   /** Address both listeners bind; all interfaces when absent. */
   readonly bindAddress?: string;
   readonly dataDir: string;
+  /** Encrypts the embedded database (DB_ENCRYPTION_KEY, or the first line of DB_ENCRYPTION_KEY_FILE). */
+  readonly dbEncryptionKey?: string;
   readonly seedFile?: string;
   readonly mqttMaxPayloadBytes: number;
   readonly mqttMaxMessagesPerSecond: number;
+  /** Samples a device may send per second, whatever their batching. */
+  readonly mqttMaxSamplesPerSecond: number;
+  /**
+   * Which proxies' `X-Forwarded-For` names the client (Express's `trust proxy`): false (the
+   * default: the peer is the client), a hop count, or the proxies' addresses and subnets.
+   */
+  readonly trustProxy: false | number | readonly string[];
+  /** The OpenAPI document and its reader are served (to anyone) only when switched on. */
+  readonly apiDocs: boolean;
   readonly consoleDir: string;
   /** A bound device silent this long raises a technical alarm. */
   readonly noDataTimeoutMs: number;
@@ -74,6 +86,13 @@ export function loadConfig(env: Env): VigilConfig {
     const raw = env[name]?.trim();
     return raw === '' ? undefined : raw;
   };
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    if (raw !== 'true' && raw !== 'false')
+      problems.push(`${name} must be true or false (got "${raw}")`);
+    return raw === 'true';
+  };
 
   const config: Omit<VigilConfig, 'auth'> = {
     httpPort: integer('HTTP_PORT', 3000, 0, 65535),
@@ -83,6 +102,10 @@ export function loadConfig(env: Env): VigilConfig {
     seedFile: text('SEED_FILE') && resolve(text('SEED_FILE') as string),
     mqttMaxPayloadBytes: integer('MQTT_MAX_PAYLOAD_BYTES', 64 * 1024, 256, 1024 * 1024),
     mqttMaxMessagesPerSecond: integer('MQTT_MAX_MESSAGES_PER_SECOND', 50, 1, 100_000),
+    mqttMaxSamplesPerSecond: integer('MQTT_MAX_SAMPLES_PER_SECOND', 50, 1, 100_000),
+    trustProxy: readTrustProxy(text('TRUST_PROXY'), problems),
+    apiDocs: flag('API_DOCS', false),
+    dbEncryptionKey: readEncryptionKey(text, problems),
     consoleDir: resolve(text('CONSOLE_DIR') ?? 'dist/console'),
     noDataTimeoutMs: integer('NO_DATA_TIMEOUT_SECONDS', 30, 1, 86_400) * 1000,
     escalateAfterMs: integer('ESCALATE_AFTER_SECONDS', 120, 1, 86_400) * 1000,
@@ -194,4 +217,50 @@ function readAuthOptions(
     loginWindowSeconds: integer('LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
     secureCookies: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : tls,
   };
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** TRUST_PROXY: never every client, so a forged X-Forwarded-For cannot pick its own address. */
+function readTrustProxy(raw: string | undefined, problems: string[]): VigilConfig['trustProxy'] {
+  if (raw === undefined || raw === 'false') return false;
+  if (/^\d{1,2}$/.test(raw) && Number(raw) >= 1) return Number(raw);
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const valid = (entry: string) => {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    return (
+      PROXY_NAMES.includes(entry) ||
+      (family !== 0 &&
+        rest.length === 0 &&
+        (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits)))
+    );
+  };
+  if (entries.every(valid)) return entries;
+  problems.push(
+    `TRUST_PROXY must be false, a hop count from 1, or the proxies' addresses or subnets (${PROXY_NAMES.join(', ')}, 10.0.0.5, 10.0.0.0/8); got "${raw}"`,
+  );
+  return false;
+}
+
+function readEncryptionKey(
+  text: (name: string) => string | undefined,
+  problems: string[],
+): string | undefined {
+  const key = text('DB_ENCRYPTION_KEY');
+  const file = text('DB_ENCRYPTION_KEY_FILE');
+  if (key && file) problems.push('DB_ENCRYPTION_KEY and DB_ENCRYPTION_KEY_FILE: set one, not both');
+  let value = key;
+  if (!key && file) {
+    try {
+      value = readFileSync(file, 'utf8').split('\n')[0].trim();
+    } catch (error) {
+      problems.push(`DB_ENCRYPTION_KEY_FILE cannot be read: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+  if (value !== undefined && value.length < 16)
+    problems.push('the database encryption key must be at least 16 characters');
+  return value;
 }
