@@ -230,9 +230,10 @@ describe('the care console in Chromium', () => {
       .locator('#alerts li', { hasText: 'Ada Lovelace' })
       .first()
       .waitFor({ timeout: 2_000 });
-    await page.waitForFunction(
-      'document.querySelectorAll(\'article[data-patient-id="p-c3"] .trend polyline\').length === 6',
-    );
+    // A locator, not a string predicate: the console's Content-Security-Policy forbids eval.
+    const trends = page.locator('article[data-patient-id="p-c3"] .trend polyline');
+    await trends.nth(5).waitFor({ state: 'attached' });
+    expect(await trends.count()).toBe(6);
     mkdirSync(SCREENSHOTS, { recursive: true });
     // Signed in: the ward on screen, the sign-in form gone.
     expect(await page.locator('#app').isVisible()).toBe(true);

@@ -24,7 +24,7 @@ describe('a vital sign travels from a wearable to the care console', () => {
     JSON.stringify({ ts, seq: ++seq, vitals });
 
   beforeAll(async () => {
-    vigil = await startVigil();
+    vigil = await startVigil({ API_DOCS: 'true' });
     await admitPatientWithDevice(
       vigil,
       { id: 'p-100', name: 'Grace Hopper', ward: 'ward-3' },

@@ -25,12 +25,17 @@ export class AppModule {
       imports: [registry],
       deviceDirectory: RegistryService,
       deviceWatch: { noDataTimeoutMs: config.noDataTimeoutMs },
+      ingest: { maxSamplesPerSecond: config.mqttMaxSamplesPerSecond },
     });
     const auth = AuthModule.forRoot({ options: config.auth, dataDir: config.dataDir, registry });
     return {
       module: AppModule,
       imports: [
-        StorageModule.forRoot({ dataDir: config.dataDir, influx: config.influx }),
+        StorageModule.forRoot({
+          dataDir: config.dataDir,
+          influx: config.influx,
+          encryptionKey: config.dbEncryptionKey,
+        }),
         AlertsModule.forRoot({
           escalateAfterMs: config.escalateAfterMs,
           remindEveryMs: config.remindEveryMs,

@@ -1,10 +1,11 @@
-import type {
-  Alert,
-  AlertCategory,
-  AlertEvent,
-  AlertEventKind,
-  AlertPriority,
-  VitalName,
+import {
+  OPEN_ALERT_STATES,
+  type Alert,
+  type AlertCategory,
+  type AlertEvent,
+  type AlertEventKind,
+  type AlertPriority,
+  type VitalName,
 } from '@vigil/contracts';
 
 const SEVERITY: Record<AlertPriority, number> = { high: 3, medium: 2, low: 1 };
@@ -37,7 +38,7 @@ export type AcknowledgeResult =
   | { readonly ok: true; readonly events: AlertEvent[] }
   | { readonly ok: false; readonly reason: 'not-found' | 'resolved' };
 
-const OPEN_STATES: ReadonlySet<Alert['state']> = new Set(['active', 'acknowledged', 'latched']);
+const OPEN_STATES: ReadonlySet<Alert['state']> = new Set(OPEN_ALERT_STATES);
 
 export function isOpen(alert: Alert): boolean {
   return OPEN_STATES.has(alert.state);

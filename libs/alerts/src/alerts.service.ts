@@ -8,6 +8,7 @@ import {
 import type { Alert, AlertEvent } from '@vigil/contracts';
 import {
   TELEMETRY_STORE,
+  type AlertChangeQuery,
   type AlertQuery,
   type AlertWithHistory,
   type TelemetryStore,
@@ -61,8 +62,8 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     return this.book.openAlerts();
   }
 
-  changedSince(since: string): Promise<Alert[]> {
-    return this.store.alertsChangedSince(since);
+  changedSince(query: AlertChangeQuery): Promise<Alert[]> {
+    return this.store.alertsChangedSince(query);
   }
 
   list(query: AlertQuery): Promise<AlertWithHistory[]> {

@@ -14,6 +14,9 @@ export const ALERT_STATES = ['active', 'acknowledged', 'latched', 'resolved'] as
  */
 export type AlertState = (typeof ALERT_STATES)[number];
 
+/** The states in which an alert still asks for someone's attention. */
+export const OPEN_ALERT_STATES: readonly AlertState[] = ['active', 'acknowledged', 'latched'];
+
 /** Patient alarms come from the patient's vitals; technical alarms from the equipment. */
 export type AlertCategory = 'physiological' | 'technical';
 

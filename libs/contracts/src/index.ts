@@ -8,3 +8,4 @@ export * from './telemetry.dto';
 export * from './topics';
 export * from './vital-signs.catalogue';
 export * from './http-views';
+export * from './queries.dto';

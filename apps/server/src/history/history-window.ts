@@ -8,24 +8,39 @@ export interface HistoryWindow {
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 export const DEFAULT_SPAN_MS = 3_600_000;
 export const DEFAULT_EVERY_MS = 60_000;
+/**
+ * A week: the longest trend a ward reviews. Bounds the samples one read scans (604,800 at 1 Hz,
+ * about 2 s of one core on the reader thread).
+ */
+export const MAX_SPAN_MS = 7 * 86_400_000;
 export const MAX_BUCKETS = 10_000;
+/** The last millisecond of the year 9999: beyond it a date has no ISO-8601 form. */
+const LATEST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-/** `30s`, `5m`, `1h`, `250ms`, `1d`, or bare milliseconds. */
+/** `30s`, `5m`, `1h`, `250ms`, `1d`, or bare milliseconds; undefined past a week. */
 export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text.trim());
+  const match = /^(\d{1,12})(ms|s|m|h|d)?$/.exec(text.trim());
   if (!match) return undefined;
-  return Number(match[1]) * UNIT_MS[(match[2] ?? 'ms') as keyof typeof UNIT_MS];
+  const ms = Number(match[1]) * UNIT_MS[(match[2] ?? 'ms') as keyof typeof UNIT_MS];
+  return ms <= MAX_SPAN_MS ? ms : undefined;
 }
 
-/** ISO-8601 with a time zone, or epoch milliseconds. */
+/** ISO-8601 with a time zone, or epoch milliseconds, from 1970 to the end of 9999. */
 export function parseInstant(text: string): number | undefined {
-  if (/^\d+$/.test(text)) return Number(text);
-  if (!/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(text)) return undefined;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : ms;
+  let ms: number;
+  if (/^\d{1,16}$/.test(text)) ms = Number(text);
+  else if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(text)) ms = Date.parse(text);
+  else return undefined;
+  return ms >= 0 && ms <= LATEST_INSTANT ? ms : undefined;
 }
 
-/** Returns the window, or the list of problems with the query. Defaults: the last hour, 1-minute means. */
+export const INSTANT_PROBLEM =
+  'must be ISO-8601 with a time zone, or epoch milliseconds, from 1970 to 9999';
+
+/**
+ * Returns the window, or the list of problems with the query. Defaults: the last hour, 1-minute
+ * means. At most a week, in at most MAX_BUCKETS buckets of at least a second.
+ */
 export function parseHistoryWindow(
   query: { from?: string; to?: string; every?: string },
   now: number,
@@ -35,17 +50,17 @@ export function parseHistoryWindow(
     const raw = query[name];
     if (raw === undefined || raw === '') return fallback;
     const value = parseInstant(raw);
-    if (value === undefined)
-      problems.push(`${name} must be ISO-8601 with a time zone, or epoch milliseconds`);
+    if (value === undefined) problems.push(`${name} ${INSTANT_PROBLEM}`);
     return value ?? fallback;
   };
   const to = instant('to', now);
-  const from = instant('from', to - DEFAULT_SPAN_MS);
+  const from = instant('from', Math.max(0, to - DEFAULT_SPAN_MS));
   const everyMs = query.every ? parseDuration(query.every) : DEFAULT_EVERY_MS;
   if (everyMs === undefined || everyMs < 1_000)
-    problems.push('every must be a duration of at least 1s, e.g. 30s, 5m, 1h');
+    problems.push('every must be a duration from 1s to 7d, e.g. 30s, 5m, 1h');
   if (from >= to) problems.push('from must be before to');
-  if (everyMs && everyMs >= 1_000 && (to - from) / everyMs > MAX_BUCKETS) {
+  else if (to - from > MAX_SPAN_MS) problems.push('the window may be at most 7 days long');
+  else if (everyMs && everyMs >= 1_000 && (to - from) / everyMs > MAX_BUCKETS) {
     problems.push(
       `the window holds more than ${MAX_BUCKETS} buckets of ${query.every}; widen every`,
     );

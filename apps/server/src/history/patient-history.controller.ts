@@ -3,18 +3,20 @@ import {
   Controller,
   Get,
   Inject,
+  Logger,
   Param,
   Query,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import {
+  HistoryQueryDto,
   VITAL_NAMES,
   VITAL_SIGNS,
   type PatientHistory,
   type UserView,
   type VitalName,
 } from '@vigil/contracts';
-import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
+import { StoreBusyError, TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
 import { CurrentUser, PatientWard } from '../auth/access.decorators';
 import { PatientNotFoundError } from '../registry/registry.errors';
 import { RegistryService } from '../registry/registry.service';
@@ -27,19 +29,22 @@ const UNITS = Object.fromEntries(
 @Controller('api/patients/:id/vitals')
 @PatientWard()
 export class PatientHistoryController {
+  private readonly logger = new Logger(PatientHistoryController.name);
+
   constructor(
     private readonly registry: RegistryService,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
   ) {}
 
   /**
-   * `?from=&to=&every=`: ISO-8601 or epoch ms, and a duration (`30s`, `5m`, `1h`). Each read is
-   * recorded in the audit trail as an export of the patient's data.
+   * `?from=&to=&every=`: ISO-8601 or epoch ms, and a duration (`30s`, `5m`, `1h`); at most a
+   * week in at most 10,000 buckets. Each read is recorded in the audit trail as an export of the
+   * patient's data.
    */
   @Get()
   async history(
     @Param('id') patientId: string,
-    @Query() query: { from?: string; to?: string; every?: string },
+    @Query() query: HistoryQueryDto,
     @CurrentUser() user: UserView,
   ): Promise<PatientHistory> {
     if (!this.registry.findPatient(patientId)) throw new PatientNotFoundError(patientId);
@@ -52,11 +57,12 @@ export class PatientHistoryController {
     const points = await this.store
       .queryHistory({ patientId, ...window })
       .catch((error: unknown) => {
+        if (error instanceof StoreBusyError) throw error;
+        // The store's error may name internal hosts and ports: logged, not answered.
+        this.logger.warn(`history of ${patientId} not read: ${String(error)}`);
         throw new ServiceUnavailableException({
           code: 'STORE.UNAVAILABLE',
-          message: [
-            `history cannot be read now: ${error instanceof Error ? error.message : String(error)}`,
-          ],
+          message: ['history cannot be read now; try again shortly'],
         });
       });
     return {

@@ -8,19 +8,37 @@ import {
   Param,
   Post,
   Query,
+  Req,
+  Res,
 } from '@nestjs/common';
 import { AlertNotFoundError, AlertsService } from '@vigil/alerts';
 import {
-  ALERT_STATES,
+  AlertListQueryDto,
+  MAX_ALERT_PAGE,
   seesWard,
+  wardsSeenBy,
   type Alert,
-  type AlertState,
   type UserView,
 } from '@vigil/contracts';
-import type { AlertWithHistory } from '@vigil/storage';
+import type { AlertCursor, AlertWithHistory } from '@vigil/storage';
+import type { Request, Response } from 'express';
 import { CurrentUser, Roles } from '../auth/access.decorators';
-import { parseInstant } from '../history/history-window';
+import { INSTANT_PROBLEM, parseInstant } from '../history/history-window';
 import { RegistryService } from '../registry/registry.service';
+import { linkNextPage } from './next-page';
+
+function encodeCursor(alert: Alert): string {
+  return Buffer.from(JSON.stringify([alert.raisedAt, alert.id])).toString('base64url');
+}
+
+function decodeCursor(text: string): AlertCursor | undefined {
+  try {
+    const [raisedAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString()) as unknown[];
+    return typeof raisedAt === 'string' && typeof id === 'string' ? { raisedAt, id } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 @Controller('api/alerts')
 export class AlertsController {
@@ -30,45 +48,47 @@ export class AlertsController {
   ) {}
 
   /**
-   * Alerts with their history, newest first. `state`: one of the alert states, or `open` (active,
-   * acknowledged or latched); `from`/`to` bound when they were raised (ISO-8601 or epoch ms).
-   * Only the alerts of the user's wards.
+   * The alerts of the user's wards with their history, newest first, at most `limit` (500) a
+   * page; `Link: rel="next"` points to the next page. `state`: one of the alert states, or
+   * `open` (active, acknowledged or latched); `from`/`to` bound when they were raised (ISO-8601
+   * or epoch ms). The user's wards are filtered first, so a page is never filled by other wards.
    */
   @Get()
   async list(
-    @Query() query: { state?: string; patientId?: string; from?: string; to?: string },
+    @Query() query: AlertListQueryDto,
     @CurrentUser() user: UserView,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<AlertWithHistory[]> {
     const problems: string[] = [];
-    if (
-      query.state &&
-      query.state !== 'open' &&
-      !(ALERT_STATES as readonly string[]).includes(query.state)
-    ) {
-      problems.push(`state must be open or one of ${ALERT_STATES.join(', ')}`);
-    }
     const bound = (name: 'from' | 'to') => {
       if (!query[name]) return undefined;
       const ms = parseInstant(query[name] as string);
-      if (ms === undefined)
-        problems.push(`${name} must be ISO-8601 with a time zone, or epoch milliseconds`);
+      if (ms === undefined) problems.push(`${name} ${INSTANT_PROBLEM}`);
       return ms === undefined ? undefined : new Date(ms).toISOString();
     };
     const from = bound('from');
     const to = bound('to');
+    const after = query.after === undefined ? undefined : decodeCursor(query.after);
+    if (query.after !== undefined && !after)
+      problems.push('after must be the cursor of a previous page');
     if (problems.length > 0) throw new BadRequestException(problems);
+    const limit = query.limit ?? MAX_ALERT_PAGE;
     const stored = await this.alerts.list({
-      state: query.state && query.state !== 'open' ? (query.state as AlertState) : undefined,
+      state: query.state,
       patientId: query.patientId,
+      wards: wardsSeenBy(user),
       from,
       to,
+      after,
+      limit,
     });
+    if (stored.length === limit) linkNextPage(request, response, encodeCursor(stored[limit - 1]));
     // Open alerts are fresher in memory: repeats update counts without an event.
     const live = new Map(this.alerts.openAlerts().map((alert) => [alert.id, alert]));
     return stored
       .map((alert) => ({ ...alert, ...live.get(alert.id) }))
-      .filter((alert) => query.state !== 'open' || live.has(alert.id))
-      .filter((alert) => this.visible(user, alert));
+      .filter((alert) => query.state !== 'open' || live.has(alert.id));
   }
 
   /** Acknowledges an open alert of the nurse's ward in her name; her ward's consoles see `alert:updated`. */
@@ -77,7 +97,7 @@ export class AlertsController {
   @HttpCode(200)
   async acknowledge(@Param('id') id: string, @CurrentUser() user: UserView): Promise<Alert> {
     const open = this.alerts.openAlerts().find((alert) => alert.id === id);
-    if (open && !this.visible(user, open))
+    if (open && !seesWard(user, this.registry.findPatient(open.patientId)?.ward))
       throw new ForbiddenException({
         code: 'AUTH.WARD',
         message: ['this alert is on a ward you are not assigned to'],
@@ -89,9 +109,5 @@ export class AlertsController {
         throw new NotFoundException({ code: 'ALERT.NOT_OPEN', message: [error.message] });
       throw error;
     }
-  }
-
-  private visible(user: UserView, alert: Alert): boolean {
-    return seesWard(user, this.registry.findPatient(alert.patientId)?.ward);
   }
 }

@@ -1,51 +1,126 @@
-import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { DuplicateRecordError, DuplicateUserError } from '@vigil/storage';
-import type { Response } from 'express';
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import { DuplicateRecordError, DuplicateUserError, StoreBusyError } from '@vigil/storage';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
 import { UserNotFoundError, UserRulesError } from '../auth/auth.errors';
 import {
   DeviceNotFoundError,
   PatientNotFoundError,
   UnknownPatientError,
 } from '../registry/registry.errors';
+import { requestIdOf } from './request-id';
 
-const DOMAIN_ERRORS = [
-  DuplicateRecordError,
-  DuplicateUserError,
-  UnknownPatientError,
-  PatientNotFoundError,
-  DeviceNotFoundError,
-  UserNotFoundError,
-  UserRulesError,
-];
+/** Every error answer of the HTTP API has this shape. */
+export interface ErrorBody {
+  readonly statusCode: number;
+  readonly error: string;
+  /** Machine-readable, stable: `AREA.REASON`. */
+  readonly code: string;
+  readonly message: string[];
+  /** For a 500: quote it to an operator, who finds the logged error by it. */
+  readonly reference?: string;
+}
 
-type DomainError = InstanceType<(typeof DOMAIN_ERRORS)[number]>;
+/** The code of an HttpException thrown without one (Nest's own, the validation pipe's). */
+const CODE_OF_STATUS: Partial<Record<number, string>> = {
+  [HttpStatus.BAD_REQUEST]: 'REQUEST.INVALID',
+  [HttpStatus.UNAUTHORIZED]: 'AUTH.REQUIRED',
+  [HttpStatus.FORBIDDEN]: 'AUTH.FORBIDDEN',
+  [HttpStatus.NOT_FOUND]: 'NOT_FOUND',
+  [HttpStatus.METHOD_NOT_ALLOWED]: 'REQUEST.METHOD',
+  [HttpStatus.CONFLICT]: 'CONFLICT',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'REQUEST.TOO_LARGE',
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'REQUEST.MEDIA_TYPE',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'REQUEST.THROTTLED',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'SERVICE.UNAVAILABLE',
+};
 
-function describe(error: DomainError): [HttpStatus, string] {
+/** Domain errors, mapped to HTTP once, here. */
+function describeDomainError(error: unknown): [HttpStatus, string] | undefined {
   if (error instanceof DuplicateRecordError)
     return [HttpStatus.CONFLICT, `${error.kind.toUpperCase()}.DUPLICATE`];
   if (error instanceof DuplicateUserError) return [HttpStatus.CONFLICT, 'USER.DUPLICATE'];
   if (error instanceof UnknownPatientError) return [HttpStatus.BAD_REQUEST, 'PATIENT.UNKNOWN'];
+  if (error instanceof PatientNotFoundError) return [HttpStatus.NOT_FOUND, 'PATIENT.NOT_FOUND'];
   if (error instanceof DeviceNotFoundError) return [HttpStatus.NOT_FOUND, 'DEVICE.NOT_FOUND'];
   if (error instanceof UserNotFoundError) return [HttpStatus.NOT_FOUND, 'USER.NOT_FOUND'];
   if (error instanceof UserRulesError) return [HttpStatus.BAD_REQUEST, 'USER.INVALID'];
-  return [HttpStatus.NOT_FOUND, 'PATIENT.NOT_FOUND'];
+  if (error instanceof StoreBusyError) return [HttpStatus.SERVICE_UNAVAILABLE, 'STORE.BUSY'];
+  return undefined;
 }
 
-const LABELS: Partial<Record<HttpStatus, string>> = {
-  [HttpStatus.CONFLICT]: 'Conflict',
-  [HttpStatus.BAD_REQUEST]: 'Bad Request',
-  [HttpStatus.NOT_FOUND]: 'Not Found',
-};
+/** What an HttpException carries (Nest's bodies name `message` as a string or a list). */
+function fromHttpException(error: HttpException): { code?: string; message: string[] } {
+  const body = error.getResponse();
+  if (typeof body === 'string') return { message: [body] };
+  const { code, message } = body as { code?: unknown; message?: unknown };
+  const messages = [message ?? error.message].flat().map(String);
+  return { ...(typeof code === 'string' && { code }), message: messages };
+}
 
-/** Maps domain errors to HTTP once, at the edge, in the shape of Nest's own errors. */
-@Catch(...DOMAIN_ERRORS)
-export class DomainErrorFilter implements ExceptionFilter<DomainError> {
-  catch(error: DomainError, host: ArgumentsHost): void {
-    const [statusCode, code] = describe(error);
-    host
-      .switchToHttp()
-      .getResponse<Response>()
-      .status(statusCode)
-      .json({ statusCode, error: LABELS[statusCode], code, message: [error.message] });
+/**
+ * Answers every error of the HTTP API in one shape with a code. An unexpected error is logged
+ * with the request's id and answered 500 with that id only: its text may name internal hosts,
+ * files or queries, which are no business of the caller.
+ */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpError');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const request = host.switchToHttp().getRequest<Request>();
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.bodyOf(error, requestIdOf(request));
+    if (response.headersSent) return void response.end();
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && body.code === 'STORE.BUSY')
+      response.setHeader('Retry-After', '1');
+    response.status(body.statusCode).json(body);
+  }
+
+  private bodyOf(error: unknown, reference: string): ErrorBody {
+    const domain = describeDomainError(error);
+    if (domain) {
+      const [statusCode, code] = domain;
+      return {
+        statusCode,
+        error: STATUS_CODES[statusCode] ?? '',
+        code,
+        message: [(error as Error).message],
+      };
+    }
+    if (error instanceof HttpException) {
+      const statusCode = error.getStatus();
+      const { code, message } = fromHttpException(error);
+      const body: ErrorBody = {
+        statusCode,
+        error: STATUS_CODES[statusCode] ?? '',
+        code:
+          code ??
+          CODE_OF_STATUS[statusCode] ??
+          (statusCode >= 500 ? 'INTERNAL' : 'REQUEST.INVALID'),
+        message,
+      };
+      if (statusCode < 500) return body;
+      this.logger.error(`${reference}: ${message.join('; ')}`);
+      return { ...body, reference };
+    }
+    this.logger.error(
+      `${reference}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return {
+      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      error: STATUS_CODES[HttpStatus.INTERNAL_SERVER_ERROR] as string,
+      code: 'INTERNAL',
+      message: [`an unexpected error; quote ${reference} to your administrator`],
+      reference,
+    };
   }
 }

@@ -1,6 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import type { AuditEntry } from '@vigil/storage';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { AuditQueryDto } from '@vigil/contracts';
+import type { StoredAuditEntry } from '@vigil/storage';
+import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorators';
+import { readAuditPage } from './audit-page';
 import { RegistryService } from './registry.service';
 
 /** The audit trail: sign-ins, acknowledgements, changes, exports. Read by administrators and auditors. */
@@ -9,13 +12,16 @@ import { RegistryService } from './registry.service';
 export class AuditController {
   constructor(private readonly registry: RegistryService) {}
 
-  /** Oldest first; `?subject=` (a patient, device, user or alert), `?actor=`, `?action=`. */
+  /**
+   * Oldest first, at most `limit` (1,000) a page, `Link: rel="next"` to the next; `?subject=` (a
+   * patient, device, user or alert), `?actor=`, `?action=`.
+   */
   @Get()
   list(
-    @Query('subject') subject?: string,
-    @Query('actor') actor?: string,
-    @Query('action') action?: string,
-  ): Promise<AuditEntry[]> {
-    return this.registry.auditTrail({ subject, actor, action });
+    @Query() query: AuditQueryDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StoredAuditEntry[]> {
+    return readAuditPage(this.registry, query, request, response);
   }
 }

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, Patch, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Put, Query, Req, Res } from '@nestjs/common';
 import {
+  AuditQueryDto,
   PatientThresholdsDto,
   UpdatePatientDto,
   type Patient,
@@ -7,8 +8,10 @@ import {
 } from '@vigil/contracts';
 import { ClinicalEvaluator } from '@vigil/ingest';
 import type { News2Score, ThresholdRule } from '@vigil/rules';
-import type { AuditEntry, ThresholdOverride } from '@vigil/storage';
+import type { StoredAuditEntry, ThresholdOverride } from '@vigil/storage';
+import type { Request, Response } from 'express';
 import { CurrentUser, PatientWard, Roles } from '../auth/access.decorators';
+import { readAuditPage } from './audit-page';
 import { PatientNotFoundError } from './registry.errors';
 import { RegistryService } from './registry.service';
 
@@ -61,11 +64,17 @@ export class PatientSettingsController {
     return this.clinical.news2Of(id);
   }
 
+  /** The patient's audit trail, a page at a time as `GET /api/audit?subject=` reads it. */
   @Get('audit')
   @Roles('admin', 'auditor')
-  audit(@Param('id') id: string): Promise<AuditEntry[]> {
+  audit(
+    @Param('id') id: string,
+    @Query() query: AuditQueryDto,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StoredAuditEntry[]> {
     this.require(id);
-    return this.registry.auditTrail({ subject: id });
+    return readAuditPage(this.registry, { ...query, subject: id }, request, response);
   }
 
   private require(id: string): void {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import {
   CreatePatientDto,
+  PatientListQueryDto,
   seesWard,
   type Patient,
   type PatientSummary,
@@ -29,7 +30,7 @@ export class PatientsController {
   @Get()
   async list(
     @CurrentUser() user: UserView,
-    @Query('ward') ward?: string,
+    @Query() { ward }: PatientListQueryDto,
   ): Promise<PatientSummary[]> {
     const patients = this.registry
       .listPatients()

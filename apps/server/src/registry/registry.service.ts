@@ -6,6 +6,7 @@ import type {
   Device,
   Patient,
   PatientThresholdsDto,
+  SeedDeviceDto,
   UpdatePatientDto,
 } from '@vigil/contracts';
 import type { ClinicalProfile, DeviceBinding, DeviceDirectory } from '@vigil/ingest';
@@ -13,10 +14,10 @@ import { DEFAULT_RULES, withOverrides } from '@vigil/rules';
 import {
   REGISTRY_STORE,
   auditEntry,
-  type AuditEntry,
   type AuditQuery,
   type DeviceRecord,
   type RegistryStore,
+  type StoredAuditEntry,
   type ThresholdOverride,
 } from '@vigil/storage';
 import {
@@ -30,6 +31,9 @@ import { DeviceNotFoundError, PatientNotFoundError, UnknownPatientError } from '
 import { readSeedFile } from './seed-file';
 
 export const REGISTRY_OPTIONS = Symbol('RegistryOptions');
+
+/** Checked against when a device is unknown or revoked, so that a miss does a device's work too. */
+const DECOY_DEVICE_HASH = hashGeneratedSecret(newSecret());
 
 export interface RegistryOptions {
   readonly seedFile?: string;
@@ -126,7 +130,7 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
     return change.thresholds;
   }
 
-  auditTrail(query: AuditQuery = {}): Promise<AuditEntry[]> {
+  auditTrail(query: AuditQuery): Promise<StoredAuditEntry[]> {
     return this.store.listAudit(query);
   }
 
@@ -145,8 +149,8 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
 
   async verifyDevice(deviceId: string, password: Buffer | undefined): Promise<boolean> {
     const hash = this.devices.get(deviceId)?.secretHash;
-    if (!hash || !password) return false;
-    const secret = password.toString('utf8');
+    const secret = password?.toString('utf8') ?? '';
+    if (!hash) return verifySecret(secret, DECOY_DEVICE_HASH).then(() => false);
     const print = fingerprint(secret);
     if (this.verified.get(deviceId) === print) return true;
     const valid = await verifySecret(secret, hash);
@@ -221,7 +225,10 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
   }
 
   /** Binds a device and issues its secret (or takes the one a seed file gives); the secret is returned once. */
-  async bindDevice(dto: CreateDeviceDto, by: string): Promise<{ device: Device; secret: string }> {
+  async bindDevice(
+    dto: CreateDeviceDto & Pick<SeedDeviceDto, 'secret'>,
+    by: string,
+  ): Promise<{ device: Device; secret: string }> {
     if (!this.patients.has(dto.patientId)) throw new UnknownPatientError(dto.patientId);
     const secret = dto.secret ?? newSecret();
     // A secret a person wrote in a seed file gets the slow hash; a generated one need not.

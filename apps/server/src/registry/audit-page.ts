@@ -1,0 +1,18 @@
+import { MAX_AUDIT_PAGE, type AuditQueryDto } from '@vigil/contracts';
+import type { StoredAuditEntry } from '@vigil/storage';
+import type { Request, Response } from 'express';
+import { linkNextPage } from '../operations/next-page';
+import type { RegistryService } from './registry.service';
+
+/** One page of the audit trail, oldest first; `Link: rel="next"` when there may be more. */
+export async function readAuditPage(
+  registry: RegistryService,
+  query: AuditQueryDto,
+  request: Request,
+  response: Response,
+): Promise<StoredAuditEntry[]> {
+  const limit = query.limit ?? MAX_AUDIT_PAGE;
+  const entries = await registry.auditTrail({ ...query, limit });
+  if (entries.length === limit) linkNextPage(request, response, String(entries[limit - 1].id));
+  return entries;
+}

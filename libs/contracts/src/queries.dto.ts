@@ -1,0 +1,109 @@
+// Query strings are read with DTOs as bodies are: a repeated parameter (an array), an overlong
+// one or one out of range is a 400 with the reasons, never a 500 further in.
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ALERT_STATES, type AlertState } from './alert';
+import { ID_PATTERN } from './topics';
+
+const idMessage = '$property must be 1-64 letters, digits, dot, dash or underscore';
+
+/** A page holds at most this many alerts. */
+export const MAX_ALERT_PAGE = 500;
+/** A page holds at most this many audit entries. */
+export const MAX_AUDIT_PAGE = 1_000;
+
+/** An instant, ISO-8601 with a time zone or epoch milliseconds, that the route then reads. */
+function OptionalInstant(): PropertyDecorator {
+  const decorators = [IsOptional(), IsString(), MaxLength(40)];
+  return (target, property) => decorators.forEach((decorate) => decorate(target, property));
+}
+
+/** `GET /api/patients/:id/vitals?from=&to=&every=`. */
+export class HistoryQueryDto {
+  @OptionalInstant()
+  from?: string;
+
+  @OptionalInstant()
+  to?: string;
+
+  /** A duration: `30s`, `5m`, `1h`, `1d`. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(16)
+  every?: string;
+}
+
+/** `GET /api/alerts`: newest first, a page at a time. */
+export class AlertListQueryDto {
+  /** One alert state, or `open` (active, acknowledged or latched). */
+  @IsOptional()
+  @IsIn([...ALERT_STATES, 'open'])
+  state?: AlertState | 'open';
+
+  @IsOptional()
+  @IsString()
+  @Matches(ID_PATTERN, { message: idMessage })
+  patientId?: string;
+
+  /** Bounds on when the alert was raised. */
+  @OptionalInstant()
+  from?: string;
+
+  @OptionalInstant()
+  to?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ALERT_PAGE)
+  limit?: number;
+
+  /** The cursor of the next page, as the previous page's `Link: rel="next"` gives it. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  after?: string;
+}
+
+/** `GET /api/audit`: oldest first, a page at a time. */
+export class AuditQueryDto {
+  /** A patient, device, user or alert. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  subject?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  actor?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  action?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_AUDIT_PAGE)
+  limit?: number;
+
+  /** Entries after this id (the last `id` of the previous page). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after?: number;
+}
+
+/** `GET /api/patients?ward=`. */
+export class PatientListQueryDto {
+  @IsOptional()
+  @IsString()
+  @Matches(ID_PATTERN, { message: idMessage })
+  ward?: string;
+}
