@@ -1,7 +1,7 @@
 // npm run bench: Vigil's whole line against a bare aedes broker of the same version, same load,
 // same run. Wearables are simulated from separate processes (bench/load-generator.ts). Prints a
 // table and writes it, with the conditions, to bench-results/ (not committed).
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -352,13 +352,16 @@ async function steady(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
 }
 
 /**
- * The server for a flat-out phase. Vigil's per-device message limit (50/s by default, a
- * protection) is raised so the phase measures the line, not the limiter.
+ * The server for a flat-out phase. Vigil's per-device message and sample limits (50/s each by
+ * default, a protection) are raised so the phase measures the line, not the limiter.
  */
 async function startFlatOut(target: 'aedes' | 'vigil', ids: string[]) {
   const server =
     target === 'vigil'
-      ? await startVigil(logDir, { MQTT_MAX_MESSAGES_PER_SECOND: '100000' })
+      ? await startVigil(logDir, {
+          MQTT_MAX_MESSAGES_PER_SECOND: '100000',
+          MQTT_MAX_SAMPLES_PER_SECOND: '100000',
+        })
       : await startBareAedes(logDir);
   const secrets =
     target === 'vigil' ? await admit(server, ids, new Set()) : new Map<string, string>();

@@ -168,9 +168,13 @@ describe('a flooding device', () => {
     );
     const steadyAckMs = Date.now() - before;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(reasons.length).toBeGreaterThan(1_500);
+    // Told once a second, not once per refused message: a reply per message turns a flood into
+    // as many publishes, which overflowed aedes' emitter (test/overload.e2e-spec.ts).
+    expect(reasons.length).toBeGreaterThanOrEqual(1);
+    expect(reasons.length).toBeLessThanOrEqual(1 + Math.ceil((Date.now() - before) / 1_000));
     expect(new Set(reasons)).toEqual(new Set(['DEVICE.RATE_LIMITED']));
     expect(steadyAckMs).toBeLessThan(1_000);
+    // Every refused message is still counted.
     const metrics = await (await vigil.fetch(`/metrics`)).text();
     expect(metrics).toMatch(/vigil_messages_rejected_total\{code="DEVICE.RATE_LIMITED"\} \d{4}/);
   });

@@ -4,7 +4,7 @@ export type AedesBroker = InstanceType<AedesModule['Aedes']>;
 export type AedesClient = Parameters<AedesBroker['authenticate']>[0];
 export type AedesHooks = Pick<
   AedesBroker,
-  'authenticate' | 'authorizePublish' | 'authorizeSubscribe'
+  'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'
 >;
 
 export function loadAedes(): Promise<AedesModule> {

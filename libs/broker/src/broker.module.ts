@@ -10,6 +10,7 @@ import {
 } from './broker.ports';
 import { deviceAccessHooks } from './device-access.hooks';
 import { publishRejection } from './device-replies';
+import { printable } from './printable';
 import { AEDES_BROKER, MqttBrokerService } from './mqtt-broker.service';
 
 export interface BrokerModuleOptions {
@@ -38,9 +39,12 @@ async function createAedesBroker(
   });
   broker.on('clientReady', (client) => handler.deviceConnected(client.id));
   broker.on('clientDisconnect', (client) => handler.deviceDisconnected(client.id));
-  broker.on('clientError', (client, error) => logger.warn(`device ${client.id}: ${error.message}`));
+  // Before authentication a client id is whatever the client sent: printable() makes it safe.
+  broker.on('clientError', (client, error) =>
+    logger.warn(`client ${printable(client.id)}: ${error.message}`),
+  );
   broker.on('connectionError', (client, error) =>
-    logger.warn(`connection refused for ${client.id ?? 'unknown client'}: ${error.message}`),
+    logger.warn(`connection of client ${printable(client.id ?? '')} failed: ${error.message}`),
   );
   return broker;
 }

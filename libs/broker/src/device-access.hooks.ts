@@ -1,16 +1,28 @@
 import {
+  ID_PATTERN,
   TelemetryErrorCode,
   deviceTopic,
   parseDeviceTopic,
   type TelemetryRejection,
 } from '@vigil/contracts';
-import type { AedesHooks } from './aedes.types';
+import type { AedesClient, AedesHooks } from './aedes.types';
 import type { BrokerOptions, DeviceAccessPolicy, DeviceMessageHandler } from './broker.ports';
+import { printable } from './printable';
 import { TokenBuckets } from './token-bucket';
 
 // MQTT 3.1.1 CONNACK return code 5, "Connection Refused, not authorized" [MQTT-3.2.2-3]: the
 // same answer for an unknown id and a wrong secret, so ids cannot be probed.
 const NOT_AUTHORIZED = 5;
+
+/**
+ * Every refusal is answered this long after its CONNECT arrived, whatever was checked (an unknown
+ * id, a generated secret's quick hash, a seed file's scrypt), so the time of the answer tells
+ * nothing of which it was; it also slows guessing.
+ */
+export const REFUSAL_DELAY_MS = 1_000;
+
+/** The will topic each connecting client asked for, read before it is authenticated. */
+const willTopics = new WeakMap<AedesClient, string | undefined>();
 
 /** A connection whose TLS client certificate was verified against the device CA. */
 export interface CertifiedConnection {
@@ -34,14 +46,27 @@ export function deviceAccessHooks(
     options.maxMessagesPerSecond,
     options.maxMessagesPerSecond * 2,
   );
+  const answer = limitRateReplies(reply);
   return {
+    preConnect(client, packet, done) {
+      willTopics.set(client, packet.will?.topic);
+      done(null, true);
+    },
+
     authenticate(client, username, password, done) {
+      const started = Date.now();
       const refuse = () => {
-        const error = Object.assign(new Error(`device ${client.id} not authorized`), {
-          returnCode: NOT_AUTHORIZED,
-        });
-        done(error as Parameters<typeof done>[0], false);
+        // The message names no id: the broker's log line names it once, escaped (printable).
+        const error = Object.assign(new Error('not authorized'), { returnCode: NOT_AUTHORIZED });
+        setTimeout(
+          () => done(error as Parameters<typeof done>[0], false),
+          Math.max(0, started + REFUSAL_DELAY_MS - Date.now()),
+        );
       };
+      if (!ID_PATTERN.test(client.id)) return refuse();
+      // A device's will may only announce its own status [MQTT-3.1.2-9: the broker publishes it].
+      const will = willTopics.get(client);
+      if (will !== undefined && will !== deviceTopic(client.id, 'status')) return refuse();
       // Mutual TLS: a trusted client certificate whose subject CN is the client id stands for the secret.
       const certified = (client.conn as Partial<CertifiedConnection>).certifiedDeviceId;
       if (certified !== undefined) {
@@ -63,13 +88,13 @@ export function deviceAccessHooks(
       const topic = parseDeviceTopic(packet.topic);
       if (!topic || topic.deviceId !== client.id || topic.channel === 'errors') {
         // An error closes the connection; MQTT 3.1.1 has no negative PUBACK [MQTT-3.3.5-2].
-        return done(new Error(`device ${client.id} may not publish to ${packet.topic}`));
+        return done(new Error(`may not publish to ${printable(packet.topic)}`));
       }
       if (!allowance.take(client.id, Date.now())) {
         // Refused with a reason, not dropped in silence; the flood costs the others nothing more.
         packet.payload = Buffer.alloc(0);
         handler.countRejection(TelemetryErrorCode.RateLimited);
-        reply(client.id, {
+        answer(client.id, {
           code: TelemetryErrorCode.RateLimited,
           detail: [`more than ${options.maxMessagesPerSecond} messages per second`],
         });
@@ -80,7 +105,7 @@ export function deviceAccessHooks(
       if (payload.length > options.maxPayloadBytes) {
         packet.payload = Buffer.alloc(0);
         handler.countRejection(TelemetryErrorCode.PayloadTooLarge);
-        reply(client.id, {
+        answer(client.id, {
           code: TelemetryErrorCode.PayloadTooLarge,
           detail: [`payload is ${payload.length} bytes; the limit is ${options.maxPayloadBytes}`],
         });
@@ -88,7 +113,7 @@ export function deviceAccessHooks(
       }
       handler.handleMessage(client.id, topic.channel, payload).then(
         (rejection) => {
-          if (rejection) reply(client.id, rejection);
+          if (rejection) answer(client.id, rejection);
           done(null);
         },
         // Not durable, so not acknowledged: the connection closes and the device resends.
@@ -101,5 +126,22 @@ export function deviceAccessHooks(
       // A refused subscription gets SUBACK 0x80 and the connection stays up [MQTT-3.9.3].
       done(null, allowed ? subscription : null);
     },
+  };
+}
+
+/**
+ * A flooding device is told it is rate-limited once a second, not once per refused message: a
+ * reply per message would turn its flood into as many publishes, which overflow aedes' emitter
+ * (RangeError in mqemitter, seen with 50 devices flooding 500-sample batches).
+ */
+function limitRateReplies(reply: ReplyToDevice): ReplyToDevice {
+  const lastToldAt = new Map<string, number>();
+  return (deviceId, rejection) => {
+    if (rejection.code === TelemetryErrorCode.RateLimited) {
+      const now = Date.now();
+      if (now - (lastToldAt.get(deviceId) ?? -Infinity) < 1_000) return;
+      lastToldAt.set(deviceId, now);
+    }
+    reply(deviceId, rejection);
   };
 }

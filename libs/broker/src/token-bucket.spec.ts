@@ -1,4 +1,4 @@
-// Proves the per-device message allowance: a burst, then the sustained rate, per device.
+// Proves the per-device allowance: a burst, then the sustained rate, per device, one or many at once.
 import { TokenBuckets } from './token-bucket';
 
 describe('TokenBuckets', () => {
@@ -10,5 +10,13 @@ describe('TokenBuckets', () => {
     expect(allowedAt('b', 0, 5)).toBe(5);
     expect(allowedAt('a', 500, 30)).toBe(5);
     expect(allowedAt('a', 10_500, 30)).toBe(20);
+  });
+
+  it('takes several tokens at once, or none', () => {
+    const buckets = new TokenBuckets(50, 500);
+    expect(buckets.take('a', 0, 500)).toBe(true);
+    expect(buckets.take('a', 0, 1)).toBe(false);
+    expect(buckets.take('a', 1_000, 51)).toBe(false);
+    expect(buckets.take('a', 1_000, 50)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Per-device message allowance: `ratePerSecond` refilled continuously, up to `burst` saved.
- * Time is an argument, so the behaviour is tested without a clock.
+ * Per-device allowance (of messages, of samples): `ratePerSecond` refilled continuously, up to
+ * `burst` saved. Time is an argument, so the behaviour is tested without a clock.
  */
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -10,8 +10,8 @@ export class TokenBuckets {
     private readonly burst: number,
   ) {}
 
-  /** Takes one token for `key`; false when none is left. */
-  take(key: string, now: number): boolean {
+  /** Takes `count` tokens for `key`; false (and takes none) when fewer are left. */
+  take(key: string, now: number, count = 1): boolean {
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = { tokens: this.burst, at: now };
@@ -21,9 +21,9 @@ export class TokenBuckets {
       this.burst,
       bucket.tokens + ((now - bucket.at) / 1000) * this.ratePerSecond,
     );
-    const allowed = tokens >= 1;
+    const allowed = tokens >= count;
     // In place: a new bucket per message would outlive the young generation at 10,000 devices.
-    bucket.tokens = allowed ? tokens - 1 : tokens;
+    bucket.tokens = allowed ? tokens - count : tokens;
     bucket.at = now;
     return allowed;
   }

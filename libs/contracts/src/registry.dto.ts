@@ -34,6 +34,7 @@ export class CreatePatientDto {
   ward!: string;
 }
 
+/** `POST /api/devices`: Vigil generates the device's secret (192 random bits) and shows it once. */
 export class CreateDeviceDto {
   @IsString()
   @Matches(ID_PATTERN, { message: idMessage })
@@ -42,8 +43,10 @@ export class CreateDeviceDto {
   @IsString()
   @Matches(ID_PATTERN, { message: idMessage })
   patientId!: string;
+}
 
-  /** Omit it to have Vigil generate one (the usual case); a seed file may give one for fixtures. */
+/** A device in a seed file, which may give a development fixture's secret of its own. */
+export class SeedDeviceDto extends CreateDeviceDto {
   @IsOptional()
   @IsString()
   @Length(16, 128)

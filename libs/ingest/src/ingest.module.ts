@@ -6,13 +6,14 @@ import {
   DeviceWatchService,
   type DeviceWatchOptions,
 } from './device-watch.service';
-import { IngestService } from './ingest.service';
+import { INGEST_OPTIONS, IngestService, type IngestOptions } from './ingest.service';
 
 export interface IngestModuleOptions {
   /** Modules that export the `deviceDirectory` provider. */
   readonly imports?: ModuleMetadata['imports'];
   readonly deviceDirectory: Type<DeviceDirectory>;
   readonly deviceWatch: DeviceWatchOptions;
+  readonly ingest: IngestOptions;
 }
 
 @Module({})
@@ -27,6 +28,7 @@ export class IngestModule {
         DeviceWatchService,
         { provide: DEVICE_DIRECTORY, useExisting: options.deviceDirectory },
         { provide: DEVICE_WATCH_OPTIONS, useValue: options.deviceWatch },
+        { provide: INGEST_OPTIONS, useValue: options.ingest },
       ],
       exports: [IngestService, ClinicalEvaluator],
     };

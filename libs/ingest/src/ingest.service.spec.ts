@@ -28,7 +28,10 @@ describe('IngestService with a failing store (stand-ins for store and rules)', (
       evaluate: () => ({ total: 0, risk: 'low', complete: false }),
     } as unknown as ClinicalEvaluator;
     const watch = { sampleArrived: () => undefined } as unknown as DeviceWatchService;
-    return { stored, ingest: new IngestService(store, directory, clinical, watch) };
+    return {
+      stored,
+      ingest: new IngestService({ maxSamplesPerSecond: 50 }, store, directory, clinical, watch),
+    };
   }
 
   it('stores a resent sample after a failed write, and drops a true repeat', async () => {
@@ -57,5 +60,26 @@ describe('IngestService with a failing store (stand-ins for store and rules)', (
     await expect(ingest.handleMessage('d1', 'vitals', batch)).rejects.toThrow();
     await ingest.handleMessage('d1', 'vitals', batch);
     expect(stored).toHaveLength(1);
+  });
+
+  it('limits samples per device, not messages: a second 500-sample batch at once is refused', async () => {
+    const { stored, ingest } = setup();
+    const batch = (deviceSeq: number) => {
+      const ts = Date.now() - 600_000;
+      const samples = Array.from({ length: 500 }, (_, i) => ({
+        ts: ts + deviceSeq * 1_000 + i,
+        seq: deviceSeq * 1_000 + i,
+        vitals: { heartRate: 70 },
+      }));
+      return Buffer.from(JSON.stringify({ samples }));
+    };
+    // The first write fails in this store; the samples it held still count against the device.
+    await expect(ingest.handleMessage('d1', 'vitals', batch(0))).rejects.toThrow();
+    expect(await ingest.handleMessage('d1', 'vitals', batch(1))).toMatchObject({
+      code: 'DEVICE.RATE_LIMITED',
+      detail: ['more than 50 samples per second'],
+    });
+    expect(await ingest.handleMessage('d2', 'vitals', batch(2))).toBeUndefined();
+    expect(stored).toHaveLength(500);
   });
 });

@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TokenBuckets } from '@vigil/broker';
 import {
+  MAX_SAMPLES_PER_BATCH,
   TelemetryErrorCode,
   type DeviceChannel,
   type PatientStatusEvent,
@@ -24,6 +26,13 @@ export interface EvaluatedSample extends Sample {
   readonly news2: Pick<News2Score, 'total' | 'risk' | 'complete'>;
 }
 
+export const INGEST_OPTIONS = Symbol('IngestOptions');
+
+export interface IngestOptions {
+  /** Samples one device may send per second, sustained, however it batches them. */
+  readonly maxSamplesPerSecond: number;
+}
+
 export interface IngestCounters {
   accepted: number;
   duplicates: number;
@@ -43,13 +52,19 @@ export class IngestService {
   readonly samples$ = this.samplesSubject.asObservable();
   readonly status$ = this.statusSubject.asObservable();
   readonly counters: IngestCounters = { accepted: 0, duplicates: 0, rejected: {} };
+  private readonly sampleAllowance: TokenBuckets;
 
   constructor(
+    @Inject(INGEST_OPTIONS) private readonly options: IngestOptions,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
     @Inject(DEVICE_DIRECTORY) private readonly directory: DeviceDirectory,
     private readonly clinical: ClinicalEvaluator,
     private readonly watch: DeviceWatchService,
-  ) {}
+  ) {
+    // A whole batch always fits after a pause (a device sending what it buffered offline).
+    const burst = Math.max(options.maxSamplesPerSecond * 2, MAX_SAMPLES_PER_BATCH);
+    this.sampleAllowance = new TokenBuckets(options.maxSamplesPerSecond, burst);
+  }
 
   async handleMessage(
     deviceId: string,
@@ -78,13 +93,21 @@ export class IngestService {
     this.counters.rejected[code] = (this.counters.rejected[code] ?? 0) + 1;
   }
 
-  // The per-message path: parse, validate, resolve patient, dedupe, store, evaluate, notify.
+  // The per-message path: parse, validate, limit, resolve patient, dedupe, store, evaluate, notify.
   private async handleVitals(
     deviceId: string,
     payload: Buffer,
   ): Promise<TelemetryRejection | undefined> {
-    const parsed = parseTelemetry(payload, Date.now());
+    const now = Date.now();
+    const parsed = parseTelemetry(payload, now);
     if (!parsed.ok) return this.rejected(deviceId, parsed.rejection);
+    // Counted in samples, not messages: one 500-sample batch costs what 500 messages do.
+    if (!this.sampleAllowance.take(deviceId, now, parsed.samples.length)) {
+      return this.rejected(deviceId, {
+        code: TelemetryErrorCode.RateLimited,
+        detail: [`more than ${this.options.maxSamplesPerSecond} samples per second`],
+      });
+    }
 
     const binding = this.directory.bindingOf(deviceId);
     if (!binding) {

@@ -1,11 +1,11 @@
-import { CreateDeviceDto, CreatePatientDto } from '@vigil/contracts';
+import { CreatePatientDto, SeedDeviceDto } from '@vigil/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { readFile } from 'node:fs/promises';
 
 export interface Seed {
   readonly patients: CreatePatientDto[];
-  readonly devices: CreateDeviceDto[];
+  readonly devices: SeedDeviceDto[];
 }
 
 /**
@@ -34,7 +34,7 @@ export async function readSeedFile(file: string): Promise<Seed> {
     });
   const seed = {
     patients: validated('patients', CreatePatientDto, body.patients),
-    devices: validated('devices', CreateDeviceDto, body.devices),
+    devices: validated('devices', SeedDeviceDto, body.devices),
   };
   if (problems.length > 0)
     throw new Error(`SEED_FILE ${file} is invalid:\n  ${problems.join('\n  ')}`);
