@@ -17,6 +17,8 @@ COPY package.json ./
 RUN mkdir -p /var/lib/vigil && chown node:node /var/lib/vigil
 USER node
 VOLUME ["/var/lib/vigil"]
-EXPOSE 3000 1883
-HEALTHCHECK --interval=15s --timeout=3s CMD node -e "fetch('http://127.0.0.1:3000/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+EXPOSE 3000 1883 8883
+# HEALTH_URL: https://... when Vigil serves TLS (with NODE_EXTRA_CA_CERTS naming its CA).
+ENV HEALTH_URL=http://127.0.0.1:3000/health
+HEALTHCHECK --interval=15s --timeout=3s CMD node -e "fetch(process.env.HEALTH_URL).then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 CMD ["node", "dist/server/apps/server/src/main.js"]
