@@ -1,0 +1,170 @@
+// npm run bench:history: how long a breaching device's alert takes to reach a console, first on
+// an idle Vigil, then while five clients read the heaviest history Vigil allows (a week of 1 Hz
+// vitals in 61-second buckets) in a loop. Prints the figures and the conditions they were taken in.
+import mqtt from 'mqtt';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import { VigilClient } from '../device-simulator/src/vigil-client';
+import { distribution } from './percentiles';
+import { WEEK_MS, fillWeekOfSamples } from '../test/support/week-of-samples';
+import { BENCH_ADMIN_PASSWORD, startVigil } from './servers';
+
+const READERS = Number(process.env.BENCH_READERS ?? 5);
+const PROBES = Number(process.env.BENCH_PROBES ?? 20);
+const WARD = 'ward-bench';
+const PROBE_TIMEOUT_MS = 30_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main(): Promise<void> {
+  const logDir = mkdtempSync(join(tmpdir(), 'vigil-history-bench-'));
+  const server = await startVigil(logDir, {});
+  try {
+    const admin = new VigilClient(server.httpUrl as string);
+    await admin.signIn('admin', BENCH_ADMIN_PASSWORD);
+    await admin.admit({ id: 'p-week', name: 'Week', ward: WARD, deviceId: 'w-week' });
+    const samples = fillWeekOfSamples(server.dataDir as string, 'p-week', 'w-week');
+    await admin.createUser({
+      username: 'bench-nurse',
+      displayName: 'Bench nurse',
+      role: 'nurse',
+      wards: [WARD],
+      password: BENCH_ADMIN_PASSWORD,
+    });
+    const nurse = new VigilClient(server.httpUrl as string);
+    await nurse.signIn('bench-nurse', BENCH_ADMIN_PASSWORD);
+    const socket = io(`${server.httpUrl}/care`, {
+      transports: ['websocket'],
+      auth: { token: nurse.accessToken },
+    });
+    const waiting = new Map<string, () => void>();
+    socket.on('alert:raised', (alert: { deviceId: string }) => waiting.get(alert.deviceId)?.());
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+
+    let probe = 0;
+    const probeLatencies = async (): Promise<number[]> => {
+      const latencies: number[] = [];
+      for (let i = 0; i < PROBES; i += 1) {
+        const deviceId = `w-probe-${++probe}`;
+        const secret = await admin.admit({
+          id: `p-probe-${probe}`,
+          name: `Probe ${probe}`,
+          ward: WARD,
+          deviceId,
+        });
+        const device = await mqtt.connectAsync(server.mqttUrl, {
+          clientId: deviceId,
+          username: deviceId,
+          password: secret,
+          reconnectPeriod: 0,
+        });
+        // A probe not answered within PROBE_TIMEOUT_MS counts as that long (a build that cannot keep up).
+        const seen = Promise.race([
+          new Promise<void>((resolve) => waiting.set(deviceId, resolve)),
+          sleep(PROBE_TIMEOUT_MS),
+        ]);
+        const sent = performance.now();
+        await device.publishAsync(
+          `devices/${deviceId}/vitals`,
+          JSON.stringify({ ts: Date.now(), seq: 1, vitals: { systolicBp: 82 } }),
+          { qos: 1 },
+        );
+        await seen;
+        latencies.push(performance.now() - sent);
+        await device.endAsync();
+        await sleep(250);
+      }
+      return latencies;
+    };
+
+    const heaviest = () =>
+      `${server.httpUrl}/api/patients/p-week/vitals?from=${Date.now() - WEEK_MS + 1}&to=${Date.now()}&every=61s`;
+    const rows: string[][] = [];
+    const report = (phase: string, latencies: number[], reads?: ReadFigures) => {
+      const { count, p50, p95, max } = distribution(latencies);
+      rows.push([
+        phase,
+        String(count),
+        ...[p50, p95, max].map((ms) => ms.toFixed(0)),
+        reads ? `${reads.ok} (${(reads.ok / reads.seconds).toFixed(2)}/s)` : '-',
+        reads ? String(reads.busy) : '-',
+        reads ? distribution(reads.durations).p50.toFixed(0) : '-',
+      ]);
+    };
+
+    report('idle', await probeLatencies());
+    let reading = true;
+    const reads: ReadFigures = { ok: 0, busy: 0, other: 0, durations: [], seconds: 0 };
+    const started = performance.now();
+    const readers = Array.from({ length: READERS }, async () => {
+      while (reading) {
+        const began = performance.now();
+        const response = await fetch(heaviest(), {
+          headers: { authorization: `Bearer ${admin.accessToken}` },
+        })
+          .then(async (answer) => ({
+            status: answer.status,
+            headers: answer.headers,
+            body: await answer.arrayBuffer(),
+          }))
+          .catch(() => undefined);
+        if (!response) {
+          reads.other += 1;
+        } else if (response.status === 200) {
+          reads.ok += 1;
+          reads.durations.push(performance.now() - began);
+        } else if (response.status === 503) {
+          reads.busy += 1;
+          await sleep(Number(response.headers.get('retry-after') ?? 1) * 1000);
+        } else {
+          reads.other += 1;
+        }
+      }
+    });
+    const loaded = await probeLatencies();
+    reading = false;
+    await Promise.all(readers);
+    reads.seconds = (performance.now() - started) / 1000;
+    report(`${READERS} readers in a loop`, loaded, reads);
+    socket.close();
+
+    console.log(`\nAlert latency beside heavy history reads (${new Date().toISOString()})`);
+    console.log(
+      `Conditions: ${cpus().length} x ${cpus()[0]?.model}, Node ${process.version}, embedded store, ` +
+        `${samples.toLocaleString('en')} samples of one patient (a week at 1 Hz), each read a week ` +
+        `in 61-second buckets (9,915 points); a probe sends systolic 82 mmHg (a high alert at once) ` +
+        `and waits for alert:raised on a nurse's console; ${PROBES} probes per phase, 250 ms apart.`,
+    );
+    const header = [
+      'phase',
+      'probes',
+      'p50 ms',
+      'p95 ms',
+      'max ms',
+      'reads served',
+      '503 busy',
+      'read p50 ms',
+    ];
+    console.log(`| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|`);
+    for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+    if (reads.other > 0) console.log(`${reads.other} reads failed otherwise`);
+  } finally {
+    await server.stop();
+    rmSync(server.dataDir as string, { recursive: true, force: true });
+  }
+}
+
+interface ReadFigures {
+  ok: number;
+  busy: number;
+  other: number;
+  durations: number[];
+  seconds: number;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
