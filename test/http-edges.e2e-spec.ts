@@ -79,6 +79,16 @@ describe('bad input', () => {
         'REQUEST.INVALID',
       ],
       [
+        '/api/patients',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ id: 'p-big', name: 'x'.repeat(200_000), ward: 'ward-1' }),
+        },
+        413,
+        'REQUEST.TOO_LARGE',
+      ],
+      [
         '/api/devices',
         {
           method: 'POST',

@@ -56,6 +56,21 @@ function describeDomainError(error: unknown): [HttpStatus, string] | undefined {
   return undefined;
 }
 
+/**
+ * A client error raised before Nest (the body parser's, from `http-errors`: an oversized or
+ * undecodable body), marked safe to show by `expose`.
+ */
+function exposedClientError(error: unknown): { status: number; message: string } | undefined {
+  const { status, expose, message } = (error ?? {}) as {
+    status?: unknown;
+    expose?: unknown;
+    message?: unknown;
+  };
+  return typeof status === 'number' && status >= 400 && status < 500 && expose === true
+    ? { status, message: String(message) }
+    : undefined;
+}
+
 /** What an HttpException carries (Nest's bodies name `message` as a string or a list). */
 function fromHttpException(error: HttpException): { code?: string; message: string[] } {
   const body = error.getResponse();
@@ -94,6 +109,15 @@ export class HttpErrorFilter implements ExceptionFilter {
         error: STATUS_CODES[statusCode] ?? '',
         code,
         message: [(error as Error).message],
+      };
+    }
+    const exposed = exposedClientError(error);
+    if (exposed) {
+      return {
+        statusCode: exposed.status,
+        error: STATUS_CODES[exposed.status] ?? '',
+        code: CODE_OF_STATUS[exposed.status] ?? 'REQUEST.INVALID',
+        message: [exposed.message],
       };
     }
     if (error instanceof HttpException) {
