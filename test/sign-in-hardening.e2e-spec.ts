@@ -213,6 +213,20 @@ describe('sessions end when they should', () => {
     expect(refresh.status).toBe(401);
   });
 
+  it('signs out with the refresh cookie alone, as a console whose access token expired does', async () => {
+    const signedIn = await login(vigil, TEST_ADMIN.username, TEST_ADMIN.password);
+    const out = await post(vigil, '/api/auth/logout', undefined, {
+      cookie: cookie(signedIn, 'vigil_refresh'),
+    });
+    expect(out.status).toBe(204);
+    expect(await me(signedIn.body.accessToken as string)).toBe(401);
+    const refresh = await post(vigil, '/api/auth/refresh', undefined, {
+      cookie: cookie(signedIn, 'vigil_refresh'),
+    });
+    expect(refresh.status).toBe(401);
+    expect((await post(vigil, '/api/auth/logout', undefined, {})).status).toBe(204);
+  });
+
   it('keeps the end of the shift: refreshing does not extend the session', async () => {
     const signedIn = await login(vigil, TEST_ADMIN.username, TEST_ADMIN.password);
     const maxAge = (answer: Answer) =>

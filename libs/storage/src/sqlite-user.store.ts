@@ -106,6 +106,13 @@ export class SqliteUserStore implements UserStore {
     }));
   }
 
+  async sessionOfRefreshToken(tokenHash: string): Promise<string | undefined> {
+    const row = this.db
+      .prepare('SELECT session_id FROM refresh_tokens WHERE token_hash = ?')
+      .get(tokenHash) as { session_id: string } | undefined;
+    return row?.session_id;
+  }
+
   async useRefreshToken(tokenHash: string, now: number): Promise<RefreshTokenUse> {
     return this.db.transaction((): RefreshTokenUse => {
       const row = this.db

@@ -67,6 +67,8 @@ export interface UserStore {
   startSession(session: SessionRecord, token: RefreshTokenRecord): Promise<void>;
   /** Sessions not ended and not expired at `now`. */
   liveSessions(now: number): Promise<SessionRecord[]>;
+  /** The session a refresh token belongs to, used or not; nothing is marked. */
+  sessionOfRefreshToken(tokenHash: string): Promise<string | undefined>;
   /** Marks the token used (once), answering what it was. */
   useRefreshToken(tokenHash: string, now: number): Promise<RefreshTokenUse>;
   addRefreshToken(token: RefreshTokenRecord): Promise<void>;

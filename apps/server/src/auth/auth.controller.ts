@@ -100,16 +100,25 @@ export class AuthController {
     return this.answer(session, response);
   }
 
-  /** Ends the session: its refresh cookie and every access token issued for it. */
+  /**
+   * Ends the session: its refresh cookie and every access token issued for it. The session is
+   * the access token's or, when that has expired, the refresh cookie's: a nurse signing out of a
+   * shared computer ends her session either way. 204 also when there was none.
+   */
+  @Public()
   @Post('logout')
   @HttpCode(204)
   async logout(
-    @CurrentUser() user: UserView,
-    @CurrentSessionId() sessionId: string,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    await this.logins.logout(user.username, sessionId, request.ip ?? '');
+    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+    const access = scheme === 'Bearer' && token ? await this.sessions.verify(token) : undefined;
+    const cookie = readCookie(request, REFRESH_COOKIE);
+    const session = access
+      ? { id: access.sessionId, username: access.user.username }
+      : cookie && (await this.sessions.sessionOf(cookie));
+    if (session) await this.logins.logout(session.username, session.id, request.ip ?? '');
     response.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
   }
 

@@ -144,6 +144,12 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
     return this.issue(user, session, next, now);
   }
 
+  /** The live session a refresh token belongs to, for signing out without an access token. */
+  async sessionOf(refreshToken: string): Promise<SessionRecord | undefined> {
+    const id = await this.store.sessionOfRefreshToken(fingerprint(refreshToken));
+    return id === undefined ? undefined : this.live.get(id);
+  }
+
   async end(sessionId: string, reason: SessionEndReason): Promise<void> {
     await this.store.endSession(sessionId, reason, Date.now());
     this.events.ended([sessionId]);
