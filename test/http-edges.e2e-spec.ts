@@ -144,6 +144,14 @@ describe('headers and the API description', () => {
         openapi: string;
       };
       expect(document.openapi).toMatch(/^3\./);
+      // Its reader styles itself inline, which only its own page allows.
+      const reader = await fetch(`${vigil.httpUrl}/api/docs`);
+      expect(reader.status).toBe(200);
+      expect(reader.headers.get('content-security-policy')).toContain(
+        "style-src 'self' 'unsafe-inline'",
+      );
+      const consolePage = await fetch(`${vigil.httpUrl}/`);
+      expect(consolePage.headers.get('content-security-policy')).toContain("style-src 'self';");
     } finally {
       await vigil.stop({ removeData: true });
     }

@@ -11,7 +11,9 @@ import { HttpErrorFilter } from './operations/http-error.filter';
 import { assignRequestId } from './operations/request-id';
 
 /** The OpenAPI document at `/api/openapi.json`, and a reader for it at `/api/docs`. */
-function serveOpenApi(app: NestExpressApplication): void {
+function serveOpenApi(app: NestExpressApplication, tls: boolean): void {
+  // Swagger UI's page styles itself inline; its scripts stay Vigil's own.
+  app.use('/api/docs', securityHeaders(tls, { inlineStyles: true }));
   const config = new DocumentBuilder()
     .setTitle('Vigil')
     .setDescription(
@@ -31,13 +33,13 @@ function serveOpenApi(app: NestExpressApplication): void {
  * scripts, styles and socket, and no page frame it (the one-click Acknowledge cannot be
  * clickjacked); `nosniff`; no referrer. HSTS and upgrading requests only where there is TLS.
  */
-function securityHeaders(tls: boolean) {
+function securityHeaders(tls: boolean, { inlineStyles = false } = {}) {
   return helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
+        styleSrc: inlineStyles ? ["'self'", "'unsafe-inline'"] : ["'self'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
@@ -76,7 +78,7 @@ export async function createVigilApp(
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(securityHeaders(Boolean(config.tls)));
-  if (config.apiDocs) serveOpenApi(app);
+  if (config.apiDocs) serveOpenApi(app, Boolean(config.tls));
   if (existsSync(config.consoleDir)) {
     app.useStaticAssets(config.consoleDir);
   } else {
