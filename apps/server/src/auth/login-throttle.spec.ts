@@ -55,4 +55,13 @@ describe('LoginThrottle', () => {
     limit.clear('office');
     expect(limit.retryAfterMs('office')).toBe(0);
   });
+
+  it('forgets keys whose attempts have left the window once it holds many', () => {
+    const limit = throttle();
+    for (let i = 0; i < 10_000; i += 1) limit.reserve(`sprayed-${i}`);
+    expect(limit.size).toBe(10_000);
+    now += 60_001;
+    limit.reserve('next');
+    expect(limit.size).toBe(1);
+  });
 });

@@ -4,6 +4,9 @@
  * once cost exactly what N made one after another do; one that proves right is then released.
  * A key with `maxFailures` attempts inside the window is refused until the oldest leaves it.
  */
+/** Past this many keys, keys with no attempt left in the window are forgotten. */
+const PRUNE_ABOVE_KEYS = 10_000;
+
 export class LoginThrottle {
   private readonly attempts = new Map<string, number[]>();
 
@@ -22,6 +25,7 @@ export class LoginThrottle {
 
   /** Counts an attempt that is about to be checked. Call only when `retryAfterMs` is 0. */
   reserve(key: string): void {
+    if (this.attempts.size >= PRUNE_ABOVE_KEYS) this.prune();
     const recent = this.recent(key);
     recent.push(this.now());
     // Only the last maxFailures matter for the decision; older ones are dropped.
@@ -38,6 +42,19 @@ export class LoginThrottle {
   /** The key proved right: none of its attempts count any more. */
   clear(key: string): void {
     this.attempts.delete(key);
+  }
+
+  /** Many user names and addresses tried once each must not grow the map for ever. */
+  private prune(): void {
+    const since = this.now() - this.windowMs;
+    for (const [key, recent] of this.attempts) {
+      if (recent[recent.length - 1] <= since) this.attempts.delete(key);
+    }
+  }
+
+  /** Keys that still hold attempts. */
+  get size(): number {
+    return this.attempts.size;
   }
 
   private recent(key: string): number[] {
