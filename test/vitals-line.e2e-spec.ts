@@ -1,7 +1,10 @@
 // Proves the whole line with real clients: HTTP admission, a real mqtt.js wearable, the real
 // aedes broker, the embedded store and a real Socket.IO console on /care.
 import type { Alert, VitalsEvent } from '@vigil/contracts';
+import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
 import type { MqttClient } from 'mqtt';
+import { generate } from 'mqtt-packet';
+import { connect } from 'node:net';
 import type { Socket } from 'socket.io-client';
 import {
   admitPatientWithDevice,
@@ -220,12 +223,55 @@ describe('a vital sign travels from a wearable to the care console', () => {
     expect(metrics).toMatch(/^vigil_gc_pause_max_seconds \d+\.\d{4}$/m);
   });
 
-  it('refuses an unregistered device at CONNECT and lets nothing of it through', async () => {
+  it('refuses a CONNECT with a wrong secret and lets nothing sent behind it through', async () => {
+    // A bound device's id with a wrong secret, and a PUBLISH sent right behind the CONNECT
+    // without waiting for the CONNACK: were the secret not checked, this sample would be stored.
     const vitals = recordEvents<VitalsEvent>(nurse, 'vitals');
-    await expect(connectDevice(vigil, 'wear-unknown')).rejects.toThrow(/Not authorized/i);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const socket = connect(vigil.mqttPort, '127.0.0.1');
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    const connack = new Promise<Buffer>((resolve) => socket.once('data', resolve));
+    socket.write(
+      generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        keepalive: 30,
+        clientId: 'wear-100',
+        username: 'wear-100',
+        password: Buffer.from('not-the-secret'),
+      }),
+    );
+    socket.write(
+      generate({
+        cmd: 'publish',
+        topic: 'devices/wear-100/vitals',
+        payload: sample({ heartRate: 41 }),
+        qos: 0,
+        retain: false,
+        dup: false,
+      }),
+    );
+    // CONNACK, return code 5 (not authorized) [MQTT-3.2.2-3], then the broker closes.
+    expect([...(await connack)]).toEqual([0x20, 0x02, 0x00, 0x05]);
+    await closed;
+    // The genuine device's next sample arrives: anything sent before it would have, too.
+    const control = nextEvent<VitalsEvent>(
+      nurse,
+      'vitals',
+      (event) => event.vitals.heartRate === 73,
+    );
+    await wearable.publishAsync('devices/wear-100/vitals', sample({ heartRate: 73 }), { qos: 1 });
+    await control;
     vitals.stop();
-    expect(vitals.events.filter((event) => event.deviceId === 'wear-unknown')).toEqual([]);
+    expect(vitals.events.filter((event) => event.vitals.heartRate === 41)).toEqual([]);
+    const stored = await vigil.app
+      .get<TelemetryStore>(TELEMETRY_STORE)
+      .querySamples({ patientId: 'p-100', from: 0, to: Date.now() + 1 });
+    expect(stored.filter((kept) => kept.vitals.heartRate === 41)).toEqual([]);
+    expect(stored.filter((kept) => kept.seq === seq)).toMatchObject([
+      { vitals: { heartRate: 73 } },
+    ]);
   });
 
   it("disconnects a device that publishes on another device's topic and stores nothing of it", async () => {

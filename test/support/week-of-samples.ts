@@ -1,3 +1,4 @@
+import type { VitalValues } from '@vigil/contracts';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { join } from 'node:path';
 
@@ -17,7 +18,12 @@ export function fillWeekOfSamples(dataDir: string, patientId: string, deviceId: 
   const count = WEEK_MS / 1000;
   db.transaction(() => {
     for (let i = 0; i < count; i += 1) {
-      const vitals = { heartRate: 70 + (i % 7), spo2: 97, respiratoryRate: 14, systolicBp: 121 };
+      const vitals: VitalValues = {
+        heartRate: 70 + (i % 7),
+        spo2: 97,
+        respRate: 14,
+        systolicBp: 121,
+      };
       insert.run(deviceId, start + i * 1000, patientId, i, JSON.stringify({ vitals, battery: 80 }));
     }
   })();

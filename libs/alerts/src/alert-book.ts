@@ -36,7 +36,7 @@ export interface EscalationPolicy {
 
 export type AcknowledgeResult =
   | { readonly ok: true; readonly events: AlertEvent[] }
-  | { readonly ok: false; readonly reason: 'not-found' | 'resolved' };
+  | { readonly ok: false; readonly reason: 'not-found' };
 
 const OPEN_STATES: ReadonlySet<Alert['state']> = new Set(OPEN_ALERT_STATES);
 

@@ -27,8 +27,4 @@ export class TokenBuckets {
     bucket.at = now;
     return allowed;
   }
-
-  forget(key: string): void {
-    this.buckets.delete(key);
-  }
 }

@@ -192,10 +192,3 @@ export function scoreNews2(
     complete: missing.length === 0,
   };
 }
-
-const RISK_RANK: Record<News2Risk, number> = { low: 0, 'low-medium': 1, medium: 2, high: 3 };
-
-/** True when `next` is a higher band than `previous`. */
-export function isHigherRisk(next: News2Risk, previous: News2Risk): boolean {
-  return RISK_RANK[next] > RISK_RANK[previous];
-}

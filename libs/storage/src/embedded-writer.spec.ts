@@ -8,13 +8,17 @@ import { openEmbeddedDatabase } from './embedded-database';
 import { EmbeddedWriter } from './embedded-writer';
 
 const samples = (count: number): Sample[] =>
-  Array.from({ length: count }, (_, i) => ({
-    patientId: `p${i % 100}`,
-    deviceId: `d${i % 100}`,
-    ts: 1_000_000 + i,
-    seq: i,
-    vitals: { heartRate: 70, spo2: 97, respiratoryRate: 16 },
-  }));
+  Array.from(
+    { length: count },
+    // Typed at the literal, so a vital that does not exist fails to compile.
+    (_, i): Sample => ({
+      patientId: `p${i % 100}`,
+      deviceId: `d${i % 100}`,
+      ts: 1_000_000 + i,
+      seq: i,
+      vitals: { heartRate: 70, spo2: 97, respRate: 16 },
+    }),
+  );
 
 /** How many 1 ms timer ticks the event loop ran while `work` was under way. */
 async function ticksDuring(work: () => Promise<void>): Promise<number> {
