@@ -31,7 +31,7 @@ export default tseslint.config(
     },
   },
   {
-    // The rules engine is pure: no Nest, no I/O, no adapters (ARCHITECTURE.md, "Rules and alerts").
+    // The rules engine is pure: no Nest, no I/O, no adapters (docs/architecture.md).
     files: ['libs/rules/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -16,7 +16,7 @@ import {
 } from './support/vigil-harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Every run takes the screenshots; UPDATE_SCREENSHOTS=1 writes them over the README's copies.
+// Every run takes the screenshots; UPDATE_SCREENSHOTS=1 writes them over the documentation's copies.
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'dist/screenshots';
 
 describe('the care console in Chromium', () => {
@@ -222,7 +222,7 @@ describe('the care console in Chromium', () => {
     await page.close();
   });
 
-  it('opens a patient with history charts, thresholds, alert history and overrides, and takes the README screenshots', async () => {
+  it('opens a patient with history charts, thresholds, alert history and overrides, and takes the documentation screenshots', async () => {
     const page = await openConsolePage(Number(new URL(vigil.httpUrl).port));
     page.setDefaultTimeout(5_000);
     await breach('p-c3', { spo2: 86, heartRate: 118 });

@@ -17,7 +17,7 @@ function serveOpenApi(app: NestExpressApplication, tls: boolean): void {
   const config = new DocumentBuilder()
     .setTitle('Vigil')
     .setDescription(
-      'Remote patient monitoring: patients, devices, vitals history, NEWS2, alerts. Wire contract: README.',
+      'Remote patient monitoring: patients, devices, vitals history, NEWS2, alerts. Reference: docs/ in the repository.',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })

@@ -63,7 +63,7 @@ export interface PatientEvaluation {
  *
  * What a sample does not change is shared with the state it came from, and a sample that changes
  * nothing returns that state itself: at 10,000 patients, a copy of every patient's state per
- * sample outlives the young generation (a third of what the main thread promoted; README).
+ * sample outlives the young generation (a third of what the main thread promoted; bench/results/2026-11-28-line.md).
  */
 export function evaluatePatient(
   sample: { readonly ts: number; readonly vitals: VitalValues },

@@ -18,7 +18,7 @@ export interface EventLoopWindow {
 /**
  * How busy the thread that serves every device socket is, over the last window (10 s by
  * default), and how long garbage collection paused it. Near 1 and with the delay rising, Vigil
- * is behind its devices: acknowledgements and alerts wait (see the benchmark in the README),
+ * is behind its devices: acknowledgements and alerts wait (bench/results/),
  * which is what an operator needs to see first.
  */
 @Injectable()

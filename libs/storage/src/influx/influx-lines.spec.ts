@@ -1,4 +1,4 @@
-// Proves the line protocol Vigil writes: the schema the README documents.
+// Proves the line protocol Vigil writes: the schema docs/influxdb.md documents.
 import { alertEventLine, sampleLine } from './influx-lines';
 
 describe('InfluxDB lines', () => {

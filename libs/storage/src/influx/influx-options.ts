@@ -17,6 +17,6 @@ export interface InfluxOptions {
   readonly spoolMaxLines: number;
 }
 
-/** Measurement names: documented in the README's "InfluxDB schema". */
+/** Measurement names: documented in docs/influxdb.md, "Schema". */
 export const VITALS_MEASUREMENT = 'vitals';
 export const ALERT_EVENTS_MEASUREMENT = 'alert_events';
