@@ -1,8 +1,7 @@
-import { VITAL_SIGNS, type Alert } from '@vigil/contracts';
+import { VITAL_SIGNS, byUrgency, type Alert } from '@vigil/contracts';
 import type { AlarmSound } from './alarm-sound';
 import { byId, make, unitLabel } from './dom';
 
-const PRIORITY_RANK = { high: 0, medium: 1, low: 2 } as const;
 /** A shape with each priority, so colour is never the only cue. */
 const PRIORITY_MARK = { high: '▲▲▲', medium: '▲▲', low: '▲' } as const;
 /** How often an unacknowledged alert sounds again. */
@@ -65,7 +64,7 @@ export class AlertPanel {
     const sorted = this.openAlerts().sort(
       (a, b) =>
         Number(a.state === 'acknowledged') - Number(b.state === 'acknowledged') ||
-        PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+        byUrgency(a, b) ||
         b.raisedAt.localeCompare(a.raisedAt),
     );
     byId('alerts').replaceChildren(...sorted.map((alert) => this.renderAlert(alert)));
@@ -122,7 +121,7 @@ export class AlertPanel {
           REPEAT_MS[alert.priority] > 0 &&
           now - (this.lastSounded.get(alert.id) ?? 0) >= REPEAT_MS[alert.priority],
       )
-      .sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority]);
+      .sort(byUrgency);
     if (due.length === 0) return;
     this.sound.play(due[0].priority);
     for (const alert of due) this.lastSounded.set(alert.id, now);

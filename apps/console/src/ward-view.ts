@@ -1,5 +1,7 @@
 import {
+  PRIORITY_RANK,
   VITAL_NAMES,
+  byUrgency,
   VITAL_SIGNS,
   type Alert,
   type PatientStatusEvent,
@@ -10,7 +12,6 @@ import {
 } from '@vigil/contracts';
 import { byId, formatAge, make, unitLabel } from './dom';
 
-const PRIORITY_RANK = { high: 0, medium: 1, low: 2 } as const;
 const TREND_POINTS = 60;
 
 interface Tile {
@@ -93,16 +94,15 @@ export class WardView {
     const worst = new Map<string, Alert>();
     for (const alert of this.openAlerts()) {
       const current = worst.get(alert.patientId);
-      if (!current || PRIORITY_RANK[alert.priority] < PRIORITY_RANK[current.priority])
-        worst.set(alert.patientId, alert);
+      if (!current || byUrgency(alert, current) < 0) worst.set(alert.patientId, alert);
     }
     const rank = (tile: Tile) => {
       const alert = worst.get(tile.patient.id);
-      return alert ? PRIORITY_RANK[alert.priority] : 3;
+      return alert ? PRIORITY_RANK[alert.priority] : 0;
     };
     const ordered = [...this.tiles.values()].sort(
       (a, b) =>
-        rank(a) - rank(b) ||
+        rank(b) - rank(a) ||
         (b.news2?.total ?? 0) - (a.news2?.total ?? 0) ||
         a.patient.name.localeCompare(b.patient.name),
     );

@@ -1,5 +1,6 @@
 import {
   OPEN_ALERT_STATES,
+  PRIORITY_RANK,
   type Alert,
   type AlertCategory,
   type AlertEvent,
@@ -7,8 +8,6 @@ import {
   type AlertPriority,
   type VitalName,
 } from '@vigil/contracts';
-
-const SEVERITY: Record<AlertPriority, number> = { high: 3, medium: 2, low: 1 };
 
 /** A condition met on one patient, as the rules engine or a technical check reports it. */
 export interface BreachReport {
@@ -98,7 +97,7 @@ export class AlertBook {
       };
       return this.record(key, alert, 'raised', at);
     }
-    const upgraded = SEVERITY[report.priority] > SEVERITY[existing.priority];
+    const upgraded = PRIORITY_RANK[report.priority] > PRIORITY_RANK[existing.priority];
     const relapsed = existing.state === 'latched';
     const worstValue =
       report.worse === 'above'

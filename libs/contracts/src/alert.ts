@@ -4,6 +4,18 @@ import type { VitalName } from './vital-signs.catalogue';
 export const ALERT_PRIORITIES = ['high', 'medium', 'low'] as const;
 export type AlertPriority = (typeof ALERT_PRIORITIES)[number];
 
+/** The one ranking of priorities: the higher, the more urgent. */
+export const PRIORITY_RANK: Readonly<Record<AlertPriority, number>> = {
+  high: 3,
+  medium: 2,
+  low: 1,
+};
+
+/** Orders things with a priority most urgent first, for `Array.prototype.sort`. */
+export function byUrgency(a: { priority: AlertPriority }, b: { priority: AlertPriority }): number {
+  return PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority];
+}
+
 export const ALERT_STATES = ['active', 'acknowledged', 'latched', 'resolved'] as const;
 /**
  * `active`: the condition holds and nobody has acknowledged it.

@@ -1,6 +1,10 @@
 import type { Alert } from './alert';
 import type { ConsciousnessLevel, VitalValues } from './vital-signs.catalogue';
 
+/** NEWS2 clinical risk bands (RCP 2017, chart 2), lowest first. */
+export const NEWS2_RISKS = ['low', 'low-medium', 'medium', 'high'] as const;
+export type News2Risk = (typeof NEWS2_RISKS)[number];
+
 /** Socket.IO namespace of the care-team console. */
 export const CARE_NAMESPACE = '/care';
 
@@ -47,7 +51,7 @@ export interface VitalsEvent {
   /** NEWS2 after the latest sample; `complete` false when some parameter was missing. */
   readonly news2?: {
     readonly total: number;
-    readonly risk: 'low' | 'low-medium' | 'medium' | 'high';
+    readonly risk: News2Risk;
     readonly complete: boolean;
   };
 }

@@ -6,36 +6,20 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { AlertsService } from '@vigil/alerts';
-import type { AlertPriority, Sample } from '@vigil/contracts';
+import type { Sample } from '@vigil/contracts';
 import {
   EMPTY_RULE_STATE,
+  NEWS2_FRESHNESS_MS,
+  decideNews2Alert,
   evaluatePatient,
   scoreNews2,
+  type News2Band,
   type News2Inputs,
-  type News2Risk,
   type News2Score,
   type PatientRuleState,
 } from '@vigil/rules';
 import { RULE_STATE_STORE, type RuleStateStore } from '@vigil/storage';
 import { DEVICE_DIRECTORY, type DeviceDirectory } from './device-directory.port';
-
-/** A NEWS2 value older than this counts as missing (blood pressure is often hourly). */
-export const NEWS2_FRESHNESS_MS = 60 * 60_000;
-
-/** A NEWS2 band must hold this long (device time) before it alerts, as the SpO2 alarm delay. */
-export const NEWS2_SUSTAIN_MS = 15_000;
-
-/** The band a NEWS2 alert carries; each rise is a priority upgrade, so it is announced. */
-const NEWS2_PRIORITY: Record<Exclude<News2Risk, 'low'>, AlertPriority> = {
-  'low-medium': 'low',
-  medium: 'medium',
-  high: 'high',
-};
-const NEWS2_BAND_FLOOR: Record<Exclude<News2Risk, 'low'>, number> = {
-  'low-medium': 3,
-  medium: 5,
-  high: 7,
-};
 
 /**
  * Runs each stored sample through the rules engine and NEWS2, keeping each patient's rule state
@@ -47,7 +31,7 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
   private readonly ruleStates = new Map<string, PatientRuleState>();
   private readonly news2Inputs = new Map<string, News2Inputs>();
   /** The band each patient's NEWS2 is in, and since when (device time). */
-  private readonly news2Bands = new Map<string, { risk: News2Risk; since: number }>();
+  private readonly news2Bands = new Map<string, News2Band>();
 
   constructor(
     @Inject(DEVICE_DIRECTORY) private readonly directory: DeviceDirectory,
@@ -119,7 +103,7 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
           value: decision.value,
           threshold: decision.threshold,
           priority: decision.priority,
-          worse: /\.(below|fall)$/.test(decision.condition) ? 'below' : 'above',
+          worse: decision.worse,
           ts: sample.ts,
         }),
       );
@@ -138,14 +122,15 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
     takeInput(inputs, 'consciousness', sample.consciousness, sample.ts);
     takeInput(inputs, 'onOxygen', sample.onOxygen, sample.ts);
     const score = this.news2Of(sample.patientId, sample.ts);
-    const band = this.news2Bands.get(sample.patientId);
-    if (band?.risk !== score.risk)
-      this.news2Bands.set(sample.patientId, { risk: score.risk, since: sample.ts });
-    const heldFor = sample.ts - (band?.risk === score.risk ? band.since : sample.ts);
-    if (score.risk === 'low') {
-      if (this.alerts.hasOpen(sample.patientId, 'news2'))
-        this.report(this.alerts.clear(sample.patientId, 'news2'));
-    } else if (heldFor >= NEWS2_SUSTAIN_MS) {
+    const { band, decision } = decideNews2Alert(
+      score,
+      this.news2Bands.get(sample.patientId),
+      sample.ts,
+    );
+    this.news2Bands.set(sample.patientId, band);
+    if (decision.kind === 'clear' && this.alerts.hasOpen(sample.patientId, 'news2')) {
+      this.report(this.alerts.clear(sample.patientId, 'news2'));
+    } else if (decision.kind === 'breach') {
       this.report(
         this.alerts.breach({
           patientId: sample.patientId,
@@ -153,12 +138,12 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
           category: 'physiological',
           condition: 'news2',
           vital: null,
-          value: score.total,
-          threshold: NEWS2_BAND_FLOOR[score.risk],
-          priority: NEWS2_PRIORITY[score.risk],
+          value: decision.value,
+          threshold: decision.threshold,
+          priority: decision.priority,
           worse: 'above',
           ts: sample.ts,
-          message: `NEWS2 ${score.total} (${score.risk}${score.complete ? '' : ', partial'}): ${score.response}`,
+          message: decision.message,
         }),
       );
     }

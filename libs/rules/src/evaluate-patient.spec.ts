@@ -222,4 +222,35 @@ describe('withOverrides', () => {
       );
     }
   });
+
+  it('says which way is worse for each breach, from its rule rather than its name', () => {
+    const rules: RuleSet = {
+      thresholds: [
+        { vital: 'heartRate', comparison: 'above', threshold: 130, priority: 'high', source: 't' },
+        { vital: 'spo2', comparison: 'below', threshold: 90, priority: 'high', source: 't' },
+      ],
+      rates: [
+        {
+          vital: 'systolicBp',
+          direction: 'fall',
+          change: 40,
+          withinSeconds: 600,
+          priority: 'medium',
+          source: 't',
+        },
+      ],
+    };
+    const { decisions } = run(rules, [
+      [0, { heartRate: 80, spo2: 97, systolicBp: 140 }],
+      [60, { heartRate: 150, spo2: 85, systolicBp: 95 }],
+    ]);
+    expect(
+      Object.fromEntries(
+        decisions.map((decision) => [
+          decision.condition,
+          decision.kind === 'breach' && decision.worse,
+        ]),
+      ),
+    ).toEqual({ 'heartRate.above': 'above', 'spo2.below': 'below', 'systolicBp.fall': 'below' });
+  });
 });

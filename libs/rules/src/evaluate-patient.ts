@@ -3,6 +3,7 @@ import { evaluateSample } from './evaluate-sample';
 import {
   conditionOf,
   rateConditionOf,
+  type Comparison,
   type RateOfChangeRule,
   type RuleSet,
   type ThresholdRule,
@@ -41,6 +42,8 @@ export type RuleDecision =
       readonly value: number;
       readonly threshold: number;
       readonly priority: AlertPriority;
+      /** Which way is worse for this condition: a value further that way is a worse breach. */
+      readonly worse: Comparison;
       readonly source: string;
     }
   | {
@@ -74,16 +77,9 @@ export function evaluatePatient(
   const decisions: RuleDecision[] = [];
   const { breaches, cleared } = evaluateSample(sample.vitals, rules.thresholds);
 
-  for (const breach of breaches) {
-    const current = conditions.get(breach.condition);
-    const since = current?.since ?? sample.ts;
-    const held = (sample.ts - since) / 1000 >= (breach.rule.sustainSeconds ?? 0);
-    if (current?.phase === 'firing' || held) {
-      conditions.set(breach.condition, 'firing', current?.phase === 'firing' ? since : sample.ts);
-      decisions.push(breachOf(breach.condition, breach.rule, breach.value));
-    } else {
-      conditions.set(breach.condition, 'pending', since);
-    }
+  for (const { condition, rule, value } of breaches) {
+    if (holdBreach(conditions, condition, rule.sustainSeconds, sample.ts))
+      decisions.push(breachOf(condition, rule, rule.threshold, rule.comparison, value));
   }
 
   for (const condition of cleared) {
@@ -92,9 +88,7 @@ export function evaluatePatient(
     const rulesOfCondition = rules.thresholds.filter((rule) => conditionOf(rule) === condition);
     const value = sample.vitals[rulesOfCondition[0].vital] as number;
     if (current.phase === 'firing' && !isPastClearBand(rulesOfCondition, value)) continue;
-    conditions.delete(condition);
-    if (current.phase === 'firing')
-      decisions.push({ kind: 'clear', condition, vital: rulesOfCondition[0].vital, value });
+    release(conditions, condition, rulesOfCondition[0].vital, value, decisions);
   }
 
   const { recent, open } = rememberRecent(sample, rules.rates, state);
@@ -109,28 +103,13 @@ export function evaluatePatient(
       value,
       rule,
     );
-    const current = conditions.get(condition);
     if (change >= rule.change) {
-      const since = current?.since ?? sample.ts;
-      const held = (sample.ts - since) / 1000 >= (rule.sustainSeconds ?? 0);
-      if (current?.phase !== 'firing' && !held) {
-        conditions.set(condition, 'pending', since);
-        continue;
+      if (holdBreach(conditions, condition, rule.sustainSeconds, sample.ts)) {
+        const worse = rule.direction === 'rise' ? 'above' : 'below';
+        decisions.push(breachOf(condition, rule, rule.change, worse, value));
       }
-      conditions.set(condition, 'firing', current?.phase === 'firing' ? since : sample.ts);
-      decisions.push({
-        kind: 'breach',
-        condition,
-        vital: rule.vital,
-        value,
-        threshold: rule.change,
-        priority: rule.priority,
-        source: rule.source,
-      });
-    } else if (current) {
-      conditions.delete(condition);
-      if (current.phase === 'firing')
-        decisions.push({ kind: 'clear', condition, vital: rule.vital, value });
+    } else {
+      release(conditions, condition, rule.vital, value, decisions);
     }
   }
   const next =
@@ -169,14 +148,56 @@ class CopyOnWrite {
   }
 }
 
-function breachOf(condition: string, rule: ThresholdRule, value: number): RuleDecision {
+/**
+ * The lifecycle of a breached condition, the same for every kind of rule: pending from the first
+ * breaching sample, firing once it has held for `sustainSeconds` (device time), and firing on
+ * while it holds. Answers whether it fires now.
+ */
+function holdBreach(
+  conditions: CopyOnWrite,
+  condition: string,
+  sustainSeconds: number | undefined,
+  ts: number,
+): boolean {
+  const current = conditions.get(condition);
+  const since = current?.since ?? ts;
+  if (current?.phase === 'firing' || (ts - since) / 1000 >= (sustainSeconds ?? 0)) {
+    conditions.set(condition, 'firing', current?.phase === 'firing' ? since : ts);
+    return true;
+  }
+  conditions.set(condition, 'pending', since);
+  return false;
+}
+
+/** A condition no longer breached: forgotten, and cleared if it was firing. */
+function release(
+  conditions: CopyOnWrite,
+  condition: string,
+  vital: VitalName,
+  value: number,
+  decisions: RuleDecision[],
+): void {
+  const current = conditions.get(condition);
+  if (!current) return;
+  conditions.delete(condition);
+  if (current.phase === 'firing') decisions.push({ kind: 'clear', condition, vital, value });
+}
+
+function breachOf(
+  condition: string,
+  rule: Pick<ThresholdRule, 'vital' | 'priority' | 'source'>,
+  threshold: number,
+  worse: Comparison,
+  value: number,
+): RuleDecision {
   return {
     kind: 'breach',
     condition,
     vital: rule.vital,
     value,
-    threshold: rule.threshold,
+    threshold,
     priority: rule.priority,
+    worse,
     source: rule.source,
   };
 }

@@ -1,4 +1,4 @@
-import type { AlertPriority, VitalValues } from '@vigil/contracts';
+import { PRIORITY_RANK, type VitalValues } from '@vigil/contracts';
 import { conditionOf, type ThresholdRule } from './threshold-rule';
 
 /** The worst rule of one condition that a value breaches. */
@@ -14,17 +14,14 @@ export interface Evaluation {
   readonly cleared: readonly string[];
 }
 
-const SEVERITY: Record<AlertPriority, number> = { high: 3, medium: 2, low: 1 };
-
 function isBreached(rule: ThresholdRule, value: number): boolean {
   return rule.comparison === 'above' ? value > rule.threshold : value < rule.threshold;
 }
 
 /** Of two breached rules in one condition, the higher priority wins, then the more extreme threshold. */
 function worse(a: ThresholdRule, b: ThresholdRule): ThresholdRule {
-  if (SEVERITY[a.priority] !== SEVERITY[b.priority]) {
-    return SEVERITY[a.priority] > SEVERITY[b.priority] ? a : b;
-  }
+  if (a.priority !== b.priority)
+    return PRIORITY_RANK[a.priority] > PRIORITY_RANK[b.priority] ? a : b;
   const aIsMoreExtreme =
     a.comparison === 'above' ? a.threshold > b.threshold : a.threshold < b.threshold;
   return aIsMoreExtreme ? a : b;

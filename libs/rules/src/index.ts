@@ -4,3 +4,4 @@ export * from './evaluate-sample';
 export * from './threshold-rule';
 export * from './news2';
 export * from './technical-alarms';
+export * from './news2-alerting';

@@ -1,4 +1,6 @@
-import type { ConsciousnessLevel, VitalName } from '@vigil/contracts';
+import type { ConsciousnessLevel, News2Risk, VitalName } from '@vigil/contracts';
+
+export type { News2Risk };
 
 /**
  * NEWS2, the National Early Warning Score 2 (Royal College of Physicians, December 2017), chart 1
@@ -23,8 +25,17 @@ export const NEWS2_PARAMETERS: readonly News2Parameter[] = [
   'temperature',
 ];
 
-export type News2Risk = 'low' | 'low-medium' | 'medium' | 'high';
 export type Spo2Scale = 1 | 2;
+
+/**
+ * Where each band above `low` starts (RCP 2017, chart 2): a total of 7 or more is high, 5 or more
+ * medium; `low-medium` is a single parameter scoring 3 (its floor is that subscore, not a total).
+ */
+export const NEWS2_BAND_FLOORS: Readonly<Record<Exclude<News2Risk, 'low'>, number>> = {
+  'low-medium': 3,
+  medium: 5,
+  high: 7,
+};
 
 /** RCP chart 2, the clinical response to each band (paraphrased). */
 export const NEWS2_RESPONSE: Record<News2Risk, string> = {
@@ -174,11 +185,11 @@ export function scoreNews2(
   const values = Object.values(subscores);
   const total = values.reduce((sum, value) => sum + value, 0);
   const risk: News2Risk =
-    total >= 7
+    total >= NEWS2_BAND_FLOORS.high
       ? 'high'
-      : total >= 5
+      : total >= NEWS2_BAND_FLOORS.medium
         ? 'medium'
-        : values.some((value) => value === 3)
+        : values.some((value) => value >= NEWS2_BAND_FLOORS['low-medium'])
           ? 'low-medium'
           : 'low';
   const missing = NEWS2_PARAMETERS.filter((parameter) => subscores[parameter] === undefined);
