@@ -37,8 +37,12 @@ export class AppModule {
           encryptionKey: config.dbEncryptionKey,
         }),
         AlertsModule.forRoot({
-          escalateAfterMs: config.escalateAfterMs,
-          remindEveryMs: config.remindEveryMs,
+          escalation: {
+            escalateAfterMs: config.escalateAfterMs,
+            remindEveryMs: config.remindEveryMs,
+          },
+          imports: [registry],
+          patientWards: RegistryService,
         }),
         registry,
         ingest,

@@ -1,3 +1,4 @@
+export * from './acknowledgement.service';
 export * from './alert-book';
 export * from './alerts.module';
 export * from './alerts.service';

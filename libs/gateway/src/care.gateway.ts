@@ -9,11 +9,15 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import { AlertNotFoundError, AlertsService, isOpen } from '@vigil/alerts';
+import {
+  AcknowledgementRefusedError,
+  AcknowledgementService,
+  AlertsService,
+  isOpen,
+} from '@vigil/alerts';
 import {
   CARE_NAMESPACE,
   CARE_UNAUTHORIZED,
-  CLINICAL_ROLES,
   CareEvent,
   seesWard,
   wardsSeenBy,
@@ -71,6 +75,7 @@ export class CareGateway
   constructor(
     private readonly ingest: IngestService,
     private readonly alerts: AlertsService,
+    private readonly acknowledgements: AcknowledgementService,
     @Inject(CARE_ACCESS) private readonly access: CareAccessPolicy,
   ) {}
 
@@ -165,7 +170,7 @@ export class CareGateway
     clearTimeout(socket.data.expiry);
   }
 
-  /** Nurses and charge nurses acknowledge their wards' alerts, in their own name. */
+  /** Acknowledges in the viewer's name, by the same rules as over HTTP (AcknowledgementService). */
   @SubscribeMessage(CareEvent.AlertAck)
   async acknowledge(
     @ConnectedSocket() socket: CareSocket,
@@ -174,17 +179,12 @@ export class CareGateway
     const { viewer } = socket.data;
     if (typeof request?.alertId !== 'string')
       return { ok: false, error: 'alert:ack needs {alertId}' };
-    if (!CLINICAL_ROLES.includes(viewer.role))
-      return { ok: false, error: `a ${viewer.role} cannot acknowledge alerts` };
-    const alert = this.alerts.openAlerts().find((open) => open.id === request.alertId);
-    if (alert && !this.visible(viewer, alert))
-      return { ok: false, error: 'this alert is on a ward you are not assigned to' };
     try {
-      const acknowledged = await this.alerts.acknowledge(request.alertId, viewer.username);
+      const acknowledged = await this.acknowledgements.acknowledge(request.alertId, viewer);
       this.logger.log(`alert ${acknowledged.id} acknowledged by ${viewer.username}`);
       return { ok: true, alert: acknowledged };
     } catch (error) {
-      if (error instanceof AlertNotFoundError) return { ok: false, error: error.message };
+      if (error instanceof AcknowledgementRefusedError) return { ok: false, error: error.message };
       throw error;
     }
   }

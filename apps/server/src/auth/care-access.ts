@@ -25,6 +25,6 @@ export class CareAccess implements CareAccessPolicy {
   }
 
   wardOf(patientId: string): string | undefined {
-    return this.registry.findPatient(patientId)?.ward;
+    return this.registry.wardOf(patientId);
   }
 }

@@ -1,30 +1,26 @@
 import {
   BadRequestException,
   Controller,
-  ForbiddenException,
   Get,
   HttpCode,
-  NotFoundException,
   Param,
   Post,
   Query,
   Req,
   Res,
 } from '@nestjs/common';
-import { AlertNotFoundError, AlertsService } from '@vigil/alerts';
+import { AcknowledgementService, AlertsService } from '@vigil/alerts';
 import {
   AlertListQueryDto,
   MAX_ALERT_PAGE,
-  seesWard,
   wardsSeenBy,
   type Alert,
   type UserView,
 } from '@vigil/contracts';
 import type { AlertCursor, AlertWithHistory } from '@vigil/storage';
 import type { Request, Response } from 'express';
-import { CurrentUser, Roles } from '../auth/access.decorators';
+import { CurrentUser } from '../auth/access.decorators';
 import { INSTANT_PROBLEM, parseInstant } from '../history/history-window';
-import { RegistryService } from '../registry/registry.service';
 import { linkNextPage } from './next-page';
 
 function encodeCursor(alert: Alert): string {
@@ -44,7 +40,7 @@ function decodeCursor(text: string): AlertCursor | undefined {
 export class AlertsController {
   constructor(
     private readonly alerts: AlertsService,
-    private readonly registry: RegistryService,
+    private readonly acknowledgements: AcknowledgementService,
   ) {}
 
   /**
@@ -93,21 +89,8 @@ export class AlertsController {
 
   /** Acknowledges an open alert of the nurse's ward in her name; her ward's consoles see `alert:updated`. */
   @Post(':id/ack')
-  @Roles('nurse', 'charge-nurse')
   @HttpCode(200)
-  async acknowledge(@Param('id') id: string, @CurrentUser() user: UserView): Promise<Alert> {
-    const open = this.alerts.openAlerts().find((alert) => alert.id === id);
-    if (open && !seesWard(user, this.registry.findPatient(open.patientId)?.ward))
-      throw new ForbiddenException({
-        code: 'AUTH.WARD',
-        message: ['this alert is on a ward you are not assigned to'],
-      });
-    try {
-      return await this.alerts.acknowledge(id, user.username);
-    } catch (error) {
-      if (error instanceof AlertNotFoundError)
-        throw new NotFoundException({ code: 'ALERT.NOT_OPEN', message: [error.message] });
-      throw error;
-    }
+  acknowledge(@Param('id') id: string, @CurrentUser() user: UserView): Promise<Alert> {
+    return this.acknowledgements.acknowledge(id, user);
   }
 }

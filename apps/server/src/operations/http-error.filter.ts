@@ -6,6 +6,7 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
+import { AcknowledgementRefusedError } from '@vigil/alerts';
 import { DuplicateRecordError, DuplicateUserError, StoreBusyError } from '@vigil/storage';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
@@ -53,6 +54,11 @@ function describeDomainError(error: unknown): [HttpStatus, string] | undefined {
   if (error instanceof UserNotFoundError) return [HttpStatus.NOT_FOUND, 'USER.NOT_FOUND'];
   if (error instanceof UserRulesError) return [HttpStatus.BAD_REQUEST, 'USER.INVALID'];
   if (error instanceof StoreBusyError) return [HttpStatus.SERVICE_UNAVAILABLE, 'STORE.BUSY'];
+  if (error instanceof AcknowledgementRefusedError)
+    return [
+      error.code === 'ALERT.NOT_OPEN' ? HttpStatus.NOT_FOUND : HttpStatus.FORBIDDEN,
+      error.code,
+    ];
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { PatientWards } from '@vigil/alerts';
 import type { DeviceAccessPolicy } from '@vigil/broker';
 import type {
   CreateDeviceDto,
@@ -44,7 +45,9 @@ export interface RegistryOptions {
  * broker asks on every CONNECT and ingest on every message.
  */
 @Injectable()
-export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnModuleInit {
+export class RegistryService
+  implements DeviceDirectory, DeviceAccessPolicy, PatientWards, OnModuleInit
+{
   private readonly logger = new Logger(RegistryService.name);
   private readonly patients = new Map<string, Patient>();
   private readonly devices = new Map<string, DeviceRecord>();
@@ -197,6 +200,10 @@ export class RegistryService implements DeviceDirectory, DeviceAccessPolicy, OnM
 
   findPatient(patientId: string): Patient | undefined {
     return this.patients.get(patientId);
+  }
+
+  wardOf(patientId: string): string | undefined {
+    return this.patients.get(patientId)?.ward;
   }
 
   listDevices(): Device[] {
