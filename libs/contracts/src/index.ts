@@ -9,3 +9,4 @@ export * from './topics';
 export * from './vital-signs.catalogue';
 export * from './http-views';
 export * from './queries.dto';
+export * from './instants';

@@ -1,5 +1,6 @@
 // Proves the history query string is read with sensible defaults, clear refusals and bounds.
-import { parseDuration, parseHistoryWindow, parseInstant } from './history-window';
+import { parseInstant } from '@vigil/contracts';
+import { parseDuration, parseHistoryWindow } from './history-window';
 
 const now = Date.UTC(2026, 10, 28, 12, 0, 0);
 

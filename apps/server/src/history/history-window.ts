@@ -1,3 +1,5 @@
+import { INSTANT_PROBLEM, parseInstant } from '@vigil/contracts';
+
 /** The time window and bucket width of a history request, parsed from its query string. */
 export interface HistoryWindow {
   readonly from: number;
@@ -14,9 +16,6 @@ export const DEFAULT_EVERY_MS = 60_000;
  */
 export const MAX_SPAN_MS = 7 * 86_400_000;
 export const MAX_BUCKETS = 10_000;
-/** The last millisecond of the year 9999: beyond it a date has no ISO-8601 form. */
-const LATEST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
 /** `30s`, `5m`, `1h`, `250ms`, `1d`, or bare milliseconds; undefined past a week. */
 export function parseDuration(text: string): number | undefined {
   const match = /^(\d{1,12})(ms|s|m|h|d)?$/.exec(text.trim());
@@ -24,18 +23,6 @@ export function parseDuration(text: string): number | undefined {
   const ms = Number(match[1]) * UNIT_MS[(match[2] ?? 'ms') as keyof typeof UNIT_MS];
   return ms <= MAX_SPAN_MS ? ms : undefined;
 }
-
-/** ISO-8601 with a time zone, or epoch milliseconds, from 1970 to the end of 9999. */
-export function parseInstant(text: string): number | undefined {
-  let ms: number;
-  if (/^\d{1,16}$/.test(text)) ms = Number(text);
-  else if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(text)) ms = Date.parse(text);
-  else return undefined;
-  return ms >= 0 && ms <= LATEST_INSTANT ? ms : undefined;
-}
-
-export const INSTANT_PROBLEM =
-  'must be ISO-8601 with a time zone, or epoch milliseconds, from 1970 to 9999';
 
 /**
  * Returns the window, or the list of problems with the query. Defaults: the last hour, 1-minute

@@ -12,7 +12,9 @@ import {
 import { AcknowledgementService, AlertsService } from '@vigil/alerts';
 import {
   AlertListQueryDto,
+  INSTANT_PROBLEM,
   MAX_ALERT_PAGE,
+  parseInstant,
   wardsSeenBy,
   type Alert,
   type UserView,
@@ -20,7 +22,6 @@ import {
 import type { AlertCursor, AlertWithHistory } from '@vigil/storage';
 import type { Request, Response } from 'express';
 import { CurrentUser } from '../auth/access.decorators';
-import { INSTANT_PROBLEM, parseInstant } from '../history/history-window';
 import { linkNextPage } from './next-page';
 
 function encodeCursor(alert: Alert): string {
