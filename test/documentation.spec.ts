@@ -55,7 +55,7 @@ describe('documentation', () => {
   it('names in docs/configuration.md exactly the variables the configuration code reads', () => {
     const code = readFileSync(join(root, 'apps/server/src/config/vigil-config.ts'), 'utf8');
     const read = new Set(
-      [...code.matchAll(/(?:integer|text|flag)\('([A-Z0-9_]+)'|env\.([A-Z0-9_]+)/g)].map(
+      [...code.matchAll(/(?:integer|text|flag|oneOf)\('([A-Z0-9_]+)'|env\.([A-Z0-9_]+)/g)].map(
         ([, called, property]) => called ?? property,
       ),
     );

@@ -2,7 +2,6 @@
 // unknown id, a generated secret, a seed file's scrypt secret), a will may only be the device's
 // own status, a hostile client id reaches the log escaped and short, and MQTT 5 is answered as
 // the protocol level aedes does not speak.
-import type { LoggerService } from '@nestjs/common';
 import mqtt from 'mqtt';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,9 +29,7 @@ describe('CONNECT', () => {
         devices: [{ id: 'w-seed', patientId: 'p-seed', secret: SEED_SECRET }],
       }),
     );
-    const capture = (...parts: unknown[]) => void logged.push(parts.map(String).join(' '));
-    const logger: LoggerService = { log: capture, warn: capture, error: capture, debug: capture };
-    vigil = await startVigil({ SEED_FILE: seedFile }, { logger });
+    vigil = await startVigil({ SEED_FILE: seedFile }, { logLines: logged });
     await admitPatientWithDevice(
       vigil,
       { id: 'p-gen', name: 'Generated', ward: 'ward-1' },
@@ -110,11 +107,13 @@ describe('CONNECT', () => {
     const hostile = `evil\n2026-12-02 FAKE admin signed in ${'x'.repeat(10_000)}`;
     logged.length = 0;
     await refusedAfter({ clientId: hostile, username: hostile, password: 'whatever' });
-    const lines = logged.filter((line) => line.includes('evil'));
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('"evil\\u000a2026-12-02 FAKE');
-    expect(lines[0]).not.toContain('\n');
-    expect(lines[0].length).toBeLessThan(300);
+    const messages = logged
+      .map((line) => (JSON.parse(line) as { msg: string }).msg)
+      .filter((message) => message.includes('evil'));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('"evil\\u000a2026-12-02 FAKE');
+    expect(messages[0]).not.toContain('\n');
+    expect(messages[0].length).toBeLessThan(300);
   });
 
   it('answers an MQTT 5 CONNECT as an unacceptable protocol version (aedes speaks 3.1 and 3.1.1)', async () => {

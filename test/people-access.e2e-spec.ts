@@ -3,7 +3,6 @@
 // escalations reach the ward's charge nurse, an unauthenticated or forged socket is refused, a
 // disabled user is cut off at once, failed sign-ins are throttled, and all of it is audited.
 import type { Alert } from '@vigil/contracts';
-import type { LoggerService } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -314,9 +313,7 @@ describe('people: roles, wards and sessions', () => {
 describe('secrets and patient data kept out of the logs', () => {
   it('writes the first administrator password to a private file, and logs no password, secret, token, name or vital', async () => {
     const lines: string[] = [];
-    const capture = (...parts: unknown[]) => void lines.push(parts.map(String).join(' '));
-    const logger: LoggerService = { log: capture, warn: capture, error: capture, debug: capture };
-    const vigil = await startVigil({ ADMIN_PASSWORD: '' }, { logger });
+    const vigil = await startVigil({ ADMIN_PASSWORD: '' }, { logLines: lines });
     try {
       const file = join(vigil.dataDir, 'initial-admin-password');
       expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -349,6 +346,29 @@ describe('secrets and patient data kept out of the logs', () => {
       nurse.close();
       const logged = lines.join('\n');
       expect(logged).toContain('first administrator');
+      // JSON lines: level and time on each, the component on the application's, and each
+      // request once with its id, method, path and status, and nothing else of it.
+      const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      for (const entry of entries)
+        expect(entry).toMatchObject({ level: expect.any(Number), time: expect.any(Number) });
+      expect(entries).toContainEqual(
+        expect.objectContaining({
+          component: 'UsersService',
+          msg: expect.stringMatching(/first administrator/),
+        }),
+      );
+      const request = entries.find(
+        (entry) => entry.res && (entry.req as { path?: string }).path === '/api/patients',
+      );
+      expect(request).toMatchObject({
+        req: {
+          id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          method: 'POST',
+          path: '/api/patients',
+        },
+        res: { statusCode: 201 },
+      });
+      expect(Object.keys(request?.req as object).sort()).toEqual(['id', 'method', 'path']);
       for (const kept of [password, secret, vigil.adminToken, vigil.nurseToken, 'Zebulon'])
         expect(logged).not.toContain(kept);
       // The vitals as numbers of their own: a random alert id may well contain the digits 187.

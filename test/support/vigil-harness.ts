@@ -1,13 +1,14 @@
-import type { LoggerService } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MqttBrokerService } from '@vigil/broker';
 import { CARE_NAMESPACE } from '@vigil/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { loadConfig } from '../../apps/server/src/config/vigil-config';
@@ -102,10 +103,23 @@ export async function signInAs(
   return signIn(vigil.httpUrl, user.username, password, vigil.ca);
 }
 
-/** Starts the real application on loopback, on ports the OS picks, with a fresh data folder. */
+/** A stream that keeps each log line Vigil writes, as written (JSON). */
+function linesInto(lines: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+}
+
+/**
+ * Starts the real application on loopback, on ports the OS picks, with a fresh data folder.
+ * `logLines`: every log line of the run is kept there (JSON), for tests of what is logged.
+ */
 export async function startVigil(
   env: Record<string, string> = {},
-  options: { logger?: LoggerService } = {},
+  options: { logLines?: string[] } = {},
 ): Promise<VigilHarness> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
   const config = loadConfig({
@@ -113,11 +127,17 @@ export async function startVigil(
     MQTT_PORT: '0',
     BIND_ADDRESS: '127.0.0.1',
     ADMIN_PASSWORD: TEST_ADMIN.password,
+    // Quiet unless asked for: VIGIL_TEST_LOGS=1, or a test that reads the lines.
+    LOG_LEVEL: process.env.VIGIL_TEST_LOGS || options.logLines ? 'info' : 'silent',
+    LOG_FORMAT: options.logLines ? 'json' : 'auto',
     ...env,
     DATA_DIR: dataDir,
   });
+  // nestjs-pino keeps the first application's logger for the whole process (one app per
+  // process in production); a test file starts several, each with its own log level and lines.
+  __resetOutOfContextForTests();
   const app = await createVigilApp(config, {
-    logger: options.logger ?? (process.env.VIGIL_TEST_LOGS ? undefined : false),
+    logStream: options.logLines && linesInto(options.logLines),
   });
   try {
     await app.listen(config.httpPort, '127.0.0.1');

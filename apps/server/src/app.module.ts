@@ -7,6 +7,8 @@ import { StorageModule } from '@vigil/storage';
 import { AuthModule } from './auth/auth.module';
 import { CareAccess } from './auth/care-access';
 import type { VigilConfig } from './config/vigil-config';
+import { loggingModule } from './operations/logging';
+import type { DestinationStream } from 'pino';
 import { AlertsController } from './operations/alerts.controller';
 import { EventLoopMonitor } from './operations/event-loop-monitor';
 import { HealthController } from './operations/health.controller';
@@ -19,7 +21,8 @@ import { RegistryService } from './registry/registry.service';
 /** Composes the line: broker → ingest → storage and rules → alerts → gateway. */
 @Module({})
 export class AppModule {
-  static forRoot(config: VigilConfig): DynamicModule {
+  /** `logStream`: where the log lines go instead of standard output (tests read them). */
+  static forRoot(config: VigilConfig, logStream?: DestinationStream): DynamicModule {
     const registry = RegistryModule.forRoot({ seedFile: config.seedFile });
     const ingest = IngestModule.forRoot({
       imports: [registry],
@@ -31,6 +34,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        loggingModule({ ...config.log, stream: logStream }),
         StorageModule.forRoot({
           dataDir: config.dataDir,
           influx: config.influx,

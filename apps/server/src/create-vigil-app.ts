@@ -1,9 +1,11 @@
-import { ValidationPipe, type LoggerService, type LogLevel } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express, Request, Response } from 'express';
 import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { existsSync } from 'node:fs';
 import { AppModule } from './app.module';
 import type { VigilConfig } from './config/vigil-config';
@@ -55,7 +57,8 @@ function securityHeaders(tls: boolean, { inlineStyles = false } = {}) {
 }
 
 export interface CreateVigilAppOptions {
-  readonly logger?: LoggerService | LogLevel[] | false;
+  /** Where the log lines go instead of standard output (tests read them). */
+  readonly logStream?: DestinationStream;
 }
 
 /** Builds the application; the caller decides when to `listen`. Tests use it with port 0. */
@@ -63,12 +66,17 @@ export async function createVigilApp(
   config: VigilConfig,
   options: CreateVigilAppOptions = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: options.logger,
-    ...(config.tls && { httpsOptions: { key: config.tls.key, cert: config.tls.cert } }),
-    // Start-up errors (a bad seed file, a taken port) reach the caller instead of aborting.
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, options.logStream),
+    {
+      // Start-up lines wait for pino, so every line has one format.
+      bufferLogs: true,
+      ...(config.tls && { httpsOptions: { key: config.tls.key, cert: config.tls.cert } }),
+      // Start-up errors (a bad seed file, a taken port) reach the caller instead of aborting.
+      abortOnError: false,
+    },
+  );
+  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

@@ -1,5 +1,6 @@
 import { MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from '@vigil/contracts';
 import type { InfluxOptions } from '@vigil/storage';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../operations/logging';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
@@ -33,6 +34,7 @@ export interface VigilConfig {
   readonly trustProxy: false | number | readonly string[];
   /** The OpenAPI document and its reader are served (to anyone) only when switched on. */
   readonly apiDocs: boolean;
+  readonly log: { readonly level: LogLevel; readonly format: LogFormat };
   readonly consoleDir: string;
   /** A bound device silent this long raises a technical alarm. */
   readonly noDataTimeoutMs: number;
@@ -86,6 +88,13 @@ export function loadConfig(env: Env): VigilConfig {
     const raw = env[name]?.trim();
     return raw === '' ? undefined : raw;
   };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const raw = text(name);
+    if (raw === undefined) return fallback;
+    if (allowed.includes(raw as T)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+    return fallback;
+  };
   const flag = (name: string, fallback: boolean): boolean => {
     const raw = text(name);
     if (raw === undefined) return fallback;
@@ -105,6 +114,10 @@ export function loadConfig(env: Env): VigilConfig {
     mqttMaxSamplesPerSecond: integer('MQTT_MAX_SAMPLES_PER_SECOND', 50, 1, 100_000),
     trustProxy: readTrustProxy(text('TRUST_PROXY'), problems),
     apiDocs: flag('API_DOCS', false),
+    log: {
+      level: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+      format: oneOf('LOG_FORMAT', LOG_FORMATS, 'auto'),
+    },
     dbEncryptionKey: readEncryptionKey(text, problems),
     consoleDir: resolve(text('CONSOLE_DIR') ?? 'dist/console'),
     noDataTimeoutMs: integer('NO_DATA_TIMEOUT_SECONDS', 30, 1, 86_400) * 1000,

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 
 const REQUEST_ID = Symbol('requestId');
@@ -11,6 +12,6 @@ export function assignRequestId(request: Request, response: Response, next: Next
   next();
 }
 
-export function requestIdOf(request: Request): string {
-  return (request as Request & { [REQUEST_ID]?: string })[REQUEST_ID] ?? randomUUID();
+export function requestIdOf(request: IncomingMessage): string {
+  return (request as IncomingMessage & { [REQUEST_ID]?: string })[REQUEST_ID] ?? randomUUID();
 }
