@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-const libs = ['contracts', 'broker', 'ingest', 'storage', 'rules', 'alerts', 'gateway'];
+const libs = ['contracts', 'broker', 'ingest', 'storage', 'rules', 'alerts', 'gateway', 'client'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'data/**'] },
@@ -21,6 +21,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/apps/*', '**/apps/**'], message: 'Nothing imports an app.' },
+            {
+              group: ['**/device-simulator/**'],
+              message: 'Nothing imports the simulator; what it shares is in a lib (@vigil/client).',
+            },
             {
               group: libs.map((lib) => `**/${lib}/src/**`),
               message: 'Import a lib through its alias (@vigil/...), never through its folder.',

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
-import { VigilClient } from '../device-simulator/src/vigil-client';
+import { VigilClient } from '@vigil/client';
 import { distribution } from './percentiles';
 import { WEEK_MS, fillWeekOfSamples } from '../test/support/week-of-samples';
 import { BENCH_ADMIN_PASSWORD, startVigil } from './servers';

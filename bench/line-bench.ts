@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import { io } from 'socket.io-client';
-import { VigilClient } from '../device-simulator/src/vigil-client';
+import { VigilClient } from '@vigil/client';
 import type { GeneratorCommand, GeneratorDevice, GeneratorReport } from './load-generator';
 import { distribution, distributionByMinute, type Distribution } from './percentiles';
 import { meterProcess, type ProcessUse } from './process-meter';

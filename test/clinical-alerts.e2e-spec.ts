@@ -1,7 +1,7 @@
 // Proves, with real clients, the alerting a nurse relies on: a sustained breach raises exactly one
 // alert, an artifact none, flapping no storm; a silent device raises a technical alarm on time;
 // an acknowledgement reaches every console; escalation, NEWS2, and what a returning console missed.
-import { COPD_OVERRIDES } from '../device-simulator/src/vigil-client';
+import { COPD_OVERRIDES } from '@vigil/client';
 import type { Alert, VitalsEvent } from '@vigil/contracts';
 import type { MqttClient } from 'mqtt';
 import type { Socket } from 'socket.io-client';

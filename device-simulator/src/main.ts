@@ -20,7 +20,7 @@ import {
 } from './recording';
 import { SimulatedWearable, newCounters, type WearableCounters } from './simulated-wearable';
 import { readSimulatorOptions, type SimulatorOptions } from './simulator-options';
-import { VigilClient } from './vigil-client';
+import { VigilClient } from '@vigil/client';
 
 const NAMES = [
   'Ada Byron',

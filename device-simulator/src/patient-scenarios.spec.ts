@@ -15,7 +15,7 @@ import {
   frameAt,
   type ScenarioName,
 } from './patient-scenarios';
-import { COPD_OVERRIDES } from './vigil-client';
+import { COPD_OVERRIDES } from '@vigil/client';
 import { SeededRandom } from './random';
 
 const TECHNICAL_OR_NEWS2 = /^(device\.|news2$)/;

@@ -1,7 +1,7 @@
 import { VITAL_NAMES, type VitalName } from '@vigil/contracts';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import type { ScenarioName } from './patient-scenarios';
-import type { AdmittedPatient } from './vigil-client';
+import type { AdmittedPatient } from '@vigil/client';
 
 export interface RecordedPatient extends AdmittedPatient {
   readonly scenario?: ScenarioName;

@@ -21,7 +21,7 @@ export interface AdmittedPatient {
   readonly copd?: boolean;
 }
 
-/** Vigil's HTTP API as the simulator and the benchmark use it: sign in, admit, bind, add users. */
+/** Vigil's HTTP API as the simulator and the benchmarks use it: sign in, admit, bind, add users. */
 export class VigilClient {
   private token = '';
 
