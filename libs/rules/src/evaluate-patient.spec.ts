@@ -209,20 +209,6 @@ describe('withOverrides', () => {
     expect(later.state.open?.heartRate).toEqual([T0 + 10_000, 72, 72]);
   });
 
-  it('reads a rate window saved by earlier versions: all buckets in recent, or pairs', () => {
-    for (const saved of [[[T0, 131, 131]], [[T0, 131]]] as const) {
-      const state: PatientRuleState = { conditions: {}, recent: { systolicBp: saved } };
-      const { decisions } = evaluatePatient(
-        { ts: T0 + 600_000, vitals: { systolicBp: 88 } },
-        DEFAULT_RULES,
-        state,
-      );
-      expect(decisions).toContainEqual(
-        expect.objectContaining({ kind: 'breach', condition: 'systolicBp.fall', value: 88 }),
-      );
-    }
-  });
-
   it('says which way is worse for each breach, from its rule rather than its name', () => {
     const rules: RuleSet = {
       thresholds: [

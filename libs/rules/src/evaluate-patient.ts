@@ -25,8 +25,7 @@ export interface PatientRuleState {
   readonly recent: Readonly<Partial<Record<VitalName, readonly RecentBucket[]>>>;
   /**
    * The bucket each such vital's latest values fall in, kept apart from `recent` so that a new
-   * value replaces one small bucket instead of copying the window (a state saved before this
-   * existed holds every bucket in `recent`, which reads the same).
+   * value replaces one small bucket instead of copying the window. Absent until one exists.
    */
   readonly open?: Readonly<Partial<Record<VitalName, RecentBucket>>>;
 }
@@ -217,13 +216,12 @@ const BUCKETS_PER_WINDOW = 60;
 /**
  * The recent values of a vital, kept as `[bucket start, min, max]` so that a rate rule reads its
  * window in constant time and memory whatever the sample rate (an hour at 1 Hz would otherwise be
- * 3,600 values copied per sample). A state saved by an earlier version holds `[ts, value]` pairs,
- * read as buckets of one value.
+ * 3,600 values copied per sample).
  */
-export type RecentBucket = readonly [number, number, number] | readonly [number, number];
+export type RecentBucket = readonly [start: number, min: number, max: number];
 
 const bucketMin = (bucket: RecentBucket) => bucket[1];
-const bucketMax = (bucket: RecentBucket) => (bucket.length === 3 ? bucket[2] : bucket[1]);
+const bucketMax = (bucket: RecentBucket) => bucket[2];
 
 /** Each vital with rate rules and the longest window among them, computed once per rule set. */
 const rateWindowsOf = new WeakMap<readonly RateOfChangeRule[], [VitalName, number][]>();
