@@ -12,7 +12,7 @@ import {
   EmbeddedWriter,
   openEmbeddedDatabase,
   quietInfluxClientLogs,
-  SqliteTelemetryStore,
+  EmbeddedTelemetryStore,
   type InfluxOptions,
   type TelemetryStore,
 } from '@vigil/storage';
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const db = openEmbeddedDatabase(join(work, 'embedded'));
     const writer = new EmbeddedWriter(db);
     const reader = new EmbeddedHistoryReader(db);
-    const embedded = new SqliteTelemetryStore(db, writer, reader);
+    const embedded = new EmbeddedTelemetryStore(db, writer, reader);
     rows.push([
       'embedded store, write (SQLite WAL, synchronous=FULL, writer thread)',
       rate(await writeAll(embedded)),

@@ -1,14 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLINICAL_ROLES, seesWard, type Alert, type UserView } from '@vigil/contracts';
 import { AlertNotFoundError, AlertsService } from './alerts.service';
-
-export const PATIENT_WARDS = Symbol('PatientWards');
-
-/** Where each patient lies, as the application knows it. */
-export interface PatientWards {
-  /** The patient's ward, or undefined for a patient no longer known. */
-  wardOf(patientId: string): string | undefined;
-}
+import { PATIENT_WARDS, type PatientWards } from './patient-wards.port';
 
 export type Acknowledger = Pick<UserView, 'username' | 'role' | 'wards'>;
 

@@ -1,9 +1,6 @@
 import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
-import {
-  AcknowledgementService,
-  PATIENT_WARDS,
-  type PatientWards,
-} from './acknowledgement.service';
+import { AcknowledgementService } from './acknowledgement.service';
+import { PATIENT_WARDS, type PatientWards } from './patient-wards.port';
 import { ALERTS_OPTIONS, AlertsService, type AlertsOptions } from './alerts.service';
 
 export interface AlertsModuleOptions {

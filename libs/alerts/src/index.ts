@@ -2,3 +2,4 @@ export * from './acknowledgement.service';
 export * from './alert-book';
 export * from './alerts.module';
 export * from './alerts.service';
+export * from './patient-wards.port';

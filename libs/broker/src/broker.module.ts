@@ -7,7 +7,7 @@ import {
   type BrokerOptions,
   type DeviceAccessPolicy,
   type DeviceMessageHandler,
-} from './broker.ports';
+} from './broker.port';
 import { deviceAccessHooks } from './device-access.hooks';
 import { publishRejection } from './device-replies';
 import { printable } from './printable';

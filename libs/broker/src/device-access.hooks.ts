@@ -6,7 +6,7 @@ import {
   type TelemetryRejection,
 } from '@vigil/contracts';
 import type { AedesClient, AedesHooks } from './aedes.types';
-import type { BrokerOptions, DeviceAccessPolicy, DeviceMessageHandler } from './broker.ports';
+import type { BrokerOptions, DeviceAccessPolicy, DeviceMessageHandler } from './broker.port';
 import { printable } from './printable';
 import { TokenBuckets } from './token-bucket';
 

@@ -1,4 +1,4 @@
 export * from './broker.module';
-export * from './broker.ports';
+export * from './broker.port';
 export { MqttBrokerService } from './mqtt-broker.service';
 export { TokenBuckets } from './token-bucket';

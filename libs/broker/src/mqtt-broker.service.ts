@@ -10,7 +10,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import type { AedesBroker } from './aedes.types';
 import type { CertifiedConnection } from './device-access.hooks';
 import { guardConnection } from './mqtt-frame-limit';
-import { BROKER_OPTIONS, type BrokerOptions } from './broker.ports';
+import { BROKER_OPTIONS, type BrokerOptions } from './broker.port';
 
 export const AEDES_BROKER = Symbol('AedesBroker');
 

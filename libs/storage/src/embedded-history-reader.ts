@@ -1,6 +1,6 @@
 import type { EmbeddedDatabase, EmbeddedDatabaseOptions } from './embedded-database';
 import { prepareHistoryQuery } from './embedded-history';
-import { SqliteThread } from './sqlite-thread';
+import { EmbeddedDatabaseThread } from './embedded-database-thread';
 import { StoreBusyError, type HistoryPoint, type HistoryQuery } from './telemetry-store.port';
 
 /** One aggregate runs while at most three wait; a fifth reader is told to come back. */
@@ -12,17 +12,17 @@ const MAX_PENDING_READS = 4;
  * no more than a few wait, so a loop of heavy reads cannot queue up unbounded work.
  */
 export class EmbeddedHistoryReader {
-  private readonly thread?: SqliteThread;
+  private readonly thread?: EmbeddedDatabaseThread;
   private readonly inline?: (query: HistoryQuery) => HistoryPoint[];
 
   constructor(db: EmbeddedDatabase, options: EmbeddedDatabaseOptions = {}) {
     if (db.memory) this.inline = prepareHistoryQuery(db);
-    else this.thread = new SqliteThread({ file: db.name, role: 'reader', ...options });
+    else this.thread = new EmbeddedDatabaseThread({ file: db.name, role: 'reader', ...options });
   }
 
   async read(query: HistoryQuery): Promise<HistoryPoint[]> {
     if (this.inline) return this.inline(query);
-    const thread = this.thread as SqliteThread;
+    const thread = this.thread as EmbeddedDatabaseThread;
     if (thread.pending >= MAX_PENDING_READS)
       throw new StoreBusyError(`${thread.pending} history reads are under way; retry shortly`);
     return thread.history(query);

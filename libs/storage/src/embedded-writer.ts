@@ -1,7 +1,7 @@
 import type { EmbeddedDatabase, EmbeddedDatabaseOptions } from './embedded-database';
 import { prepareEmbeddedCommit, type EmbeddedWrite } from './embedded-writes';
 import { GroupCommit } from './group-commit';
-import { SqliteThread } from './sqlite-thread';
+import { EmbeddedDatabaseThread } from './embedded-database-thread';
 
 /**
  * Every write on the ingest path to the embedded database goes through here: samples, alert
@@ -11,14 +11,14 @@ import { SqliteThread } from './sqlite-thread';
  */
 export class EmbeddedWriter {
   private readonly group: GroupCommit<EmbeddedWrite>;
-  private readonly thread?: SqliteThread;
+  private readonly thread?: EmbeddedDatabaseThread;
 
   constructor(db: EmbeddedDatabase, options: EmbeddedDatabaseOptions = {}) {
     let commit: (writes: readonly EmbeddedWrite[]) => void | Promise<void>;
     if (db.memory) {
       commit = prepareEmbeddedCommit(db);
     } else {
-      const thread = new SqliteThread({ file: db.name, role: 'writer', ...options });
+      const thread = new EmbeddedDatabaseThread({ file: db.name, role: 'writer', ...options });
       commit = (writes) => thread.commit(writes);
       this.thread = thread;
     }

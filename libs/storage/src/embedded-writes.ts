@@ -1,6 +1,6 @@
 import type { AlertEvent, Sample } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
-import { SqliteAlertState } from './sqlite-alert-state';
+import { EmbeddedAlertState } from './embedded-alert-state';
 
 /** What one caller asked to make durable; a group commit holds many. */
 export interface EmbeddedWrite {
@@ -15,7 +15,7 @@ export type SampleBody = Pick<Sample, 'vitals' | 'consciousness' | 'onOxygen' | 
 /**
  * The one transaction of a group commit: samples (a repeat of device and timestamp is ignored),
  * alert events and rule states, in the order they were asked for. Runs on Vigil's main thread
- * for an in-memory database, otherwise on the writer thread (sqlite-writer.worker.ts).
+ * for an in-memory database, otherwise on the writer thread (embedded-database-thread.worker.ts).
  */
 export function prepareEmbeddedCommit(
   db: EmbeddedDatabase,
@@ -26,7 +26,7 @@ export function prepareEmbeddedCommit(
   const upsertRuleState = db.prepare(
     'INSERT INTO rule_state (patient_id, body) VALUES (?, ?) ON CONFLICT (patient_id) DO UPDATE SET body = excluded.body',
   );
-  const alertState = new SqliteAlertState(db);
+  const alertState = new EmbeddedAlertState(db);
   const insertSampleRow = (sample: Sample) => {
     const body: SampleBody = {
       vitals: sample.vitals,

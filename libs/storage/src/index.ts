@@ -11,4 +11,4 @@ export { EmbeddedWriter } from './embedded-writer';
 export { InfluxConnection, quietInfluxClientLogs } from './influx/influx-connection';
 export { InfluxTelemetryStore } from './influx/influx-telemetry.store';
 export { DEFAULT_DRAINER_OPTIONS } from './influx/spool-drainer';
-export { SqliteTelemetryStore } from './sqlite-telemetry.store';
+export { EmbeddedTelemetryStore } from './embedded-telemetry.store';

@@ -18,10 +18,10 @@ import type { InfluxOptions } from './influx/influx-options';
 import { InfluxTelemetryStore } from './influx/influx-telemetry.store';
 import { REGISTRY_STORE } from './registry-store.port';
 import { RULE_STATE_STORE } from './rule-state-store.port';
-import { SqliteRuleStateStore } from './sqlite-rule-state.store';
-import { SqliteRegistryStore } from './sqlite-registry.store';
-import { SqliteTelemetryStore } from './sqlite-telemetry.store';
-import { SqliteUserStore } from './sqlite-user.store';
+import { EmbeddedRuleStateStore } from './embedded-rule-state.store';
+import { EmbeddedRegistryStore } from './embedded-registry.store';
+import { EmbeddedTelemetryStore } from './embedded-telemetry.store';
+import { EmbeddedUserStore } from './embedded-user.store';
 import { USER_STORE } from './user-store.port';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store.port';
 
@@ -38,7 +38,7 @@ function openTelemetryStore(
   reader: EmbeddedHistoryReader,
   influx: InfluxOptions | undefined,
 ): TelemetryStore {
-  if (!influx) return new SqliteTelemetryStore(db, writer, reader);
+  if (!influx) return new EmbeddedTelemetryStore(db, writer, reader);
   const logger = new Logger('InfluxTelemetryStore');
   quietInfluxClientLogs(logger);
   logger.log(`telemetry to InfluxDB (${influx.api}) at ${influx.url}, bucket ${influx.bucket}`);
@@ -107,18 +107,18 @@ export class StorageModule {
         },
         {
           provide: REGISTRY_STORE,
-          useFactory: (db: EmbeddedDatabase) => new SqliteRegistryStore(db),
+          useFactory: (db: EmbeddedDatabase) => new EmbeddedRegistryStore(db),
           inject: [EMBEDDED_DATABASE],
         },
         {
           provide: USER_STORE,
-          useFactory: (db: EmbeddedDatabase) => new SqliteUserStore(db),
+          useFactory: (db: EmbeddedDatabase) => new EmbeddedUserStore(db),
           inject: [EMBEDDED_DATABASE],
         },
         {
           provide: RULE_STATE_STORE,
           useFactory: (db: EmbeddedDatabase, writer: EmbeddedWriter) =>
-            new SqliteRuleStateStore(db, writer),
+            new EmbeddedRuleStateStore(db, writer),
           inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER],
         },
         StorageLifecycle,

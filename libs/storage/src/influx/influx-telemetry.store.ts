@@ -1,7 +1,7 @@
 import type { AlertEvent, Sample } from '@vigil/contracts';
 import type { EmbeddedDatabase } from '../embedded-database';
 import { GroupCommit } from '../group-commit';
-import { LocalAlertState } from '../sqlite-alert-state';
+import { LocalAlertState } from '../embedded-alert-state';
 import {
   StoreUnavailableError,
   type HistoryPoint,

@@ -13,7 +13,7 @@ interface AuditRow {
 }
 
 /** The `audit_log` table: appended inside the caller's transaction, never updated. */
-export class SqliteAuditLog {
+export class EmbeddedAuditLog {
   private readonly insert: Statement;
 
   constructor(private readonly db: EmbeddedDatabase) {

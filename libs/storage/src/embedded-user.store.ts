@@ -1,7 +1,7 @@
 import type { UserRole } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
 import type { AuditEntry } from './registry-store.port';
-import { SqliteAuditLog } from './sqlite-audit-log';
+import { EmbeddedAuditLog } from './embedded-audit-log';
 import {
   DuplicateUserError,
   type RefreshTokenRecord,
@@ -22,11 +22,11 @@ interface UserRow {
   created_at: string;
 }
 
-export class SqliteUserStore implements UserStore {
-  private readonly auditLog: SqliteAuditLog;
+export class EmbeddedUserStore implements UserStore {
+  private readonly auditLog: EmbeddedAuditLog;
 
   constructor(private readonly db: EmbeddedDatabase) {
-    this.auditLog = new SqliteAuditLog(db);
+    this.auditLog = new EmbeddedAuditLog(db);
   }
 
   async listUsers(): Promise<UserRecord[]> {

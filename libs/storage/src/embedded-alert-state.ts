@@ -15,7 +15,7 @@ function wardCondition(wards: readonly string[] | undefined): [string[], string[
  * Every alert's current state and its event history, kept in the embedded database whichever
  * adapter stores telemetry, so a restart restores open alerts even while InfluxDB is unreachable.
  */
-export class SqliteAlertState {
+export class EmbeddedAlertState {
   private readonly upsert;
   private readonly insertEvent;
   private readonly selectOpen;
@@ -103,10 +103,10 @@ function parseBodies(rows: unknown[]): Alert[] {
  * the telemetry; adapters extend it and record events through `alertState` in their own writes.
  */
 export abstract class LocalAlertState {
-  protected readonly alertState: SqliteAlertState;
+  protected readonly alertState: EmbeddedAlertState;
 
   constructor(db: EmbeddedDatabase) {
-    this.alertState = new SqliteAlertState(db);
+    this.alertState = new EmbeddedAlertState(db);
   }
 
   async openAlerts(): Promise<Alert[]> {

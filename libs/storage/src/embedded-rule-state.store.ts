@@ -2,7 +2,7 @@ import type { EmbeddedDatabase } from './embedded-database';
 import type { EmbeddedWriter } from './embedded-writer';
 import type { RuleStateStore } from './rule-state-store.port';
 
-export class SqliteRuleStateStore implements RuleStateStore {
+export class EmbeddedRuleStateStore implements RuleStateStore {
   constructor(
     private readonly db: EmbeddedDatabase,
     private readonly writer: EmbeddedWriter,

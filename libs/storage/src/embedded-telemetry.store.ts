@@ -3,7 +3,7 @@ import type { EmbeddedDatabase } from './embedded-database';
 import type { EmbeddedHistoryReader } from './embedded-history-reader';
 import type { EmbeddedWriter } from './embedded-writer';
 import type { SampleBody } from './embedded-writes';
-import { LocalAlertState } from './sqlite-alert-state';
+import { LocalAlertState } from './embedded-alert-state';
 import type {
   HistoryPoint,
   HistoryQuery,
@@ -26,7 +26,7 @@ interface SampleRow {
  * thread); the small reads use this thread's connection, which WAL lets proceed while the writer
  * commits.
  */
-export class SqliteTelemetryStore extends LocalAlertState implements TelemetryStore {
+export class EmbeddedTelemetryStore extends LocalAlertState implements TelemetryStore {
   constructor(
     private readonly db: EmbeddedDatabase,
     private readonly writer: EmbeddedWriter,

@@ -5,25 +5,25 @@ import type { EmbeddedDatabaseOptions } from './embedded-database';
 import type { EmbeddedWrite } from './embedded-writes';
 import type { HistoryPoint, HistoryQuery } from './telemetry-store.port';
 
-export interface SqliteThreadSetup extends EmbeddedDatabaseOptions {
+export interface EmbeddedDatabaseThreadSetup extends EmbeddedDatabaseOptions {
   /** The database file the main thread opened (and created the schema of). */
   readonly file: string;
   /** A writer commits with synchronous=FULL; a reader only reads. */
   readonly role: 'writer' | 'reader';
 }
 
-export type SqliteThreadRequest =
+export type EmbeddedDatabaseThreadRequest =
   | { readonly kind: 'commit'; readonly id: number; readonly writes: readonly EmbeddedWrite[] }
   | { readonly kind: 'history'; readonly id: number; readonly query: HistoryQuery }
   | { readonly kind: 'close' };
 
-export interface SqliteThreadReply {
+export interface EmbeddedDatabaseThreadReply {
   readonly id: number;
   readonly error?: string;
   readonly result?: unknown;
 }
 
-const WORKER_FILE = 'sqlite-thread.worker.js';
+const WORKER_FILE = 'embedded-database-thread.worker.js';
 
 /**
  * The compiled worker beside this file. Jest runs the TypeScript sources, where there is none;
@@ -44,7 +44,7 @@ function workerScript(): string {
  * if the worker dies, the requests under way fail (commits are then not acknowledged and their
  * devices resend) and the next request starts a new worker.
  */
-export class SqliteThread {
+export class EmbeddedDatabaseThread {
   private worker?: Worker;
   private nextId = 1;
   private readonly waiting = new Map<
@@ -52,7 +52,7 @@ export class SqliteThread {
     { resolve: (result: unknown) => void; reject: (error: Error) => void }
   >();
 
-  constructor(private readonly setup: SqliteThreadSetup) {}
+  constructor(private readonly setup: EmbeddedDatabaseThreadSetup) {}
 
   /** Requests sent and not yet answered. */
   get pending(): number {
@@ -73,12 +73,14 @@ export class SqliteThread {
     if (!worker) return;
     this.worker = undefined;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
-    const request: SqliteThreadRequest = { kind: 'close' };
+    const request: EmbeddedDatabaseThreadRequest = { kind: 'close' };
     worker.postMessage(request);
     await exited;
   }
 
-  private send(request: Exclude<SqliteThreadRequest, { kind: 'close' }>): Promise<unknown> {
+  private send(
+    request: Exclude<EmbeddedDatabaseThreadRequest, { kind: 'close' }>,
+  ): Promise<unknown> {
     const worker = this.worker ?? this.start();
     return new Promise((resolve, reject) => {
       this.waiting.set(request.id, { resolve, reject });
@@ -94,7 +96,7 @@ export class SqliteThread {
 
   private start(): Worker {
     const worker = new Worker(workerScript(), { workerData: this.setup });
-    worker.on('message', (reply: SqliteThreadReply) => {
+    worker.on('message', (reply: EmbeddedDatabaseThreadReply) => {
       const waiter = this.waiting.get(reply.id);
       if (!waiter) return;
       this.waiting.delete(reply.id);

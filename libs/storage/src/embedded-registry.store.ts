@@ -1,6 +1,6 @@
 import type { Patient } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
-import { SqliteAuditLog } from './sqlite-audit-log';
+import { EmbeddedAuditLog } from './embedded-audit-log';
 import {
   DuplicateRecordError,
   type AuditEntry,
@@ -24,11 +24,11 @@ interface DeviceRow {
   bound_at: string;
   secret_hash: string | null;
 }
-export class SqliteRegistryStore implements RegistryStore {
-  private readonly auditLog: SqliteAuditLog;
+export class EmbeddedRegistryStore implements RegistryStore {
+  private readonly auditLog: EmbeddedAuditLog;
 
   constructor(private readonly db: EmbeddedDatabase) {
-    this.auditLog = new SqliteAuditLog(db);
+    this.auditLog = new EmbeddedAuditLog(db);
   }
 
   async addPatient(patient: Patient, audit: AuditEntry): Promise<void> {

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { openEmbeddedDatabase, type EmbeddedDatabaseOptions } from './embedded-database';
 import { EmbeddedHistoryReader } from './embedded-history-reader';
 import { EmbeddedWriter } from './embedded-writer';
-import { SqliteRegistryStore } from './sqlite-registry.store';
-import { SqliteTelemetryStore } from './sqlite-telemetry.store';
+import { EmbeddedRegistryStore } from './embedded-registry.store';
+import { EmbeddedTelemetryStore } from './embedded-telemetry.store';
 import { describeTelemetryStoreContract } from './telemetry-store.contract';
 
 /** A store on its own database, writer and reader, as the storage module opens them. */
@@ -17,7 +17,7 @@ function openStore(dataDir: string, options: EmbeddedDatabaseOptions = {}) {
   const reader = new EmbeddedHistoryReader(db, options);
   return {
     db,
-    store: new SqliteTelemetryStore(db, writer, reader),
+    store: new EmbeddedTelemetryStore(db, writer, reader),
     settle: async () => undefined,
     dispose: async () => {
       await Promise.all([writer.close(), reader.close()]);
@@ -41,7 +41,7 @@ describeTelemetryStoreContract('embedded (SQLite, on disk, encrypted)', async ()
   openStore(join(diskStores, String((diskStoreCount += 1))), { encryptionKey: 'contract-key' }),
 );
 
-describe('SqliteTelemetryStore on disk', () => {
+describe('EmbeddedTelemetryStore on disk', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-store-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -71,7 +71,7 @@ describe('SqliteTelemetryStore on disk', () => {
   /** Writes a named patient and a distinctive vital, and answers every byte of the files. */
   async function keptBytes(folder: string, options: EmbeddedDatabaseOptions): Promise<string> {
     const { db, store, dispose } = openStore(folder, options);
-    await new SqliteRegistryStore(db).addPatient(
+    await new EmbeddedRegistryStore(db).addPatient(
       {
         id: 'p-enc',
         name: 'Zebulon Quixote',

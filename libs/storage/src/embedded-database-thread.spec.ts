@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sample } from '@vigil/contracts';
 import { openEmbeddedDatabase } from './embedded-database';
-import { SqliteThread } from './sqlite-thread';
+import { EmbeddedDatabaseThread } from './embedded-database-thread';
 
 const sample = (ts: number, patientId = 'p1'): Sample => ({
   patientId,
@@ -17,13 +17,13 @@ const sample = (ts: number, patientId = 'p1'): Sample => ({
   vitals: { heartRate: 70 },
 });
 
-describe('SqliteThread (the build’s compiled worker)', () => {
+describe('EmbeddedDatabaseThread (the build’s compiled worker)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-writer-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('has a commit in the file, for any other connection, once the commit resolves', async () => {
     const db = openEmbeddedDatabase(join(dir, 'durable'));
-    const writer = new SqliteThread({ file: db.name, role: 'writer' });
+    const writer = new EmbeddedDatabaseThread({ file: db.name, role: 'writer' });
     await writer.commit([{ samples: [sample(1), sample(2)], events: [] }]);
     const reader = new Database(db.name, { readonly: true });
     expect(reader.prepare('SELECT count(*) AS n FROM samples').get()).toEqual({ n: 2 });
@@ -34,7 +34,7 @@ describe('SqliteThread (the build’s compiled worker)', () => {
 
   it('fails a commit SQLite refuses with its reason, and commits the next one', async () => {
     const db = openEmbeddedDatabase(join(dir, 'refused'));
-    const writer = new SqliteThread({ file: db.name, role: 'writer' });
+    const writer = new EmbeddedDatabaseThread({ file: db.name, role: 'writer' });
     const broken = { ...sample(3), seq: { not: 'a number' } } as unknown as Sample;
     await expect(writer.commit([{ samples: [broken], events: [] }])).rejects.toThrow(
       /SQLite writer failed: Too few parameter values/,
@@ -47,7 +47,7 @@ describe('SqliteThread (the build’s compiled worker)', () => {
 
   it('fails a commit that cannot be handed to the thread, and commits the next one', async () => {
     const db = openEmbeddedDatabase(join(dir, 'uncloneable'));
-    const writer = new SqliteThread({ file: db.name, role: 'writer' });
+    const writer = new EmbeddedDatabaseThread({ file: db.name, role: 'writer' });
     const odd = { ...sample(6), vitals: { heartRate: () => 70 } } as unknown as Sample;
     await expect(writer.commit([{ samples: [odd] }])).rejects.toThrow(/could not be cloned/);
     await writer.commit([{ samples: [sample(7)] }]);
@@ -57,7 +57,7 @@ describe('SqliteThread (the build’s compiled worker)', () => {
   });
 
   it('fails the commits under way when its thread cannot run, instead of leaving them hanging', async () => {
-    const writer = new SqliteThread({
+    const writer = new EmbeddedDatabaseThread({
       file: join(dir, 'no-such-folder', 'vigil.db'),
       role: 'writer',
     });
@@ -70,8 +70,8 @@ describe('SqliteThread (the build’s compiled worker)', () => {
   it('aggregates history on a reader thread, from a file encrypted with its key', async () => {
     const options = { encryptionKey: 'a key for the reader thread test' };
     const db = openEmbeddedDatabase(join(dir, 'encrypted'), options);
-    const writer = new SqliteThread({ file: db.name, role: 'writer', ...options });
-    const reader = new SqliteThread({ file: db.name, role: 'reader', ...options });
+    const writer = new EmbeddedDatabaseThread({ file: db.name, role: 'writer', ...options });
+    const reader = new EmbeddedDatabaseThread({ file: db.name, role: 'reader', ...options });
     await writer.commit([{ samples: [sample(1_000), sample(1_500), sample(61_000)] }]);
     await expect(
       reader.history({ patientId: 'p1', from: 0, to: 120_000, everyMs: 60_000 }),
@@ -82,7 +82,7 @@ describe('SqliteThread (the build’s compiled worker)', () => {
     await expect(reader.commit([{ samples: [sample(2_000)] }])).rejects.toThrow(
       /reader thread does not take commit/,
     );
-    const keyless = new SqliteThread({ file: db.name, role: 'reader' });
+    const keyless = new EmbeddedDatabaseThread({ file: db.name, role: 'reader' });
     await expect(
       keyless.history({ patientId: 'p1', from: 0, to: 1, everyMs: 1_000 }),
     ).rejects.toThrow(/SQLite reader thread (failed|exited)/);

@@ -1,12 +1,16 @@
-// A SQLite thread (sqlite-thread.ts): the writer commits telemetry, the reader aggregates history,
+// A SQLite thread (embedded-database-thread.ts): the writer commits telemetry, the reader aggregates history,
 // each on its own connection, so neither runs on the broker's thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectEmbeddedDatabase } from './embedded-database';
 import { prepareHistoryQuery } from './embedded-history';
 import { prepareEmbeddedCommit } from './embedded-writes';
-import type { SqliteThreadReply, SqliteThreadRequest, SqliteThreadSetup } from './sqlite-thread';
+import type {
+  EmbeddedDatabaseThreadReply,
+  EmbeddedDatabaseThreadRequest,
+  EmbeddedDatabaseThreadSetup,
+} from './embedded-database-thread';
 
-const setup = workerData as SqliteThreadSetup;
+const setup = workerData as EmbeddedDatabaseThreadSetup;
 const db = connectEmbeddedDatabase(setup.file, setup);
 // Per connection: the main thread's connection set WAL, which the file keeps.
 if (setup.role === 'writer') db.pragma('synchronous = FULL');
@@ -14,19 +18,19 @@ const commit = setup.role === 'writer' ? prepareEmbeddedCommit(db) : undefined;
 const history = setup.role === 'reader' ? prepareHistoryQuery(db) : undefined;
 const port = parentPort!;
 
-function answer(request: Exclude<SqliteThreadRequest, { kind: 'close' }>): unknown {
+function answer(request: Exclude<EmbeddedDatabaseThreadRequest, { kind: 'close' }>): unknown {
   if (request.kind === 'commit' && commit) return commit(request.writes);
   if (request.kind === 'history' && history) return history(request.query);
   throw new Error(`a ${setup.role} thread does not take ${request.kind}`);
 }
 
-port.on('message', (request: SqliteThreadRequest) => {
+port.on('message', (request: EmbeddedDatabaseThreadRequest) => {
   if (request.kind === 'close') {
     db.close();
     port.close();
     return;
   }
-  let reply: SqliteThreadReply;
+  let reply: EmbeddedDatabaseThreadReply;
   try {
     reply = { id: request.id, result: answer(request) };
   } catch (error) {
