@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-const libs = ['contracts', 'broker', 'ingest', 'storage', 'rules', 'alerts', 'gateway', 'client'];
+const libs = [
+  'contracts',
+  'broker',
+  'ingest',
+  'storage',
+  'rules',
+  'alerts',
+  'gateway',
+  'client',
+  'dto',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'data/**'] },
@@ -49,6 +59,23 @@ export default tseslint.config(
             {
               group: ['@vigil/*', '!@vigil/contracts'],
               message: 'libs/rules depends on contracts only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The console runs in the browser: the wire contract's types and constants, nothing else.
+    files: ['apps/console/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@vigil/*', '!@vigil/contracts', '@nestjs/*', 'class-validator'],
+              message: 'The console imports @vigil/contracts only.',
             },
           ],
         },

@@ -1,7 +1,7 @@
-import type { CreateUserDto, ThresholdOverrideDto } from '@vigil/contracts';
+import type { NewUser, ThresholdOverride } from '@vigil/contracts';
 
 /** A COPD patient's prescribed target, 88-92 %: alert only below 88 (BTS oxygen guideline 2017). */
-export const COPD_OVERRIDES: ThresholdOverrideDto[] = [
+export const COPD_OVERRIDES: ThresholdOverride[] = [
   {
     vital: 'spo2',
     comparison: 'below',
@@ -65,7 +65,7 @@ export class VigilClient {
     return (rotated.body as { secret: string }).secret;
   }
 
-  async createUser(user: CreateUserDto): Promise<void> {
+  async createUser(user: NewUser): Promise<void> {
     await this.send('POST', '/api/users', user, [201, 409]);
   }
 

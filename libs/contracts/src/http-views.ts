@@ -1,5 +1,5 @@
-import type { Alert, AlertEvent, AlertPriority } from './alert';
-import type { Patient } from './registry.dto';
+import type { Alert, AlertEvent } from './alert';
+import type { Patient, ThresholdOverride } from './registry';
 import type { Sample } from './sample';
 import type { VitalName, VitalValues } from './vital-signs.catalogue';
 
@@ -26,18 +26,13 @@ export interface AlertWithHistory extends Alert {
   readonly history: readonly Pick<AlertEvent, 'kind' | 'at' | 'by'>[];
 }
 
-/** A threshold as `GET /api/patients/:id/thresholds` shows it. */
-export interface ThresholdView {
-  readonly vital: VitalName;
-  readonly comparison: 'above' | 'below';
-  readonly threshold: number;
-  readonly priority: AlertPriority;
-  readonly sustainSeconds?: number;
-  readonly clearBand?: number;
+/** A threshold in force for a patient, with the clinical source it comes from. */
+export interface ThresholdView extends ThresholdOverride {
+  readonly source: string;
 }
 
-/** `GET /api/patients/:id/thresholds`. */
+/** `GET /api/patients/:id/thresholds`: her own overrides, and every threshold in force. */
 export interface PatientThresholds {
-  readonly overrides: ThresholdView[];
+  readonly overrides: readonly ThresholdOverride[];
   readonly effective: readonly ThresholdView[];
 }

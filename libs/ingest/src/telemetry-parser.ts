@@ -2,16 +2,14 @@ import {
   BATTERY_RANGE,
   CONSCIOUSNESS_LEVELS,
   MAX_SAMPLES_PER_BATCH,
-  SampleBatchDto,
-  SampleDto,
   TelemetryErrorCode,
   VITAL_NAMES,
   VITAL_SIGNS,
   type Sample,
   type VitalValues,
-  type VitalsDto,
   type TelemetryRejection,
 } from '@vigil/contracts';
+import { SampleBatchDto, SampleDto, type VitalsDto } from '@vigil/dto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 

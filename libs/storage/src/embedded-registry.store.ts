@@ -1,4 +1,4 @@
-import type { Patient } from '@vigil/contracts';
+import type { Patient, ThresholdOverride } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
 import { EmbeddedAuditLog } from './embedded-audit-log';
 import {
@@ -8,7 +8,6 @@ import {
   type StoredAuditEntry,
   type DeviceRecord,
   type RegistryStore,
-  type ThresholdOverride,
 } from './registry-store.port';
 
 interface PatientRow {

@@ -1,4 +1,4 @@
-import type { Device, Patient, ThresholdOverrideDto } from '@vigil/contracts';
+import type { Device, Patient, ThresholdOverride } from '@vigil/contracts';
 
 export const REGISTRY_STORE = Symbol('RegistryStore');
 
@@ -10,8 +10,6 @@ export class DuplicateRecordError extends Error {
     super(`${kind} ${id} already exists`);
   }
 }
-
-export type ThresholdOverride = Readonly<ThresholdOverrideDto>;
 
 /** Who changed what, when, from what to what. */
 export interface AuditEntry {

@@ -12,7 +12,8 @@ import {
   UnauthorizedException,
   UseGuards,
 } from '@nestjs/common';
-import { ChangePasswordDto, LoginDto, type SessionView, type UserView } from '@vigil/contracts';
+import { type SessionView, type UserView } from '@vigil/contracts';
+import { ChangePasswordDto, LoginDto } from '@vigil/dto';
 import type { Request, Response } from 'express';
 import type { AuthOptions } from '../config/vigil-config';
 import { CurrentSessionId, CurrentUser, Public } from './access.decorators';

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { CreateUserDto, UpdateUserDto, type UserView } from '@vigil/contracts';
+import { type UserView } from '@vigil/contracts';
+import { CreateUserDto, UpdateUserDto } from '@vigil/dto';
 import { CurrentUser, Roles } from './access.decorators';
 import { UsersService } from './users.service';
 

@@ -1,10 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import {
-  WARD_SCOPED_ROLES,
-  type CreateUserDto,
-  type UpdateUserDto,
-  type UserView,
-} from '@vigil/contracts';
+import { WARD_SCOPED_ROLES, type UserView } from '@vigil/contracts';
+import { type CreateUserDto, type UpdateUserDto } from '@vigil/dto';
 import { USER_STORE, auditEntry, type UserRecord, type UserStore } from '@vigil/storage';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -9,13 +9,13 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import {
-  HistoryQueryDto,
   VITAL_NAMES,
   VITAL_SIGNS,
   type PatientHistory,
   type UserView,
   type VitalName,
 } from '@vigil/contracts';
+import { HistoryQueryDto } from '@vigil/dto';
 import { StoreBusyError, TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
 import { CurrentUser, PatientWard } from '../auth/access.decorators';
 import { PatientNotFoundError } from '../registry/registry.errors';

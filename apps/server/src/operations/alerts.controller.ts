@@ -11,7 +11,6 @@ import {
 } from '@nestjs/common';
 import { AcknowledgementService, AlertsService } from '@vigil/alerts';
 import {
-  AlertListQueryDto,
   INSTANT_PROBLEM,
   MAX_ALERT_PAGE,
   parseInstant,
@@ -19,6 +18,7 @@ import {
   type Alert,
   type UserView,
 } from '@vigil/contracts';
+import { AlertListQueryDto } from '@vigil/dto';
 import type { AlertCursor, AlertWithHistory } from '@vigil/storage';
 import type { Request, Response } from 'express';
 import { CurrentUser } from '../auth/access.decorators';

@@ -1,4 +1,5 @@
-import { MAX_AUDIT_PAGE, type AuditQueryDto } from '@vigil/contracts';
+import { MAX_AUDIT_PAGE } from '@vigil/contracts';
+import { type AuditQueryDto } from '@vigil/dto';
 import type { StoredAuditEntry } from '@vigil/storage';
 import type { Request, Response } from 'express';
 import { linkNextPage } from '../operations/next-page';

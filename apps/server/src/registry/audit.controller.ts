@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { AuditQueryDto } from '@vigil/contracts';
+import { AuditQueryDto } from '@vigil/dto';
 import type { StoredAuditEntry } from '@vigil/storage';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorators';

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { CreateDeviceDto, type Device, type UserView } from '@vigil/contracts';
+import { type Device, type UserView } from '@vigil/contracts';
+import { CreateDeviceDto } from '@vigil/dto';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import { RegistryService } from './registry.service';
 

@@ -1,14 +1,9 @@
 import { Body, Controller, Get, Param, Patch, Put, Query, Req, Res } from '@nestjs/common';
-import {
-  AuditQueryDto,
-  PatientThresholdsDto,
-  UpdatePatientDto,
-  type Patient,
-  type UserView,
-} from '@vigil/contracts';
+import type { Patient, PatientThresholds, ThresholdOverride, UserView } from '@vigil/contracts';
+import { AuditQueryDto, PatientThresholdsDto, UpdatePatientDto } from '@vigil/dto';
 import { ClinicalEvaluator } from '@vigil/ingest';
-import type { News2Score, ThresholdRule } from '@vigil/rules';
-import type { StoredAuditEntry, ThresholdOverride } from '@vigil/storage';
+import type { News2Score } from '@vigil/rules';
+import type { StoredAuditEntry } from '@vigil/storage';
 import type { Request, Response } from 'express';
 import { CurrentUser, PatientWard, Roles } from '../auth/access.decorators';
 import { readAuditPage } from './audit-page';
@@ -36,10 +31,7 @@ export class PatientSettingsController {
   }
 
   @Get('thresholds')
-  thresholds(@Param('id') id: string): {
-    overrides: ThresholdOverride[];
-    effective: readonly ThresholdRule[];
-  } {
+  thresholds(@Param('id') id: string): PatientThresholds {
     this.require(id);
     return {
       overrides: this.registry.thresholdOverridesOf(id),

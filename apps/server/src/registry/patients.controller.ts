@@ -1,12 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import {
-  CreatePatientDto,
-  PatientListQueryDto,
-  seesWard,
-  type Patient,
-  type PatientSummary,
-  type UserView,
-} from '@vigil/contracts';
+import { seesWard, type Patient, type PatientSummary, type UserView } from '@vigil/contracts';
+import { CreatePatientDto, PatientListQueryDto } from '@vigil/dto';
 import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
 import { CurrentUser, PatientWard, Roles } from '../auth/access.decorators';
 import { PatientNotFoundError } from './registry.errors';

@@ -1,15 +1,14 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { PatientWards } from '@vigil/alerts';
 import type { DeviceAccessPolicy } from '@vigil/broker';
+import type { Device, Patient, ThresholdOverride } from '@vigil/contracts';
 import type {
   CreateDeviceDto,
   CreatePatientDto,
-  Device,
-  Patient,
   PatientThresholdsDto,
   SeedDeviceDto,
   UpdatePatientDto,
-} from '@vigil/contracts';
+} from '@vigil/dto';
 import type { ClinicalProfile, DeviceBinding, DeviceDirectory } from '@vigil/ingest';
 import { DEFAULT_RULES, withOverrides } from '@vigil/rules';
 import {
@@ -19,7 +18,6 @@ import {
   type DeviceRecord,
   type RegistryStore,
   type StoredAuditEntry,
-  type ThresholdOverride,
 } from '@vigil/storage';
 import {
   fingerprint,

@@ -1,4 +1,4 @@
-import { CreatePatientDto, SeedDeviceDto } from '@vigil/contracts';
+import { CreatePatientDto, SeedDeviceDto } from '@vigil/dto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { readFile } from 'node:fs/promises';

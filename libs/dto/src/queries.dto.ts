@@ -3,15 +3,15 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ALERT_STATES, type AlertState } from './alert';
-import { ID_PATTERN } from './topics';
+import {
+  ALERT_STATES,
+  ID_PATTERN,
+  MAX_ALERT_PAGE,
+  MAX_AUDIT_PAGE,
+  type AlertState,
+} from '@vigil/contracts';
 
 const idMessage = '$property must be 1-64 letters, digits, dot, dash or underscore';
-
-/** A page holds at most this many alerts. */
-export const MAX_ALERT_PAGE = 500;
-/** A page holds at most this many audit entries. */
-export const MAX_AUDIT_PAGE = 1_000;
 
 /** An instant, ISO-8601 with a time zone or epoch milliseconds, that the route then reads. */
 function OptionalInstant(): PropertyDecorator {

@@ -22,12 +22,10 @@ import {
 import {
   BATTERY_RANGE,
   CONSCIOUSNESS_LEVELS,
+  MAX_SAMPLES_PER_BATCH,
   VITAL_SIGNS,
   type ConsciousnessLevel,
-} from './vital-signs.catalogue';
-
-/** The most samples one batch message may carry. */
-export const MAX_SAMPLES_PER_BATCH = 500;
+} from '@vigil/contracts';
 
 const finite = { allowNaN: false, allowInfinity: false } as const;
 

@@ -14,12 +14,18 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ALERT_PRIORITIES, type AlertPriority } from './alert';
-import { VITAL_NAMES, type VitalName } from './vital-signs.catalogue';
-import { ID_PATTERN } from './topics';
+import {
+  ALERT_PRIORITIES,
+  ID_PATTERN,
+  VITAL_NAMES,
+  type AlertPriority,
+  type ThresholdOverride,
+  type VitalName,
+} from '@vigil/contracts';
 
 const idMessage = '$property must be 1-64 letters, digits, dot, dash or underscore';
 
+/** `POST /api/patients`. */
 export class CreatePatientDto {
   @IsString()
   @Matches(ID_PATTERN, { message: idMessage })
@@ -53,15 +59,6 @@ export class SeedDeviceDto extends CreateDeviceDto {
   secret?: string;
 }
 
-export interface Patient {
-  readonly id: string;
-  readonly name: string;
-  readonly ward: string;
-  readonly admittedAt: string;
-  /** NEWS2 SpO2 scale: 2 for hypercapnic respiratory failure (target 88-92 %). */
-  readonly spo2Scale: 1 | 2;
-}
-
 /** `PATCH /api/patients/:id`. */
 export class UpdatePatientDto {
   @IsIn([1, 2])
@@ -69,7 +66,7 @@ export class UpdatePatientDto {
 }
 
 /** One per-patient threshold; it replaces the default rules of its vital and direction. */
-export class ThresholdOverrideDto {
+export class ThresholdOverrideDto implements ThresholdOverride {
   @IsIn(VITAL_NAMES)
   vital!: VitalName;
 
@@ -106,10 +103,4 @@ export class PatientThresholdsDto {
   @IsString()
   @Length(1, 500)
   reason?: string;
-}
-
-export interface Device {
-  readonly id: string;
-  readonly patientId: string;
-  readonly boundAt: string;
 }

@@ -1,0 +1,4 @@
+export * from './auth.dto';
+export * from './queries.dto';
+export * from './registry.dto';
+export * from './telemetry.dto';
