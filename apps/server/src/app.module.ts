@@ -16,7 +16,9 @@ import { MetricsController } from './operations/metrics.controller';
 import { DeviceSecretsController } from './registry/device-secrets.controller';
 import { PatientSettingsController } from './registry/patient-settings.controller';
 import { RegistryModule } from './registry/registry.module';
-import { RegistryService } from './registry/registry.service';
+import { ClinicalSettings } from './registry/clinical-settings';
+import { DeviceRegistry } from './registry/device-registry';
+import { PatientRegistry } from './registry/patient-registry';
 
 /** Composes the line: broker → ingest → storage and rules → alerts → gateway. */
 @Module({})
@@ -26,7 +28,8 @@ export class AppModule {
     const registry = RegistryModule.forRoot({ seedFile: config.seedFile });
     const ingest = IngestModule.forRoot({
       imports: [registry],
-      deviceDirectory: RegistryService,
+      deviceDirectory: DeviceRegistry,
+      clinicalProfiles: ClinicalSettings,
       deviceWatch: { noDataTimeoutMs: config.noDataTimeoutMs },
       ingest: { maxSamplesPerSecond: config.mqttMaxSamplesPerSecond },
     });
@@ -46,7 +49,7 @@ export class AppModule {
             remindEveryMs: config.remindEveryMs,
           },
           imports: [registry],
-          patientWards: RegistryService,
+          patientWards: PatientRegistry,
         }),
         registry,
         ingest,
@@ -65,7 +68,7 @@ export class AppModule {
             maxTopicLevels: 8,
           },
           imports: [registry, ingest],
-          accessPolicy: RegistryService,
+          accessPolicy: DeviceRegistry,
           messageHandler: IngestService,
         }),
         auth,

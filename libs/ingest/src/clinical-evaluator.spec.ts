@@ -5,7 +5,7 @@ import type { Sample } from '@vigil/contracts';
 import { DEFAULT_RULES } from '@vigil/rules';
 import type { RuleStateStore } from '@vigil/storage';
 import { ClinicalEvaluator } from './clinical-evaluator';
-import type { DeviceDirectory } from './device-directory.port';
+import type { ClinicalProfiles } from './clinical-profiles.port';
 
 describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', () => {
   const alerts = {
@@ -16,7 +16,7 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
   } as unknown as AlertsService;
   const directory = {
     profileOf: () => ({ spo2Scale: 1, rules: DEFAULT_RULES }),
-  } as unknown as DeviceDirectory;
+  } as unknown as ClinicalProfiles;
   const store = {
     loadAll: () => new Map(),
     save: async () => undefined,

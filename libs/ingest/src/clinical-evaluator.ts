@@ -19,7 +19,7 @@ import {
   type PatientRuleState,
 } from '@vigil/rules';
 import { RULE_STATE_STORE, type RuleStateStore } from '@vigil/storage';
-import { DEVICE_DIRECTORY, type DeviceDirectory } from './device-directory.port';
+import { CLINICAL_PROFILES, type ClinicalProfiles } from './clinical-profiles.port';
 
 /**
  * Runs each stored sample through the rules engine and NEWS2, keeping each patient's rule state
@@ -34,7 +34,7 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
   private readonly news2Bands = new Map<string, News2Band>();
 
   constructor(
-    @Inject(DEVICE_DIRECTORY) private readonly directory: DeviceDirectory,
+    @Inject(CLINICAL_PROFILES) private readonly profiles: ClinicalProfiles,
     private readonly alerts: AlertsService,
     @Inject(RULE_STATE_STORE) private readonly stateStore: RuleStateStore,
   ) {}
@@ -70,14 +70,14 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
   news2Of(patientId: string, now = Date.now()): News2Score {
     return scoreNews2(
       this.news2Inputs.get(patientId) ?? {},
-      this.directory.profileOf(patientId).spo2Scale,
+      this.profiles.profileOf(patientId).spo2Scale,
       now,
       NEWS2_FRESHNESS_MS,
     );
   }
 
   evaluate(sample: Sample): News2Score {
-    const profile = this.directory.profileOf(sample.patientId);
+    const profile = this.profiles.profileOf(sample.patientId);
     const previous = this.ruleStateOf(sample.patientId);
     const { decisions, state } = evaluatePatient(sample, profile.rules, previous);
     this.ruleStates.set(sample.patientId, state);

@@ -1,3 +1,4 @@
+export * from './clinical-profiles.port';
 export * from './device-directory.port';
 export * from './ingest.module';
 export * from './ingest.service';

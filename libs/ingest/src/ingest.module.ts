@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
+import { CLINICAL_PROFILES, type ClinicalProfiles } from './clinical-profiles.port';
 import { DEVICE_DIRECTORY, type DeviceDirectory } from './device-directory.port';
 import { ClinicalEvaluator } from './clinical-evaluator';
 import {
@@ -9,9 +10,10 @@ import {
 import { INGEST_OPTIONS, IngestService, type IngestOptions } from './ingest.service';
 
 export interface IngestModuleOptions {
-  /** Modules that export the `deviceDirectory` provider. */
+  /** Modules that export the `deviceDirectory` and `clinicalProfiles` providers. */
   readonly imports?: ModuleMetadata['imports'];
   readonly deviceDirectory: Type<DeviceDirectory>;
+  readonly clinicalProfiles: Type<ClinicalProfiles>;
   readonly deviceWatch: DeviceWatchOptions;
   readonly ingest: IngestOptions;
 }
@@ -27,6 +29,7 @@ export class IngestModule {
         ClinicalEvaluator,
         DeviceWatchService,
         { provide: DEVICE_DIRECTORY, useExisting: options.deviceDirectory },
+        { provide: CLINICAL_PROFILES, useExisting: options.clinicalProfiles },
         { provide: DEVICE_WATCH_OPTIONS, useValue: options.deviceWatch },
         { provide: INGEST_OPTIONS, useValue: options.ingest },
       ],

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { seesWard, type UserRole } from '@vigil/contracts';
-import { RegistryService } from '../registry/registry.service';
+import { PatientRegistry } from '../registry/patient-registry';
 import {
   ALLOWED_ROLES,
   PATIENT_PARAM,
@@ -25,7 +25,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: SessionService,
-    private readonly registry: RegistryService,
+    private readonly patients: PatientRegistry,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -50,7 +50,7 @@ export class AccessGuard implements CanActivate {
       });
     }
     const param = this.reflector.getAllAndOverride<string | undefined>(PATIENT_PARAM, targets);
-    const patient = param && this.registry.findPatient(request.params[param] as string);
+    const patient = param && this.patients.find(request.params[param] as string);
     if (patient && !seesWard(access.user, patient.ward)) {
       throw new ForbiddenException({
         code: 'AUTH.WARD',

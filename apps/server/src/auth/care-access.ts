@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CareAccessPolicy, CareAuthentication } from '@vigil/gateway';
-import { RegistryService } from '../registry/registry.service';
+import { PatientRegistry } from '../registry/patient-registry';
 import { SessionEvents } from './session-events';
 import { SessionService } from './session.service';
 
@@ -11,7 +11,7 @@ export class CareAccess implements CareAccessPolicy {
 
   constructor(
     private readonly sessions: SessionService,
-    private readonly registry: RegistryService,
+    private readonly patients: PatientRegistry,
     events: SessionEvents,
   ) {
     this.sessionsEnded$ = events.ended$;
@@ -25,6 +25,6 @@ export class CareAccess implements CareAccessPolicy {
   }
 
   wardOf(patientId: string): string | undefined {
-    return this.registry.wardOf(patientId);
+    return this.patients.wardOf(patientId);
   }
 }

@@ -18,8 +18,8 @@ import {
 import { HistoryQueryDto } from '@vigil/dto';
 import { StoreBusyError, TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
 import { CurrentUser, PatientWard } from '../auth/access.decorators';
-import { PatientNotFoundError } from '../registry/registry.errors';
-import { RegistryService } from '../registry/registry.service';
+import { AuditTrail } from '../registry/audit-trail';
+import { PatientRegistry } from '../registry/patient-registry';
 import { parseHistoryWindow } from './history-window';
 
 const UNITS = Object.fromEntries(
@@ -32,7 +32,8 @@ export class PatientHistoryController {
   private readonly logger = new Logger(PatientHistoryController.name);
 
   constructor(
-    private readonly registry: RegistryService,
+    private readonly patients: PatientRegistry,
+    private readonly audit: AuditTrail,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
   ) {}
 
@@ -47,10 +48,10 @@ export class PatientHistoryController {
     @Query() query: HistoryQueryDto,
     @CurrentUser() user: UserView,
   ): Promise<PatientHistory> {
-    if (!this.registry.findPatient(patientId)) throw new PatientNotFoundError(patientId);
+    this.patients.require(patientId);
     const window = parseHistoryWindow(query, Date.now());
     if ('problems' in window) throw new BadRequestException(window.problems);
-    await this.registry.recordExport(patientId, user.username, {
+    await this.audit.recordExport(patientId, user.username, {
       from: new Date(window.from).toISOString(),
       to: new Date(window.to).toISOString(),
     });

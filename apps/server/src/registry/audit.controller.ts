@@ -4,13 +4,13 @@ import type { StoredAuditEntry } from '@vigil/storage';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/access.decorators';
 import { readAuditPage } from './audit-page';
-import { RegistryService } from './registry.service';
+import { AuditTrail } from './audit-trail';
 
 /** The audit trail: sign-ins, acknowledgements, changes, exports. Read by administrators and auditors. */
 @Controller('api/audit')
 @Roles('admin', 'auditor')
 export class AuditController {
-  constructor(private readonly registry: RegistryService) {}
+  constructor(private readonly trail: AuditTrail) {}
 
   /**
    * Oldest first, at most `limit` (1,000) a page, `Link: rel="next"` to the next; `?subject=` (a
@@ -22,6 +22,6 @@ export class AuditController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StoredAuditEntry[]> {
-    return readAuditPage(this.registry, query, request, response);
+    return readAuditPage(this.trail, query, request, response);
   }
 }

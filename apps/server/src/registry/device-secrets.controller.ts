@@ -2,7 +2,7 @@ import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { MqttBrokerService } from '@vigil/broker';
 import type { UserView } from '@vigil/contracts';
 import { CurrentUser, Roles } from '../auth/access.decorators';
-import { RegistryService } from './registry.service';
+import { DeviceRegistry } from './device-registry';
 
 /**
  * Rotating or revoking a device's secret, which also disconnects the device at once. Here, in
@@ -12,7 +12,7 @@ import { RegistryService } from './registry.service';
 @Roles('admin')
 export class DeviceSecretsController {
   constructor(
-    private readonly registry: RegistryService,
+    private readonly devices: DeviceRegistry,
     private readonly broker: MqttBrokerService,
   ) {}
 
@@ -23,7 +23,7 @@ export class DeviceSecretsController {
     @Param('id') id: string,
     @CurrentUser() user: UserView,
   ): Promise<{ id: string; secret: string }> {
-    const secret = await this.registry.rotateSecret(id, user.username);
+    const secret = await this.devices.rotateSecret(id, user.username);
     this.broker.disconnect(id);
     return { id, secret };
   }
@@ -32,7 +32,7 @@ export class DeviceSecretsController {
   @Post('revoke')
   @HttpCode(204)
   async revoke(@Param('id') id: string, @CurrentUser() user: UserView): Promise<void> {
-    await this.registry.revokeSecret(id, user.username);
+    await this.devices.revokeSecret(id, user.username);
     this.broker.disconnect(id);
   }
 }

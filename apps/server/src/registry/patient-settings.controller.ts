@@ -7,15 +7,18 @@ import type { StoredAuditEntry } from '@vigil/storage';
 import type { Request, Response } from 'express';
 import { CurrentUser, PatientWard, Roles } from '../auth/access.decorators';
 import { readAuditPage } from './audit-page';
-import { PatientNotFoundError } from './registry.errors';
-import { RegistryService } from './registry.service';
+import { AuditTrail } from './audit-trail';
+import { ClinicalSettings } from './clinical-settings';
+import { PatientRegistry } from './patient-registry';
 
 /** A patient's clinical settings: SpO2 scale, threshold overrides, NEWS2 and the audit trail. */
 @Controller('api/patients/:id')
 @PatientWard()
 export class PatientSettingsController {
   constructor(
-    private readonly registry: RegistryService,
+    private readonly patients: PatientRegistry,
+    private readonly settings: ClinicalSettings,
+    private readonly trail: AuditTrail,
     private readonly clinical: ClinicalEvaluator,
   ) {}
 
@@ -27,15 +30,15 @@ export class PatientSettingsController {
     @Body() body: UpdatePatientDto,
     @CurrentUser() user: UserView,
   ): Promise<Patient> {
-    return this.registry.updatePatient(id, body, user.username);
+    return this.settings.updatePatient(id, body, user.username);
   }
 
   @Get('thresholds')
   thresholds(@Param('id') id: string): PatientThresholds {
-    this.require(id);
+    this.patients.require(id);
     return {
-      overrides: this.registry.thresholdOverridesOf(id),
-      effective: this.registry.profileOf(id).rules.thresholds,
+      overrides: this.settings.thresholdOverridesOf(id),
+      effective: this.settings.profileOf(id).rules.thresholds,
     };
   }
 
@@ -47,12 +50,12 @@ export class PatientSettingsController {
     @Body() body: PatientThresholdsDto,
     @CurrentUser() user: UserView,
   ): Promise<{ overrides: ThresholdOverride[] }> {
-    return { overrides: await this.registry.setThresholds(id, body, user.username) };
+    return { overrides: await this.settings.setThresholds(id, body, user.username) };
   }
 
   @Get('news2')
   news2(@Param('id') id: string): News2Score {
-    this.require(id);
+    this.patients.require(id);
     return this.clinical.news2Of(id);
   }
 
@@ -65,11 +68,7 @@ export class PatientSettingsController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StoredAuditEntry[]> {
-    this.require(id);
-    return readAuditPage(this.registry, { ...query, subject: id }, request, response);
-  }
-
-  private require(id: string): void {
-    if (!this.registry.findPatient(id)) throw new PatientNotFoundError(id);
+    this.patients.require(id);
+    return readAuditPage(this.trail, { ...query, subject: id }, request, response);
   }
 }

@@ -3,13 +3,14 @@ import { seesWard, type Patient, type PatientSummary, type UserView } from '@vig
 import { CreatePatientDto, PatientListQueryDto } from '@vigil/dto';
 import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
 import { CurrentUser, PatientWard, Roles } from '../auth/access.decorators';
-import { PatientNotFoundError } from './registry.errors';
-import { RegistryService } from './registry.service';
+import { DeviceRegistry } from './device-registry';
+import { PatientRegistry } from './patient-registry';
 
 @Controller('api/patients')
 export class PatientsController {
   constructor(
-    private readonly registry: RegistryService,
+    private readonly patients: PatientRegistry,
+    private readonly devices: DeviceRegistry,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
   ) {}
 
@@ -17,7 +18,7 @@ export class PatientsController {
   @Roles('admin')
   @HttpCode(201)
   admit(@Body() body: CreatePatientDto, @CurrentUser() user: UserView): Promise<Patient> {
-    return this.registry.admitPatient(body, user.username);
+    return this.patients.admit(body, user.username);
   }
 
   /** The patients of the user's wards (every ward for administrators and auditors). */
@@ -26,8 +27,8 @@ export class PatientsController {
     @CurrentUser() user: UserView,
     @Query() { ward }: PatientListQueryDto,
   ): Promise<PatientSummary[]> {
-    const patients = this.registry
-      .listPatients()
+    const patients = this.patients
+      .list()
       .filter((patient) => seesWard(user, patient.ward) && (!ward || patient.ward === ward));
     return Promise.all(patients.map((patient) => this.view(patient)));
   }
@@ -35,9 +36,7 @@ export class PatientsController {
   @Get(':id')
   @PatientWard()
   async get(@Param('id') id: string): Promise<PatientSummary> {
-    const patient = this.registry.findPatient(id);
-    if (!patient) throw new PatientNotFoundError(id);
-    return this.view(patient);
+    return this.view(this.patients.require(id));
   }
 
   private async view(patient: Patient): Promise<PatientSummary> {
@@ -45,7 +44,7 @@ export class PatientsController {
     const latest = await this.store.latestSample(patient.id).catch(() => undefined);
     return {
       ...patient,
-      deviceIds: this.registry.devicesOf(patient.id).map((device) => device.id),
+      deviceIds: this.devices.devicesOf(patient.id).map((device) => device.id),
       latest: latest ? { ts: latest.ts, vitals: latest.vitals, battery: latest.battery } : null,
     };
   }

@@ -1,10 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PatientHistoryController } from '../history/patient-history.controller';
+import { AuditTrail } from './audit-trail';
 import { AuditController } from './audit.controller';
+import { ClinicalSettings } from './clinical-settings';
+import { DeviceRegistry } from './device-registry';
 import { DevicesController } from './devices.controller';
+import { PatientRegistry } from './patient-registry';
 import { PatientsController } from './patients.controller';
-import { REGISTRY_OPTIONS, RegistryService, type RegistryOptions } from './registry.service';
+import { REGISTRY_OPTIONS, RegistryLoader, type RegistryOptions } from './registry-loader';
 
+/** Patients, their devices and clinical settings, and the audit trail. */
 @Module({})
 export class RegistryModule {
   static forRoot(options: RegistryOptions): DynamicModule {
@@ -16,8 +21,15 @@ export class RegistryModule {
         DevicesController,
         AuditController,
       ],
-      providers: [{ provide: REGISTRY_OPTIONS, useValue: options }, RegistryService],
-      exports: [RegistryService],
+      providers: [
+        { provide: REGISTRY_OPTIONS, useValue: options },
+        PatientRegistry,
+        DeviceRegistry,
+        ClinicalSettings,
+        AuditTrail,
+        RegistryLoader,
+      ],
+      exports: [PatientRegistry, DeviceRegistry, ClinicalSettings, AuditTrail],
     };
   }
 }

@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  REGISTRY_STORE,
+  auditEntry,
+  type AuditQuery,
+  type RegistryStore,
+  type StoredAuditEntry,
+} from '@vigil/storage';
+
+/** Reads of the audit trail, and the record of reads of patient data. */
+@Injectable()
+export class AuditTrail {
+  constructor(@Inject(REGISTRY_STORE) private readonly store: RegistryStore) {}
+
+  list(query: AuditQuery): Promise<StoredAuditEntry[]> {
+    return this.store.listAudit(query);
+  }
+
+  /** Records a read of patient data (a history export). */
+  recordExport(patientId: string, by: string, what: unknown): Promise<void> {
+    return this.store.recordAudit(
+      auditEntry(by, 'patient.vitals-exported', patientId, undefined, what),
+    );
+  }
+}
