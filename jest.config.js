@@ -1,7 +1,8 @@
 /**
- * Two halves. `unit`: specs beside the code, no external server (seconds; the on-disk store specs
- * use the build's SQLite worker, so build once first). `e2e`: whole-stack tests in test/ and the
- * adapters' tests against real servers (`*.server-spec.ts`), which start their own on loopback.
+ * Two halves. `unit`: specs beside the code and checks of the repository's own files, no external
+ * server and no build (the SQLite worker runs from its source through tsx). `e2e`: whole-stack
+ * tests in test/ and the adapters' tests against real servers (`*.server-spec.ts`), which start
+ * their own on loopback.
  */
 const shared = {
   testEnvironment: 'node',

@@ -17,7 +17,7 @@ const sample = (ts: number, patientId = 'p1'): Sample => ({
   vitals: { heartRate: 70 },
 });
 
-describe('EmbeddedDatabaseThread (the build’s compiled worker)', () => {
+describe('EmbeddedDatabaseThread (the worker from its TypeScript source)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-writer-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -23,18 +23,18 @@ export interface EmbeddedDatabaseThreadReply {
   readonly result?: unknown;
 }
 
-const WORKER_FILE = 'embedded-database-thread.worker.js';
+const WORKER = 'embedded-database-thread.worker';
 
 /**
- * The compiled worker beside this file. Jest runs the TypeScript sources, where there is none;
- * it then takes the build's copy (`npm test` builds before it runs Jest).
+ * The worker script beside this file: the compiled JavaScript in a build, or, when Vigil runs from
+ * its TypeScript sources (the unit tests under Jest), the TypeScript source through tsx's loader.
  */
-function workerScript(): string {
-  const beside = join(__dirname, WORKER_FILE);
-  if (existsSync(beside)) return beside;
-  const built = join(__dirname, '../../../dist/server/libs/storage/src', WORKER_FILE);
-  if (existsSync(built)) return built;
-  throw new Error(`SQLite thread not built: run npm run build (looked for ${beside})`);
+function workerScript(): { file: string; execArgv?: string[] } {
+  const compiled = join(__dirname, `${WORKER}.js`);
+  if (existsSync(compiled)) return { file: compiled };
+  const source = join(__dirname, `${WORKER}.ts`);
+  if (!existsSync(source)) throw new Error(`SQLite thread script missing: ${compiled}`);
+  return { file: source, execArgv: ['--require', require.resolve('tsx/cjs')] };
 }
 
 /**
@@ -95,7 +95,8 @@ export class EmbeddedDatabaseThread {
   }
 
   private start(): Worker {
-    const worker = new Worker(workerScript(), { workerData: this.setup });
+    const script = workerScript();
+    const worker = new Worker(script.file, { workerData: this.setup, execArgv: script.execArgv });
     worker.on('message', (reply: EmbeddedDatabaseThreadReply) => {
       const waiter = this.waiting.get(reply.id);
       if (!waiter) return;

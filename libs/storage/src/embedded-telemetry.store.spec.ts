@@ -32,7 +32,7 @@ const diskStores = mkdtempSync(join(tmpdir(), 'vigil-store-contract-'));
 let diskStoreCount = 0;
 afterAll(() => rmSync(diskStores, { recursive: true, force: true }));
 
-// On disk the commits run on the writer thread (the build's compiled worker).
+// On disk the commits run on the writer thread.
 describeTelemetryStoreContract('embedded (SQLite, on disk, writer thread)', async () =>
   openStore(join(diskStores, String((diskStoreCount += 1)))),
 );
