@@ -4,7 +4,7 @@
 // pressure falls), and a device flooding 500-sample batches is held to its sample allowance
 // without delaying another patient's alert.
 import type { Alert, AlertEvent } from '@vigil/contracts';
-import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
+import { ALERT_STORE, TELEMETRY_STORE, type AlertStore, type TelemetryStore } from '@vigil/storage';
 import type { MqttClient } from 'mqtt';
 import type { Socket } from 'socket.io-client';
 import {
@@ -73,7 +73,7 @@ describe('lists and pages', () => {
       };
       return { kind: 'raised', at, alert };
     };
-    const store = vigil.app.get<TelemetryStore>(TELEMETRY_STORE);
+    const store = vigil.app.get<AlertStore>(ALERT_STORE);
     await store.writeAlertEvents([event('p-near', 0)]);
     await store.writeAlertEvents(Array.from({ length: 600 }, (_, n) => event('p-far', n + 1)));
 

@@ -1,6 +1,6 @@
 // Proves the one acknowledgement rule both doors (HTTP and the console) use: only nurses and
 // charge nurses, only on their wards, only an open alert, in the acknowledger's own name.
-import type { TelemetryStore } from '@vigil/storage';
+import type { AlertStore, TelemetryStore } from '@vigil/storage';
 import {
   AcknowledgementRefusedError,
   AcknowledgementService,
@@ -13,8 +13,12 @@ async function setUp() {
   const store = {
     openAlerts: async () => [],
     writeAlertEvents: async () => undefined,
-  } as unknown as TelemetryStore;
-  const alerts = new AlertsService(store, { escalateAfterMs: 60_000, remindEveryMs: 60_000 });
+  } as unknown as AlertStore;
+  const telemetry = { recordAlertEvents: async () => undefined } as unknown as TelemetryStore;
+  const alerts = new AlertsService(store, telemetry, {
+    escalateAfterMs: 60_000,
+    remindEveryMs: 60_000,
+  });
   await alerts.breach({
     patientId: 'p1',
     deviceId: 'd1',

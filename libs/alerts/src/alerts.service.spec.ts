@@ -1,7 +1,7 @@
 // Proves an alert reaches the consoles even when its event cannot be persisted (store stand-in
 // that fails), since a silenced alert would also silence all its repeats.
 import type { AlertEvent } from '@vigil/contracts';
-import type { TelemetryStore } from '@vigil/storage';
+import type { AlertStore, TelemetryStore } from '@vigil/storage';
 import { AlertsService } from './alerts.service';
 
 describe('AlertsService with a failing store (stand-in)', () => {
@@ -11,8 +11,12 @@ describe('AlertsService with a failing store (stand-in)', () => {
       writeAlertEvents: async () => {
         throw new Error('disk full');
       },
-    } as unknown as TelemetryStore;
-    const alerts = new AlertsService(store, { escalateAfterMs: 60_000, remindEveryMs: 60_000 });
+    } as unknown as AlertStore;
+    const telemetry = { recordAlertEvents: async () => undefined } as unknown as TelemetryStore;
+    const alerts = new AlertsService(store, telemetry, {
+      escalateAfterMs: 60_000,
+      remindEveryMs: 60_000,
+    });
     const announced: AlertEvent[] = [];
     alerts.events$.subscribe((event) => announced.push(event));
     await alerts.breach({

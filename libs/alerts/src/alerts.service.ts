@@ -7,9 +7,11 @@ import {
 } from '@nestjs/common';
 import type { Alert, AlertEvent } from '@vigil/contracts';
 import {
+  ALERT_STORE,
   TELEMETRY_STORE,
   type AlertChangeQuery,
   type AlertQuery,
+  type AlertStore,
   type AlertWithHistory,
   type TelemetryStore,
 } from '@vigil/storage';
@@ -37,7 +39,8 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   readonly events$ = this.eventsSubject.asObservable();
 
   constructor(
-    @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
+    @Inject(ALERT_STORE) private readonly store: AlertStore,
+    @Inject(TELEMETRY_STORE) private readonly telemetry: TelemetryStore,
     @Inject(ALERTS_OPTIONS) options: AlertsOptions,
   ) {
     this.book = new AlertBook(() => randomUUID(), options);
@@ -101,6 +104,12 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     } catch (error) {
       this.logger.error(`alert events not persisted (${events.length}): ${String(error)}`);
     }
+    // Beside the vitals for analysis (InfluxDB); an alarm never waits for it.
+    this.telemetry
+      .recordAlertEvents(events)
+      .catch((error: unknown) =>
+        this.logger.warn(`alert events not kept beside the vitals: ${String(error)}`),
+      );
     for (const event of events) {
       this.logger.log(
         `alert ${event.alert.id} ${event.kind}: ${event.alert.rule} patient=${event.alert.patientId}`,

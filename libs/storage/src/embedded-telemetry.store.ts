@@ -3,7 +3,6 @@ import type { EmbeddedDatabase } from './embedded-database';
 import type { EmbeddedHistoryReader } from './embedded-history-reader';
 import type { EmbeddedWriter } from './embedded-writer';
 import type { SampleBody } from './embedded-writes';
-import { LocalAlertState } from './embedded-alert-state';
 import type {
   HistoryPoint,
   HistoryQuery,
@@ -26,22 +25,19 @@ interface SampleRow {
  * thread); the small reads use this thread's connection, which WAL lets proceed while the writer
  * commits.
  */
-export class EmbeddedTelemetryStore extends LocalAlertState implements TelemetryStore {
+export class EmbeddedTelemetryStore implements TelemetryStore {
   constructor(
     private readonly db: EmbeddedDatabase,
     private readonly writer: EmbeddedWriter,
     private readonly historyReader: EmbeddedHistoryReader,
-  ) {
-    super(db);
-  }
+  ) {}
 
   writeSamples(samples: readonly Sample[]): Promise<void> {
     return this.writer.write({ samples });
   }
 
-  writeAlertEvents(events: readonly AlertEvent[]): Promise<void> {
-    return this.writer.write({ events });
-  }
+  /** The alert store keeps them in this same database. */
+  async recordAlertEvents(_events: readonly AlertEvent[]): Promise<void> {}
 
   async querySamples(query: SampleQuery): Promise<Sample[]> {
     const rows = this.db

@@ -1,6 +1,6 @@
 import type { AlertEvent, Sample } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
-import { EmbeddedAlertState } from './embedded-alert-state';
+import { EmbeddedAlertState } from './embedded-alert.store';
 
 /** What one caller asked to make durable; a group commit holds many. */
 export interface EmbeddedWrite {

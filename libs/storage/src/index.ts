@@ -1,3 +1,4 @@
+export * from './alert-store.port';
 export * from './registry-store.port';
 export * from './rule-state-store.port';
 export * from './storage.module';

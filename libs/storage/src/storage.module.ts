@@ -11,11 +11,13 @@ import {
   type EmbeddedDatabase,
   type EmbeddedDatabaseOptions,
 } from './embedded-database';
+import { EmbeddedAlertStore } from './embedded-alert.store';
 import { EmbeddedHistoryReader } from './embedded-history-reader';
 import { EmbeddedWriter } from './embedded-writer';
 import { InfluxConnection, quietInfluxClientLogs } from './influx/influx-connection';
 import type { InfluxOptions } from './influx/influx-options';
 import { InfluxTelemetryStore } from './influx/influx-telemetry.store';
+import { ALERT_STORE } from './alert-store.port';
 import { REGISTRY_STORE } from './registry-store.port';
 import { RULE_STATE_STORE } from './rule-state-store.port';
 import { EmbeddedRuleStateStore } from './embedded-rule-state.store';
@@ -106,6 +108,12 @@ export class StorageModule {
           inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER, EMBEDDED_READER],
         },
         {
+          provide: ALERT_STORE,
+          useFactory: (db: EmbeddedDatabase, writer: EmbeddedWriter) =>
+            new EmbeddedAlertStore(db, writer),
+          inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER],
+        },
+        {
           provide: REGISTRY_STORE,
           useFactory: (db: EmbeddedDatabase) => new EmbeddedRegistryStore(db),
           inject: [EMBEDDED_DATABASE],
@@ -123,7 +131,7 @@ export class StorageModule {
         },
         StorageLifecycle,
       ],
-      exports: [TELEMETRY_STORE, REGISTRY_STORE, RULE_STATE_STORE, USER_STORE],
+      exports: [TELEMETRY_STORE, ALERT_STORE, REGISTRY_STORE, RULE_STATE_STORE, USER_STORE],
     };
   }
 }

@@ -1,5 +1,5 @@
-import type { Alert, Sample } from '@vigil/contracts';
-import type { AlertQuery, TelemetryStore } from './telemetry-store.port';
+import type { Sample } from '@vigil/contracts';
+import type { TelemetryStore } from './telemetry-store.port';
 
 export interface StoreUnderTest {
   readonly store: TelemetryStore;
@@ -115,78 +115,8 @@ export function describeTelemetryStoreContract(
       ]);
     });
 
-    it('keeps open alerts, what changed since a moment, and each alert with its history', async () => {
-      const iso = (seconds: number) => new Date(base + seconds * 1000).toISOString();
-      const alert: Alert = {
-        id: 'a1',
-        patientId: 'p1',
-        deviceId: 'dev-p1',
-        category: 'physiological',
-        rule: 'spo2.below',
-        vital: 'spo2',
-        value: 89,
-        threshold: 92,
-        priority: 'high',
-        state: 'active',
-        raisedAt: iso(0),
-        ts: iso(0),
-        lastValue: 89,
-        worstValue: 89,
-        count: 1,
-        updatedAt: iso(0),
-        escalationLevel: 0,
-      };
-      const other: Alert = {
-        ...alert,
-        id: 'a2',
-        patientId: 'p2',
-        rule: 'heartRate.above',
-        vital: 'heartRate',
-      };
-      const acknowledged: Alert = {
-        ...alert,
-        state: 'acknowledged',
-        acknowledgedBy: 'Nurse Ana',
-        updatedAt: iso(20),
-      };
-      await store.writeAlertEvents([
-        { kind: 'raised', at: iso(0), alert },
-        { kind: 'raised', at: iso(0), alert: other },
-      ]);
-      await store.writeAlertEvents([
-        {
-          kind: 'resolved',
-          at: iso(10),
-          alert: { ...other, state: 'resolved', updatedAt: iso(10) },
-        },
-        { kind: 'acknowledged', at: iso(20), by: 'Nurse Ana', alert: acknowledged },
-      ]);
-      await settle();
-      expect(await store.openAlerts()).toEqual([acknowledged]);
-      const changed = (limit: number) =>
-        store
-          .alertsChangedSince({ since: iso(5), limit })
-          .then((alerts) => alerts.map((a) => a.id));
-      expect(await changed(10)).toEqual(['a2', 'a1']);
-      expect(await changed(1)).toEqual(['a1']);
-      const listed = await store.listAlerts({ patientId: 'p1', limit: 500 });
-      expect(listed).toEqual([
-        {
-          ...acknowledged,
-          history: [
-            { kind: 'raised', at: iso(0) },
-            { kind: 'acknowledged', at: iso(20), by: 'Nurse Ana' },
-          ],
-        },
-      ]);
-      const ids = (query: Partial<AlertQuery>) =>
-        store.listAlerts({ limit: 500, ...query }).then((alerts) => alerts.map((a) => a.id));
-      expect(await ids({ state: 'resolved' })).toEqual(['a2']);
-      expect(await ids({ state: 'open' })).toEqual(['a1']);
-      // Raised in the same millisecond: pages are ordered by id after the time, and do not overlap.
-      expect(await ids({ limit: 1 })).toEqual(['a2']);
-      expect(await ids({ limit: 1, after: { raisedAt: iso(0), id: 'a2' } })).toEqual(['a1']);
-      expect(await ids({ after: { raisedAt: iso(0), id: 'a1' } })).toEqual([]);
+    it('takes alert events to keep beside the vitals, without failing', async () => {
+      await expect(store.recordAlertEvents([])).resolves.toBeUndefined();
     });
 
     it('reports itself up', async () => {

@@ -1,13 +1,4 @@
-import type {
-  Alert,
-  AlertEvent,
-  AlertState,
-  AlertWithHistory,
-  Sample,
-  VitalValues,
-} from '@vigil/contracts';
-
-export type { AlertWithHistory };
+import type { AlertEvent, Sample, VitalValues } from '@vigil/contracts';
 
 export const TELEMETRY_STORE = Symbol('TelemetryStore');
 
@@ -35,34 +26,6 @@ export interface HistoryPoint {
   readonly vitals: VitalValues;
 }
 
-/** Where a page of alerts ended: the next page starts after this alert. */
-export interface AlertCursor {
-  readonly raisedAt: string;
-  readonly id: string;
-}
-
-export interface AlertQuery {
-  /** One state, or `open`: active, acknowledged or latched. */
-  readonly state?: AlertState | 'open';
-  readonly patientId?: string;
-  /** Only the alerts of patients on these wards; absent: every ward. */
-  readonly wards?: readonly string[];
-  /** ISO-8601 bounds on when the alert was raised. */
-  readonly from?: string;
-  readonly to?: string;
-  /** Newest first, so the page holds alerts raised before this one. */
-  readonly after?: AlertCursor;
-  readonly limit: number;
-}
-
-export interface AlertChangeQuery {
-  /** ISO-8601: alerts whose state changed after it. */
-  readonly since: string;
-  readonly wards?: readonly string[];
-  /** The most recent changes, at most this many. */
-  readonly limit: number;
-}
-
 export interface StoreHealth {
   readonly status: 'up' | 'degraded' | 'down';
   readonly adapter: string;
@@ -72,24 +35,22 @@ export interface StoreHealth {
 }
 
 /**
- * Where samples and alert events are kept. A write resolves only once what it wrote is durable:
- * callers acknowledge devices on that promise. Writing the same sample (device and timestamp)
- * twice keeps one copy.
+ * Where samples are kept. A write resolves only once what it wrote is durable: callers
+ * acknowledge devices on that promise. Writing the same sample (device and timestamp) twice keeps
+ * one copy.
  */
 export interface TelemetryStore {
   writeSamples(samples: readonly Sample[]): Promise<void>;
-  writeAlertEvents(events: readonly AlertEvent[]): Promise<void>;
+  /**
+   * Alert events kept beside the vitals for analysis (InfluxDB's `alert_events`); the alert store
+   * is where they are kept for Vigil. The embedded store has nothing to add.
+   */
+  recordAlertEvents(events: readonly AlertEvent[]): Promise<void>;
   /** A patient's samples in time order. */
   querySamples(query: SampleQuery): Promise<Sample[]>;
   latestSample(patientId: string): Promise<Sample | undefined>;
   /** A patient's vitals downsampled to the mean per bucket, buckets in time order. */
   queryHistory(query: HistoryQuery): Promise<HistoryPoint[]>;
-  /** Alerts whose last event left them open (active, acknowledged or latched). */
-  openAlerts(): Promise<Alert[]>;
-  /** The latest alerts whose state changed after `since`, oldest change first. */
-  alertsChangedSince(query: AlertChangeQuery): Promise<Alert[]>;
-  /** Alerts with their history, newest first, filtered before they are counted to the limit. */
-  listAlerts(query: AlertQuery): Promise<AlertWithHistory[]>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

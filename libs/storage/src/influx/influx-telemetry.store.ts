@@ -1,7 +1,6 @@
 import type { AlertEvent, Sample } from '@vigil/contracts';
 import type { EmbeddedDatabase } from '../embedded-database';
 import { GroupCommit } from '../group-commit';
-import { LocalAlertState } from '../embedded-alert-state';
 import {
   StoreUnavailableError,
   type HistoryPoint,
@@ -29,20 +28,15 @@ import {
   type DrainerOptions,
 } from './spool-drainer';
 
-interface Write {
-  readonly lines: readonly string[];
-  readonly events: readonly AlertEvent[];
-}
-
 /**
  * Telemetry in InfluxDB. Every write lands first in the durable local spool (the caller may
  * acknowledge the device then), and the spool drains into InfluxDB in order, through outages and
- * restarts. The alerts' current state also stays in the embedded database, so active alerts are
- * restored at start-up whether or not InfluxDB answers.
+ * restarts. Alert events go there too, for analysis beside the vitals; Vigil keeps alerts in the
+ * alert store of the embedded database.
  */
-export class InfluxTelemetryStore extends LocalAlertState implements TelemetryStore {
+export class InfluxTelemetryStore implements TelemetryStore {
   private readonly spool: DurableSpool;
-  private readonly writes: GroupCommit<Write>;
+  private readonly writes: GroupCommit<readonly string[]>;
   private readonly drainer: SpoolDrainer;
 
   constructor(
@@ -52,14 +46,10 @@ export class InfluxTelemetryStore extends LocalAlertState implements TelemetrySt
     events: DrainerEvents,
     drainerOptions: DrainerOptions = DEFAULT_DRAINER_OPTIONS,
   ) {
-    super(db);
     this.spool = new DurableSpool(db);
     this.writes = new GroupCommit(
-      this.spool.transaction((writes: readonly Write[]) => {
-        for (const write of writes) {
-          this.spool.insert(write.lines);
-          for (const event of write.events) this.alertState.record(event);
-        }
+      this.spool.transaction((writes: readonly (readonly string[])[]) => {
+        for (const lines of writes) this.spool.insert(lines);
       }),
       5,
     );
@@ -77,11 +67,11 @@ export class InfluxTelemetryStore extends LocalAlertState implements TelemetrySt
   }
 
   async writeSamples(samples: readonly Sample[]): Promise<void> {
-    await this.append({ lines: samples.map(sampleLine), events: [] });
+    await this.append(samples.map(sampleLine));
   }
 
-  async writeAlertEvents(events: readonly AlertEvent[]): Promise<void> {
-    await this.append({ lines: events.map(alertEventLine), events });
+  async recordAlertEvents(events: readonly AlertEvent[]): Promise<void> {
+    await this.append(events.map(alertEventLine));
   }
 
   async querySamples(query: SampleQuery): Promise<Sample[]> {
@@ -147,13 +137,13 @@ export class InfluxTelemetryStore extends LocalAlertState implements TelemetrySt
     await this.connection.close();
   }
 
-  private async append(write: Write): Promise<void> {
-    if (this.spool.depth + write.lines.length > this.options.spoolMaxLines) {
+  private async append(lines: readonly string[]): Promise<void> {
+    if (this.spool.depth + lines.length > this.options.spoolMaxLines) {
       throw new StoreUnavailableError(
         `spool full (${this.spool.depth} lines): not acknowledging until InfluxDB drains it`,
       );
     }
-    await this.writes.add(write);
+    await this.writes.add(lines);
     this.drainer.kick();
   }
 }

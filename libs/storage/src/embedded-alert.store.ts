@@ -1,6 +1,12 @@
 import { OPEN_ALERT_STATES, type Alert, type AlertEvent } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
-import type { AlertChangeQuery, AlertQuery, AlertWithHistory } from './telemetry-store.port';
+import type {
+  AlertChangeQuery,
+  AlertQuery,
+  AlertStore,
+  AlertWithHistory,
+} from './alert-store.port';
+import type { EmbeddedWriter } from './embedded-writer';
 
 const OPEN_STATES = `(${OPEN_ALERT_STATES.map((state) => `'${state}'`).join(', ')})`;
 
@@ -99,25 +105,33 @@ function parseBodies(rows: unknown[]): Alert[] {
 }
 
 /**
- * The alert half of a TelemetryStore, served from the embedded database whichever adapter keeps
- * the telemetry; adapters extend it and record events through `alertState` in their own writes.
+ * The AlertStore on the embedded database. Events go through the embedded writer, in one queue
+ * with the samples (a group commit, on the writer thread for a database file); reads use this
+ * thread's connection.
  */
-export abstract class LocalAlertState {
-  protected readonly alertState: EmbeddedAlertState;
+export class EmbeddedAlertStore implements AlertStore {
+  private readonly state: EmbeddedAlertState;
 
-  constructor(db: EmbeddedDatabase) {
-    this.alertState = new EmbeddedAlertState(db);
+  constructor(
+    db: EmbeddedDatabase,
+    private readonly writer: EmbeddedWriter,
+  ) {
+    this.state = new EmbeddedAlertState(db);
+  }
+
+  writeAlertEvents(events: readonly AlertEvent[]): Promise<void> {
+    return this.writer.write({ events });
   }
 
   async openAlerts(): Promise<Alert[]> {
-    return this.alertState.open();
+    return this.state.open();
   }
 
   async alertsChangedSince(query: AlertChangeQuery): Promise<Alert[]> {
-    return this.alertState.changedSince(query);
+    return this.state.changedSince(query);
   }
 
   async listAlerts(query: AlertQuery): Promise<AlertWithHistory[]> {
-    return this.alertState.list(query);
+    return this.state.list(query);
   }
 }
