@@ -64,7 +64,8 @@ export function deviceAccessHooks(
         );
       };
       if (!ID_PATTERN.test(client.id)) return refuse();
-      // A device's will may only announce its own status [MQTT-3.1.2-9: the broker publishes it].
+      // A device's will may only announce its own status: the broker publishes it for the device
+      // when the connection ends [MQTT-3.1.2-8].
       const will = willTopics.get(client);
       if (will !== undefined && will !== deviceTopic(client.id, 'status')) return refuse();
       // Mutual TLS: a trusted client certificate whose subject CN is the client id stands for the secret.

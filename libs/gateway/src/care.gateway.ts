@@ -155,8 +155,9 @@ export class CareGateway
         wards: wardsSeenBy(viewer),
         limit: REPLAY_LIMIT,
       });
+      // Already limited to the viewer's wards by the query.
       for (const alert of changed) {
-        if (isOpen(alert) || !this.visible(viewer, alert)) continue;
+        if (isOpen(alert)) continue;
         socket.emit(CareEvent.AlertUpdated, alert);
         closed += 1;
       }

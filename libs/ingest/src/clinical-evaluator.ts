@@ -122,12 +122,9 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
     takeInput(inputs, 'consciousness', sample.consciousness, sample.ts);
     takeInput(inputs, 'onOxygen', sample.onOxygen, sample.ts);
     const score = this.news2Of(sample.patientId, sample.ts);
-    const { band, decision } = decideNews2Alert(
-      score,
-      this.news2Bands.get(sample.patientId),
-      sample.ts,
-    );
-    this.news2Bands.set(sample.patientId, band);
+    const previous = this.news2Bands.get(sample.patientId);
+    const { band, decision } = decideNews2Alert(score, previous, sample.ts);
+    if (band !== previous) this.news2Bands.set(sample.patientId, band);
     if (decision.kind === 'clear' && this.alerts.hasOpen(sample.patientId, 'news2')) {
       this.report(this.alerts.clear(sample.patientId, 'news2'));
     } else if (decision.kind === 'breach') {

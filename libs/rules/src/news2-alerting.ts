@@ -34,6 +34,10 @@ export type News2AlertDecision =
   /** Above low, not yet for long enough. */
   | { readonly kind: 'pending' };
 
+// Shared: this runs for every sample of every patient, and most decide nothing new.
+const CLEAR: News2AlertDecision = { kind: 'clear' };
+const PENDING: News2AlertDecision = { kind: 'pending' };
+
 /**
  * What a NEWS2 score at `ts` means for the ward: the alert policy of NEWS2, pure. A band must hold
  * NEWS2_SUSTAIN_MS before it alerts, so one noisy sample does not; the alert's value is the total,
@@ -45,8 +49,8 @@ export function decideNews2Alert(
   ts: number,
 ): { readonly band: News2Band; readonly decision: News2AlertDecision } {
   const held = band?.risk === score.risk ? band : { risk: score.risk, since: ts };
-  if (score.risk === 'low') return { band: held, decision: { kind: 'clear' } };
-  if (ts - held.since < NEWS2_SUSTAIN_MS) return { band: held, decision: { kind: 'pending' } };
+  if (score.risk === 'low') return { band: held, decision: CLEAR };
+  if (ts - held.since < NEWS2_SUSTAIN_MS) return { band: held, decision: PENDING };
   return {
     band: held,
     decision: {

@@ -71,6 +71,13 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** How loadConfig reads one variable; each records its own problem. */
+interface Readers {
+  text(name: string): string | undefined;
+  integer(name: string, fallback: number, min: number, max: number): number;
+  flag(name: string, fallback: boolean): boolean;
+}
+
 /** Reads and validates the environment; throws one ConfigError naming every bad variable. */
 export function loadConfig(env: Env): VigilConfig {
   const problems: string[] = [];
@@ -98,14 +105,15 @@ export function loadConfig(env: Env): VigilConfig {
   const flag = (name: string, fallback: boolean): boolean => {
     const raw = text(name);
     if (raw === undefined) return fallback;
-    if (raw !== 'true' && raw !== 'false')
-      problems.push(`${name} must be true or false (got "${raw}")`);
-    return raw === 'true';
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
   };
 
+  const mqttPlain = flag('MQTT_PLAIN', true);
   const config: Omit<VigilConfig, 'auth'> = {
     httpPort: integer('HTTP_PORT', 3000, 0, 65535),
-    mqttPort: env.MQTT_PLAIN === 'false' ? null : integer('MQTT_PORT', 1883, 0, 65535),
+    mqttPort: mqttPlain ? integer('MQTT_PORT', 1883, 0, 65535) : null,
     bindAddress: text('BIND_ADDRESS'),
     dataDir: resolve(text('DATA_DIR') ?? 'data'),
     seedFile: text('SEED_FILE') && resolve(text('SEED_FILE') as string),
@@ -126,12 +134,8 @@ export function loadConfig(env: Env): VigilConfig {
   };
   const influx = readInfluxOptions(env, text, integer, problems);
   const tls = readTlsOptions(text, integer, problems);
-  const auth = readAuthOptions(env, text, integer, problems, Boolean(tls));
-  if (env.MQTT_PLAIN !== undefined && env.MQTT_PLAIN !== 'true' && env.MQTT_PLAIN !== 'false') {
-    problems.push(`MQTT_PLAIN must be true or false (got "${env.MQTT_PLAIN}")`);
-  }
-  if (env.MQTT_PLAIN === 'false' && !tls)
-    problems.push('MQTT_PLAIN=false needs TLS_CERT_FILE and TLS_KEY_FILE');
+  const auth = readAuthOptions(env, { text, integer, flag }, problems, Boolean(tls));
+  if (!mqttPlain && !tls) problems.push('MQTT_PLAIN=false needs TLS_CERT_FILE and TLS_KEY_FILE');
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...config, auth, ...(influx && { influx }), ...(tls && { tls }) };
 }
@@ -202,8 +206,7 @@ function readTlsOptions(
 
 function readAuthOptions(
   env: Env,
-  text: (name: string) => string | undefined,
-  integer: (name: string, fallback: number, min: number, max: number) => number,
+  { text, integer, flag }: Pick<Readers, 'text' | 'integer' | 'flag'>,
   problems: string[],
   tls: boolean,
 ): AuthOptions {
@@ -218,8 +221,6 @@ function readAuthOptions(
   const adminPassword = env.ADMIN_PASSWORD === '' ? undefined : env.ADMIN_PASSWORD;
   if (adminPassword !== undefined && adminPassword.length < MIN_PASSWORD_LENGTH)
     problems.push(`ADMIN_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  if (env.COOKIE_SECURE !== undefined && !['true', 'false'].includes(env.COOKIE_SECURE))
-    problems.push(`COOKIE_SECURE must be true or false (got "${env.COOKIE_SECURE}")`);
   return {
     signingKey,
     accessTokenSeconds: integer('ACCESS_TOKEN_SECONDS', 900, 10, 86_400),
@@ -228,7 +229,7 @@ function readAuthOptions(
     adminPassword,
     loginMaxFailures: integer('LOGIN_MAX_FAILURES', 5, 1, 1000),
     loginWindowSeconds: integer('LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
-    secureCookies: env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : tls,
+    secureCookies: flag('COOKIE_SECURE', tls),
   };
 }
 

@@ -43,6 +43,14 @@ const CODE_OF_STATUS: Partial<Record<number, string>> = {
   [HttpStatus.SERVICE_UNAVAILABLE]: 'SERVICE.UNAVAILABLE',
 };
 
+function codeOfStatus(statusCode: number): string {
+  return CODE_OF_STATUS[statusCode] ?? (statusCode >= 500 ? 'INTERNAL' : 'REQUEST.INVALID');
+}
+
+function answer(statusCode: number, code: string, message: string[]): ErrorBody {
+  return { statusCode, error: STATUS_CODES[statusCode] ?? '', code, message };
+}
+
 /** Domain errors, mapped to HTTP once, here. */
 function describeDomainError(error: unknown): [HttpStatus, string] | undefined {
   if (error instanceof DuplicateRecordError)
@@ -108,36 +116,13 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   private bodyOf(error: unknown, reference: string): ErrorBody {
     const domain = describeDomainError(error);
-    if (domain) {
-      const [statusCode, code] = domain;
-      return {
-        statusCode,
-        error: STATUS_CODES[statusCode] ?? '',
-        code,
-        message: [(error as Error).message],
-      };
-    }
+    if (domain) return answer(domain[0], domain[1], [(error as Error).message]);
     const exposed = exposedClientError(error);
-    if (exposed) {
-      return {
-        statusCode: exposed.status,
-        error: STATUS_CODES[exposed.status] ?? '',
-        code: CODE_OF_STATUS[exposed.status] ?? 'REQUEST.INVALID',
-        message: [exposed.message],
-      };
-    }
+    if (exposed) return answer(exposed.status, codeOfStatus(exposed.status), [exposed.message]);
     if (error instanceof HttpException) {
       const statusCode = error.getStatus();
       const { code, message } = fromHttpException(error);
-      const body: ErrorBody = {
-        statusCode,
-        error: STATUS_CODES[statusCode] ?? '',
-        code:
-          code ??
-          CODE_OF_STATUS[statusCode] ??
-          (statusCode >= 500 ? 'INTERNAL' : 'REQUEST.INVALID'),
-        message,
-      };
+      const body = answer(statusCode, code ?? codeOfStatus(statusCode), message);
       if (statusCode < 500) return body;
       this.logger.error(`${reference}: ${message.join('; ')}`);
       return { ...body, reference };
@@ -146,10 +131,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       `${reference}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
     return {
-      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
-      error: STATUS_CODES[HttpStatus.INTERNAL_SERVER_ERROR] as string,
-      code: 'INTERNAL',
-      message: [`an unexpected error; quote ${reference} to your administrator`],
+      ...answer(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', [
+        `an unexpected error; quote ${reference} to your administrator`,
+      ]),
       reference,
     };
   }
