@@ -92,7 +92,7 @@ describe('device identity and topic rights', () => {
       actor: string;
     }[];
     expect(audit.map((entry) => [entry.action, entry.actor])).toEqual([
-      ['device.bound', 'admin'],
+      ['device.registered', 'admin'],
       ['device.secret-revoked', 'admin'],
     ]);
   });

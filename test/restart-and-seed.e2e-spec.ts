@@ -28,7 +28,15 @@ describe('restart with a seed file', () => {
       seedFile,
       JSON.stringify({
         patients: [{ id: 'p-s1', name: 'Florence Nightingale', ward: 'ward-2' }],
-        devices: [{ id: 'wear-s1', patientId: 'p-s1', secret: SEED_SECRET }],
+        devices: [
+          {
+            id: 'wear-s1',
+            patientId: 'p-s1',
+            secret: SEED_SECRET,
+            // Worn since before Vigil started: the samples below are dated before the start.
+            since: new Date(Date.now() - 3_600_000).toISOString(),
+          },
+        ],
       }),
     );
   });

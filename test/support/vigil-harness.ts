@@ -208,9 +208,11 @@ export async function admitPatientWithDevice(
   deviceId: string,
 ): Promise<string> {
   const admitted = await vigil.post('/api/patients', patient);
+  // Worn for the last two hours: the tests send samples dated up to an hour back.
   const bound = await vigil.post('/api/devices', {
     id: deviceId,
     patientId: patient.id,
+    since: new Date(Date.now() - 2 * 3_600_000).toISOString(),
   });
   if (admitted.status !== 201 || bound.status !== 201) {
     throw new Error(`admission failed: ${JSON.stringify([admitted, bound])}`);

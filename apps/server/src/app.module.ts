@@ -19,6 +19,8 @@ import { RegistryModule } from './registry/registry.module';
 import { ClinicalSettings } from './registry/clinical-settings';
 import { DeviceRegistry } from './registry/device-registry';
 import { PatientRegistry } from './registry/patient-registry';
+import { StaysModule } from './stays/stays.module';
+import { Hl7Module } from './hl7/hl7.module';
 
 /** Composes the line: broker → ingest → storage and rules → alerts → gateway. */
 @Module({})
@@ -33,6 +35,7 @@ export class AppModule {
       deviceWatch: { noDataTimeoutMs: config.noDataTimeoutMs },
       ingest: { maxSamplesPerSecond: config.mqttMaxSamplesPerSecond },
     });
+    const stays = StaysModule.forRoot({ imports: [registry, ingest] });
     const auth = AuthModule.forRoot({ options: config.auth, dataDir: config.dataDir, registry });
     return {
       module: AppModule,
@@ -71,6 +74,26 @@ export class AppModule {
           accessPolicy: DeviceRegistry,
           messageHandler: IngestService,
         }),
+        stays,
+        ...(config.hl7
+          ? [
+              Hl7Module.forRoot({
+                imports: [registry, stays],
+                listener: {
+                  port: config.hl7.port,
+                  host: config.bindAddress,
+                  allowedAddresses: config.hl7.allowedAddresses,
+                  ...(config.tls && {
+                    tls: {
+                      key: config.tls.key,
+                      cert: config.tls.cert,
+                      clientCa: config.tls.clientCa,
+                    },
+                  }),
+                },
+              }),
+            ]
+          : []),
         auth,
         GatewayModule.forRoot({ imports: [ingest, auth], access: CareAccess }),
       ],

@@ -6,6 +6,7 @@ import {
   type AlertEvent,
   type AlertEventKind,
   type AlertPriority,
+  type AlertWithdrawalReason,
   type VitalName,
 } from '@vigil/contracts';
 
@@ -167,6 +168,32 @@ export class AlertBook {
         ? { ...acknowledged, state: 'resolved', resolvedAt: at }
         : { ...acknowledged, state: 'acknowledged' };
     return { ok: true, events: this.record(key, next, 'acknowledged', at, by) };
+  }
+
+  /**
+   * Closes a patient's open alerts (those `which` selects) because she or her device left, not
+   * because her condition cleared: resolved at once, with the reason, whatever their state.
+   */
+  withdraw(
+    patientId: string,
+    reason: AlertWithdrawalReason,
+    now: Date,
+    which: (alert: Alert) => boolean = () => true,
+  ): AlertEvent[] {
+    const at = now.toISOString();
+    const events: AlertEvent[] = [];
+    for (const [key, alert] of [...this.open]) {
+      if (alert.patientId !== patientId || !which(alert)) continue;
+      const resolved: Alert = {
+        ...alert,
+        state: 'resolved',
+        resolvedAt: at,
+        resolvedReason: reason,
+        updatedAt: at,
+      };
+      events.push(...this.record(key, resolved, 'resolved', at));
+    }
+    return events;
   }
 
   /** Escalates high-priority alerts left unacknowledged, and reminds of them after that. */

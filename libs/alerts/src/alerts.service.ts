@@ -5,7 +5,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import type { Alert, AlertEvent } from '@vigil/contracts';
+import type { Alert, AlertEvent, AlertWithdrawalReason } from '@vigil/contracts';
 import {
   ALERT_STORE,
   TELEMETRY_STORE,
@@ -79,6 +79,15 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
 
   clear(patientId: string, condition: string): Promise<void> {
     return this.commit(this.book.clear(patientId, condition, new Date()));
+  }
+
+  /** Resolves a patient's open alerts (or those `which` selects) as her stay or device changes. */
+  withdraw(
+    patientId: string,
+    reason: AlertWithdrawalReason,
+    which?: (alert: Alert) => boolean,
+  ): Promise<void> {
+    return this.commit(this.book.withdraw(patientId, reason, new Date(), which));
   }
 
   /** @throws AlertNotFoundError when no open alert has this id. */

@@ -62,11 +62,21 @@ export interface Alert {
   readonly acknowledgedAt?: string;
   readonly clearedAt?: string;
   readonly resolvedAt?: string;
+  /** Set when the alert was closed by a change of the patient's stay, not by her condition. */
+  readonly resolvedReason?: AlertWithdrawalReason;
   /** 0 until escalated to the second audience (the ward's charge nurse), then 1. */
   readonly escalationLevel: number;
   readonly escalatedAt?: string;
   readonly remindedAt?: string;
 }
+
+/** Why an alert was closed without its condition clearing: its patient or device left. */
+export const ALERT_WITHDRAWAL_REASONS = [
+  'discharged',
+  'admission-cancelled',
+  'device-unbound',
+] as const;
+export type AlertWithdrawalReason = (typeof ALERT_WITHDRAWAL_REASONS)[number];
 
 export const ALERT_EVENT_KINDS = [
   'raised',

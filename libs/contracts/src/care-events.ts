@@ -1,4 +1,5 @@
 import type { Alert } from './alert';
+import type { Patient } from './registry';
 import type { ConsciousnessLevel, VitalValues } from './vital-signs.catalogue';
 
 /** NEWS2 clinical risk bands (RCP 2017, chart 2), lowest first. */
@@ -15,6 +16,10 @@ export const CareEvent = {
   PatientStatus: 'patient:status',
   /** An unacknowledged high-priority alert, announced again to the second audience. */
   AlertEscalated: 'alert:escalated',
+  /** A patient arrived on the viewer's wards, or her details changed (bed, name, devices). */
+  PatientUpdated: 'patient:updated',
+  /** A patient left the viewer's wards (transfer elsewhere, discharge): drop her and her alerts. */
+  PatientLeft: 'patient:left',
   /** Client to server: acknowledge an alert. */
   AlertAck: 'alert:ack',
 } as const;
@@ -63,10 +68,24 @@ export interface PatientStatusEvent {
   readonly at: string;
 }
 
+export interface PatientUpdatedEvent {
+  readonly patient: Patient;
+  readonly deviceIds: readonly string[];
+}
+
+export interface PatientLeftEvent {
+  readonly patientId: string;
+  readonly reason: 'transferred' | 'discharged' | 'admission-cancelled';
+  /** Where she went, for a transfer. */
+  readonly toWard?: string;
+}
+
 export interface CareServerEvents {
   'alert:raised': (alert: Alert) => void;
   'alert:updated': (alert: Alert) => void;
   vitals: (event: VitalsEvent) => void;
   'patient:status': (event: PatientStatusEvent) => void;
+  'patient:updated': (event: PatientUpdatedEvent) => void;
+  'patient:left': (event: PatientLeftEvent) => void;
   'alert:escalated': (event: { kind: 'escalated' | 'reminded'; alert: Alert }) => void;
 }

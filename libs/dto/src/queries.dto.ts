@@ -7,6 +7,8 @@ import {
   ALERT_STATES,
   ID_PATTERN,
   MAX_ALERT_PAGE,
+  PATIENT_STATUSES,
+  type PatientStatus,
   MAX_AUDIT_PAGE,
   type AlertState,
 } from '@vigil/contracts';
@@ -19,8 +21,17 @@ function OptionalInstant(): PropertyDecorator {
   return (target, property) => decorators.forEach((decorate) => decorate(target, property));
 }
 
-/** `GET /api/patients/:id/vitals?from=&to=&every=`. */
+/** A stay's id: narrows a patient's history or alerts to that stay. */
+function OptionalStay(): PropertyDecorator {
+  const decorators = [IsOptional(), IsString(), MaxLength(64)];
+  return (target, property) => decorators.forEach((decorate) => decorate(target, property));
+}
+
+/** `GET /api/patients/:id/vitals?from=&to=&every=&stay=`. */
 export class HistoryQueryDto {
+  @OptionalStay()
+  stay?: string;
+
   @OptionalInstant()
   from?: string;
 
@@ -36,6 +47,10 @@ export class HistoryQueryDto {
 
 /** `GET /api/alerts`: newest first, a page at a time. */
 export class AlertListQueryDto {
+  /** One stay of the patient named by `patientId`. */
+  @OptionalStay()
+  stay?: string;
+
   /** One alert state, or `open` (active, acknowledged or latched). */
   @IsOptional()
   @IsIn([...ALERT_STATES, 'open'])
@@ -102,6 +117,11 @@ export class AuditQueryDto {
 
 /** `GET /api/patients?ward=`. */
 export class PatientListQueryDto {
+  /** `admitted` (the default: the ward view), `discharged`, or `all`. */
+  @IsOptional()
+  @IsIn([...PATIENT_STATUSES, 'all'])
+  status?: PatientStatus | 'all';
+
   @IsOptional()
   @IsString()
   @Matches(ID_PATTERN, { message: idMessage })

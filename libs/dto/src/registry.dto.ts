@@ -4,19 +4,25 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
+  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
   Length,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
 import {
   ALERT_PRIORITIES,
   ID_PATTERN,
+  PATIENT_SEXES,
+  type PatientIdentifier,
+  type PatientSex,
   VITAL_NAMES,
   type AlertPriority,
   type ThresholdOverride,
@@ -25,8 +31,51 @@ import {
 
 const idMessage = '$property must be 1-64 letters, digits, dot, dash or underscore';
 
-/** `POST /api/patients`. */
-export class CreatePatientDto {
+/** A ward, bed or visit number: what HL7 v2 and the console send, without markup characters. */
+const PLACE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$/;
+const placeMessage =
+  '$property must be 1-64 letters, digits, space, dot, slash, dash or underscore';
+
+export class PatientIdentifierDto implements PatientIdentifier {
+  /** The issuer: an HL7 v2 assigning authority or a FHIR system URI. */
+  @IsString()
+  @Length(1, 200)
+  system!: string;
+
+  @IsString()
+  @Length(1, 64)
+  value!: string;
+
+  /** HL7 table 0203: `MR` for the medical record number. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Z]{1,5}$/, { message: '$property must be an HL7 table 0203 code such as MR' })
+  type?: string;
+}
+
+/** Where a patient lies: a ward and, when known, a bed. */
+export class PlaceDto {
+  @IsString()
+  @Matches(ID_PATTERN, { message: idMessage })
+  ward!: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(PLACE_PATTERN, { message: placeMessage })
+  bed?: string;
+}
+
+/** `POST /api/patients/:id/admit`: a discharged patient back in, on a new stay. */
+export class AdmissionDto extends PlaceDto {
+  /** The hospital's visit number of the stay (HL7 v2 PV1-19). */
+  @IsOptional()
+  @IsString()
+  @Matches(PLACE_PATTERN, { message: placeMessage })
+  visitNumber?: string;
+}
+
+/** `POST /api/patients`: a new patient, admitted to a ward. */
+export class CreatePatientDto extends AdmissionDto {
   @IsString()
   @Matches(ID_PATTERN, { message: idMessage })
   id!: string;
@@ -35,20 +84,50 @@ export class CreatePatientDto {
   @Length(1, 200)
   name!: string;
 
-  @IsString()
-  @Matches(ID_PATTERN, { message: idMessage })
-  ward!: string;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => PatientIdentifierDto)
+  identifiers?: PatientIdentifierDto[];
+
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date, YYYY-MM-DD' })
+  birthDate?: string;
+
+  @IsOptional()
+  @IsIn(PATIENT_SEXES)
+  sex?: PatientSex;
 }
 
-/** `POST /api/devices`: Vigil generates the device's secret (192 random bits) and shows it once. */
+/** `POST /api/patients/:id/transfer`. */
+export class TransferDto extends PlaceDto {}
+
+/** `POST /api/patients/:id/discharge`. */
+export class DischargeDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  reason?: string;
+}
+
+/** `POST /api/devices`: registers a wearable, on a patient or available. Vigil generates its secret (192 random bits) and shows it once. */
 export class CreateDeviceDto {
   @IsString()
   @Matches(ID_PATTERN, { message: idMessage })
   id!: string;
 
+  @IsOptional()
   @IsString()
   @Matches(ID_PATTERN, { message: idMessage })
-  patientId!: string;
+  patientId?: string;
+
+  /** With `patientId`: when it was put on her, if before now (see BindDeviceDto). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  since?: string;
 }
 
 /** A device in a seed file, which may give a development fixture's secret of its own. */
@@ -57,6 +136,27 @@ export class SeedDeviceDto extends CreateDeviceDto {
   @IsString()
   @Length(16, 128)
   secret?: string;
+}
+
+/** `POST /api/devices/:id/bind`. */
+export class BindDeviceDto {
+  @IsString()
+  @Matches(ID_PATTERN, { message: idMessage })
+  patientId!: string;
+
+  /**
+   * When the wearable was put on her, if before now (ISO-8601 or epoch ms; at most a day ago,
+   * never before it came off its previous patient): what it measured since then is hers.
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  since?: string;
+
+  /** Issue a new secret with the binding (required to bring a revoked device back). */
+  @IsOptional()
+  @IsBoolean()
+  rotateSecret?: boolean;
 }
 
 /** `PATCH /api/patients/:id`. */

@@ -30,7 +30,12 @@ import {
 import { IngestService } from '@vigil/ingest';
 import { Subscription } from 'rxjs';
 import type { Namespace, Socket } from 'socket.io';
-import { CARE_ACCESS, type CareAccessPolicy, type CareViewer } from './care-access.port';
+import {
+  CARE_ACCESS,
+  type CareAccessPolicy,
+  type CarePatientChange,
+  type CareViewer,
+} from './care-access.port';
 import { EVERY_WARD_ROOM, chargeRoom, roomsOf, wardRoom } from './care-rooms';
 import { liveVitals } from './live-vitals';
 
@@ -128,6 +133,9 @@ export class CareGateway
       ),
     );
     this.subscriptions.add(
+      this.access.patientChanges$.subscribe((change) => this.patientChanged(change)),
+    );
+    this.subscriptions.add(
       this.access.sessionsEnded$.subscribe((ended) => {
         const sessions = new Set(ended);
         for (const socket of this.namespace.sockets.values()) {
@@ -135,6 +143,36 @@ export class CareGateway
         }
       }),
     );
+  }
+
+  /**
+   * Consoles follow a patient's place: the ward she left is told she left (and, being routed by
+   * her present ward, receives nothing more of her); the ward she came to receives her and her
+   * open alerts at once. A nurse of both wards, and every-ward viewers, see her updated.
+   */
+  private patientChanged({ kind, patient, deviceIds, fromWard }: CarePatientChange): void {
+    const updated = { patient, deviceIds };
+    if (kind === 'discharged' || kind === 'admission-cancelled') {
+      this.toWard(patient.ward).emit(CareEvent.PatientLeft, {
+        patientId: patient.id,
+        reason: kind,
+      });
+      return;
+    }
+    if (kind !== 'transferred' || fromWard === undefined || fromWard === patient.ward) {
+      this.toWard(patient.ward).emit(CareEvent.PatientUpdated, updated);
+      return;
+    }
+    const arriving = wardRoom(patient.ward);
+    const leaving = wardRoom(fromWard);
+    this.namespace
+      .to(leaving)
+      .except([arriving, EVERY_WARD_ROOM])
+      .emit(CareEvent.PatientLeft, { patientId: patient.id, reason: kind, toWard: patient.ward });
+    this.toWard(patient.ward).emit(CareEvent.PatientUpdated, updated);
+    const open = this.alerts.openAlerts().filter((alert) => alert.patientId === patient.id);
+    const newcomers = this.namespace.to(arriving).except([leaving, EVERY_WARD_ROOM]);
+    for (const alert of open) newcomers.emit(CareEvent.AlertRaised, alert);
   }
 
   /**

@@ -76,6 +76,17 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /**
+   * Forgets what the rules knew of a patient (her stay ended): a readmission starts afresh, and
+   * no breach pending from before her discharge fires on her next stay.
+   */
+  async forget(patientId: string): Promise<void> {
+    this.ruleStates.delete(patientId);
+    this.news2Inputs.delete(patientId);
+    this.news2Bands.delete(patientId);
+    await this.stateStore.save(patientId, EMPTY_RULE_STATE);
+  }
+
   evaluate(sample: Sample): News2Score {
     const profile = this.profiles.profileOf(sample.patientId);
     const previous = this.ruleStateOf(sample.patientId);

@@ -61,6 +61,18 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
     clearInterval(this.ticker);
   }
 
+  /** A device put on a patient: her silence is counted from now, not from Vigil's start. */
+  deviceBound(deviceId: string): void {
+    this.lastHeard.set(deviceId, Date.now());
+  }
+
+  /** A device taken off its patient: nothing of it is watched any more (its alarms are withdrawn). */
+  deviceUnbound(deviceId: string): void {
+    this.lastHeard.delete(deviceId);
+    for (const key of [...this.raised])
+      if (key.startsWith(`${deviceId}\u0000`)) this.raised.delete(key);
+  }
+
   sampleArrived(deviceId: string, battery: number | undefined): void {
     this.lastHeard.set(deviceId, Date.now());
     this.set(deviceId, 'device.no-data', false, 0);

@@ -33,7 +33,7 @@ export class IngestModule {
         { provide: DEVICE_WATCH_OPTIONS, useValue: options.deviceWatch },
         { provide: INGEST_OPTIONS, useValue: options.ingest },
       ],
-      exports: [IngestService, ClinicalEvaluator],
+      exports: [IngestService, ClinicalEvaluator, DeviceWatchService],
     };
   }
 }

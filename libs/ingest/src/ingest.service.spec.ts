@@ -22,7 +22,8 @@ describe('IngestService with a failing store (stand-ins for store and rules)', (
       },
     } as unknown as TelemetryStore;
     const directory = {
-      bindingOf: () => ({ patientId: 'p1', ward: 'w1' }),
+      bindingOf: () => ({ patientId: 'p1', ward: 'w1', current: true, from: 0 }),
+      bindingAt: () => ({ patientId: 'p1', ward: 'w1', current: true, from: 0 }),
     } as unknown as DeviceDirectory;
     const clinical = {
       evaluate: () => ({ total: 0, risk: 'low', complete: false }),

@@ -35,6 +35,8 @@ export interface IngestOptions {
 
 export interface IngestCounters {
   accepted: number;
+  /** Accepted samples stored for the patient who wore the device before its present one. */
+  attributedToEarlierPatient: number;
   duplicates: number;
   rejected: Partial<Record<TelemetryErrorCode, number>>;
 }
@@ -51,7 +53,12 @@ export class IngestService {
   private readonly statusSubject = new Subject<PatientStatusEvent>();
   readonly samples$ = this.samplesSubject.asObservable();
   readonly status$ = this.statusSubject.asObservable();
-  readonly counters: IngestCounters = { accepted: 0, duplicates: 0, rejected: {} };
+  readonly counters: IngestCounters = {
+    accepted: 0,
+    attributedToEarlierPatient: 0,
+    duplicates: 0,
+    rejected: {},
+  };
   private readonly sampleAllowance: TokenBuckets;
 
   constructor(
@@ -109,28 +116,61 @@ export class IngestService {
       });
     }
 
-    const binding = this.directory.bindingOf(deviceId);
-    if (!binding) {
+    const fresh = this.dropRepeats(deviceId, parsed.samples);
+    if (fresh.length === 0) return undefined;
+    const { worn, earlier, unattributed } = this.attribute(deviceId, fresh);
+    if (worn.length + earlier.length === 0) {
       return this.rejected(deviceId, {
         code: TelemetryErrorCode.DeviceUnbound,
         detail: [`device ${deviceId} is not bound to a patient`],
       });
     }
 
-    const fresh = this.dropRepeats(deviceId, parsed.samples);
-    if (fresh.length === 0) return undefined;
-    const samples = fresh.map((reading) => boundSample(reading, deviceId, binding));
+    await this.store.writeSamples(earlier.length === 0 ? worn : [...earlier, ...worn]);
+    for (const sample of earlier) this.recent.remember(deviceId, sample.ts);
+    for (const sample of worn) this.recent.remember(deviceId, sample.ts);
+    this.counters.accepted += worn.length + earlier.length;
+    this.counters.attributedToEarlierPatient += earlier.length;
 
-    await this.store.writeSamples(samples);
-    for (const sample of samples) this.recent.remember(deviceId, sample.ts);
-    this.counters.accepted += samples.length;
-
-    for (const sample of samples) {
+    // Only what the device measured on the patient wearing it now is hers to evaluate: a sample
+    // from before a move belongs in the earlier patient's chart, and is history by now.
+    for (const sample of worn) {
       const { total, risk, complete } = this.clinical.evaluate(sample);
       this.samplesSubject.next({ ...sample, news2: { total, risk, complete } });
     }
-    this.watch.sampleArrived(deviceId, samples[samples.length - 1].battery);
-    return undefined;
+    if (worn.length > 0) this.watch.sampleArrived(deviceId, worn[worn.length - 1].battery);
+    if (unattributed === 0) return undefined;
+    return this.rejected(deviceId, {
+      code: TelemetryErrorCode.DeviceUnbound,
+      detail: [
+        `${unattributed} of ${fresh.length} samples are from a time device ${deviceId} was bound to no patient and were dropped; the others were stored`,
+      ],
+    });
+  }
+
+  /**
+   * Attributes each reading to the patient who wore the device at the reading's own time: the
+   * current wearer, an earlier one (a batch buffered before the device was moved), or no one.
+   */
+  private attribute(
+    deviceId: string,
+    readings: readonly DeviceSample[],
+  ): { worn: Sample[]; earlier: Sample[]; unattributed: number } {
+    const worn: Sample[] = [];
+    const earlier: Sample[] = [];
+    let unattributed = 0;
+    let binding: DeviceBinding | undefined;
+    for (const reading of readings) {
+      if (
+        !binding ||
+        reading.ts < binding.from ||
+        (binding.to !== undefined && reading.ts >= binding.to)
+      )
+        binding = this.directory.bindingAt(deviceId, reading.ts);
+      if (!binding) unattributed += 1;
+      else (binding.current ? worn : earlier).push(boundSample(reading, deviceId, binding));
+    }
+    return { worn, earlier, unattributed };
   }
 
   private dropRepeats(deviceId: string, samples: readonly DeviceSample[]): readonly DeviceSample[] {

@@ -17,20 +17,39 @@ const PRIVATE_FOLDER = 0o700;
 const PRIVATE_FILE = 0o600;
 
 /** Raised whenever SCHEMA changes in a way an existing file cannot follow. */
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS patients (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, ward TEXT NOT NULL, admitted_at TEXT NOT NULL,
-    spo2_scale INTEGER NOT NULL DEFAULT 1);
+    spo2_scale INTEGER NOT NULL DEFAULT 1, birth_date TEXT, sex TEXT, bed TEXT,
+    status TEXT NOT NULL DEFAULT 'admitted', stay_id TEXT, discharged_at TEXT);
+  CREATE TABLE IF NOT EXISTS patient_identifiers (
+    system TEXT NOT NULL, value TEXT NOT NULL, type TEXT,
+    patient_id TEXT NOT NULL REFERENCES patients(id), PRIMARY KEY (system, value));
+  CREATE INDEX IF NOT EXISTS patient_identifiers_by_patient ON patient_identifiers (patient_id);
+  CREATE TABLE IF NOT EXISTS stays (
+    id TEXT PRIMARY KEY, patient_id TEXT NOT NULL REFERENCES patients(id), visit_number TEXT,
+    started_at TEXT NOT NULL, ended_at TEXT, end_reason TEXT, discharge_note TEXT);
+  CREATE INDEX IF NOT EXISTS stays_by_patient ON stays (patient_id, started_at);
+  CREATE TABLE IF NOT EXISTS stay_locations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, stay_id TEXT NOT NULL REFERENCES stays(id),
+    ward TEXT NOT NULL, bed TEXT, from_at TEXT NOT NULL, to_at TEXT);
+  CREATE INDEX IF NOT EXISTS stay_locations_by_stay ON stay_locations (stay_id, id);
+  CREATE TABLE IF NOT EXISTS device_bindings (
+    device_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id),
+    from_at TEXT NOT NULL, to_at TEXT, PRIMARY KEY (device_id, from_at));
+  CREATE INDEX IF NOT EXISTS device_bindings_by_patient ON device_bindings (patient_id);
+  CREATE TABLE IF NOT EXISTS hl7_messages (
+    key TEXT PRIMARY KEY, received_at TEXT NOT NULL, ack TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS threshold_overrides (
     patient_id TEXT PRIMARY KEY REFERENCES patients(id), body TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS audit_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,
     action TEXT NOT NULL, subject TEXT NOT NULL, old_value TEXT, new_value TEXT);
   CREATE TABLE IF NOT EXISTS devices (
-    id TEXT PRIMARY KEY, patient_id TEXT NOT NULL REFERENCES patients(id), bound_at TEXT NOT NULL,
-    secret_hash TEXT);
+    id TEXT PRIMARY KEY, patient_id TEXT REFERENCES patients(id), bound_at TEXT,
+    registered_at TEXT NOT NULL, secret_hash TEXT);
   CREATE TABLE IF NOT EXISTS samples (
     device_id TEXT NOT NULL, ts INTEGER NOT NULL, patient_id TEXT NOT NULL, seq INTEGER NOT NULL,
     body TEXT NOT NULL, PRIMARY KEY (device_id, ts)) WITHOUT ROWID;
@@ -62,6 +81,30 @@ const SCHEMA = `
     id INTEGER PRIMARY KEY, line TEXT NOT NULL, error TEXT NOT NULL, at TEXT NOT NULL);
 `;
 
+/** Version 5 added what a stay needs: a patient's identification, status and bed. */
+const PATIENT_COLUMNS_OF_VERSION_5 = ['birth_date', 'sex', 'bed', 'stay_id', 'discharged_at']
+  .map((column) => `ALTER TABLE patients ADD COLUMN ${column} TEXT;`)
+  .concat("ALTER TABLE patients ADD COLUMN status TEXT NOT NULL DEFAULT 'admitted';")
+  .join('\n');
+
+/**
+ * Version 5 also gave every patient of version 4 her stay (from her admission, on her ward) and
+ * let a device be bound to no one: the devices table is rebuilt (SQLite cannot drop NOT NULL),
+ * each device's binding becoming the first of its history.
+ */
+const STAYS_OF_VERSION_5 = `
+  UPDATE patients SET stay_id = lower(hex(randomblob(16))) WHERE stay_id IS NULL;
+  INSERT INTO stays (id, patient_id, started_at) SELECT stay_id, id, admitted_at FROM patients;
+  INSERT INTO stay_locations (stay_id, ward, from_at) SELECT stay_id, ward, admitted_at FROM patients;
+  CREATE TABLE devices_of_version_5 (
+    id TEXT PRIMARY KEY, patient_id TEXT REFERENCES patients(id), bound_at TEXT,
+    registered_at TEXT NOT NULL, secret_hash TEXT);
+  INSERT INTO devices_of_version_5 SELECT id, patient_id, bound_at, bound_at, secret_hash FROM devices;
+  INSERT INTO device_bindings (device_id, patient_id, from_at) SELECT id, patient_id, bound_at FROM devices;
+  DROP TABLE devices;
+  ALTER TABLE devices_of_version_5 RENAME TO devices;
+`;
+
 /**
  * Opens (creating if needed) Vigil's embedded database, `vigil.db` in `dataDir`, or an in-memory
  * one for `:memory:`. WAL with synchronous=FULL: a committed transaction survives a power cut,
@@ -76,7 +119,6 @@ export function openEmbeddedDatabase(
   const db = connectEmbeddedDatabase(file, options);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
   const version = db.pragma('user_version', { simple: true }) as number;
   const hasTables =
     db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'patients'").get() !== undefined;
@@ -92,7 +134,10 @@ export function openEmbeddedDatabase(
     );
   }
   if (hasTables && version < 4) db.exec('DROP TABLE IF EXISTS refresh_tokens');
+  if (hasTables && version < 5) db.exec(PATIENT_COLUMNS_OF_VERSION_5);
   db.exec(SCHEMA);
+  if (hasTables && version < 5) db.transaction(() => db.exec(STAYS_OF_VERSION_5))();
+  db.pragma('foreign_keys = ON');
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return db;
 }

@@ -1,28 +1,74 @@
-import type { Patient, ThresholdOverride } from '@vigil/contracts';
+import type {
+  DeviceBindingPeriod,
+  Patient,
+  PatientIdentifier,
+  PatientSex,
+  Stay,
+  StayEndReason,
+  ThresholdOverride,
+} from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
 import { EmbeddedAuditLog } from './embedded-audit-log';
 import {
   DuplicateRecordError,
   type AuditEntry,
   type AuditQuery,
-  type StoredAuditEntry,
   type DeviceRecord,
   type RegistryStore,
+  type StayClosing,
+  type StayOpening,
+  type StoredAuditEntry,
 } from './registry-store.port';
 
 interface PatientRow {
   id: string;
   name: string;
   ward: string;
+  bed: string | null;
   admitted_at: string;
   spo2_scale: number;
+  birth_date: string | null;
+  sex: string | null;
+  status: string;
+  stay_id: string;
+  discharged_at: string | null;
+}
+interface IdentifierRow {
+  patient_id: string;
+  system: string;
+  value: string;
+  type: string | null;
 }
 interface DeviceRow {
   id: string;
-  patient_id: string;
-  bound_at: string;
+  patient_id: string | null;
+  bound_at: string | null;
+  registered_at: string;
   secret_hash: string | null;
 }
+interface StayRow {
+  id: string;
+  patient_id: string;
+  visit_number: string | null;
+  started_at: string;
+  ended_at: string | null;
+  end_reason: string | null;
+  discharge_note: string | null;
+}
+interface LocationRow {
+  stay_id: string;
+  ward: string;
+  bed: string | null;
+  from_at: string;
+  to_at: string | null;
+}
+interface BindingRow {
+  device_id: string;
+  patient_id: string;
+  from_at: string;
+  to_at: string | null;
+}
+
 export class EmbeddedRegistryStore implements RegistryStore {
   private readonly auditLog: EmbeddedAuditLog;
 
@@ -30,28 +76,182 @@ export class EmbeddedRegistryStore implements RegistryStore {
     this.auditLog = new EmbeddedAuditLog(db);
   }
 
-  async addPatient(patient: Patient, audit: AuditEntry): Promise<void> {
-    this.db.transaction(() => {
+  async addPatient(patient: Patient, stay: StayOpening, audit: AuditEntry): Promise<void> {
+    this.inTransaction(audit, () => {
       const result = this.db
         .prepare(
-          'INSERT OR IGNORE INTO patients (id, name, ward, admitted_at, spo2_scale) VALUES (?, ?, ?, ?, ?)',
+          `INSERT OR IGNORE INTO patients (id, name, ward, bed, admitted_at, spo2_scale, birth_date,
+             sex, status, stay_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'admitted', ?)`,
         )
-        .run(patient.id, patient.name, patient.ward, patient.admittedAt, patient.spo2Scale);
+        .run(
+          patient.id,
+          patient.name,
+          stay.location.ward,
+          stay.location.bed ?? null,
+          stay.at,
+          patient.spo2Scale,
+          patient.birthDate ?? null,
+          patient.sex ?? null,
+          stay.stayId,
+        );
       if (result.changes === 0) throw new DuplicateRecordError('patient', patient.id);
-      this.audit(audit);
-    })();
+      this.writeIdentifiers(patient);
+      this.openStay(patient.id, stay);
+    });
+  }
+
+  async readmitPatient(patient: Patient, stay: StayOpening, audit: AuditEntry): Promise<void> {
+    this.inTransaction(audit, () => {
+      this.db
+        .prepare(
+          `UPDATE patients SET status = 'admitted', ward = ?, bed = ?, admitted_at = ?, stay_id = ?,
+             discharged_at = NULL WHERE id = ?`,
+        )
+        .run(stay.location.ward, stay.location.bed ?? null, stay.at, stay.stayId, patient.id);
+      this.openStay(patient.id, stay);
+    });
+  }
+
+  async updateDemographics(patient: Patient, audit: AuditEntry): Promise<void> {
+    this.inTransaction(audit, () => {
+      this.db
+        .prepare('UPDATE patients SET name = ?, birth_date = ?, sex = ? WHERE id = ?')
+        .run(patient.name, patient.birthDate ?? null, patient.sex ?? null, patient.id);
+      this.db.prepare('DELETE FROM patient_identifiers WHERE patient_id = ?').run(patient.id);
+      this.writeIdentifiers(patient);
+    });
+  }
+
+  async movePatient(patient: Patient, audit: AuditEntry): Promise<void> {
+    const at = audit.at;
+    this.inTransaction(audit, () => {
+      this.db
+        .prepare('UPDATE stay_locations SET to_at = ? WHERE stay_id = ? AND to_at IS NULL')
+        .run(at, patient.stayId);
+      this.db
+        .prepare('INSERT INTO stay_locations (stay_id, ward, bed, from_at) VALUES (?, ?, ?, ?)')
+        .run(patient.stayId, patient.ward, patient.bed ?? null, at);
+      this.setPlace(patient);
+    });
+  }
+
+  async undoLastMove(patient: Patient, audit: AuditEntry): Promise<void> {
+    this.inTransaction(audit, () => {
+      const [last, previous] = this.db
+        .prepare('SELECT id FROM stay_locations WHERE stay_id = ? ORDER BY id DESC LIMIT 2')
+        .all(patient.stayId) as { id: number }[];
+      if (!previous) return;
+      this.db.prepare('DELETE FROM stay_locations WHERE id = ?').run(last.id);
+      this.db.prepare('UPDATE stay_locations SET to_at = NULL WHERE id = ?').run(previous.id);
+      this.setPlace(patient);
+    });
+  }
+
+  async endStay(patient: Patient, closing: StayClosing, audit: AuditEntry): Promise<void> {
+    this.inTransaction(audit, () => {
+      this.db
+        .prepare(
+          'UPDATE stays SET ended_at = ?, end_reason = ?, discharge_note = ? WHERE id = ? AND ended_at IS NULL',
+        )
+        .run(closing.at, closing.reason, closing.note ?? null, closing.stayId);
+      this.db
+        .prepare('UPDATE stay_locations SET to_at = ? WHERE stay_id = ? AND to_at IS NULL')
+        .run(closing.at, closing.stayId);
+      this.db
+        .prepare("UPDATE patients SET status = 'discharged', discharged_at = ? WHERE id = ?")
+        .run(closing.at, patient.id);
+    });
+  }
+
+  async reopenStay(patient: Patient, audit: AuditEntry): Promise<void> {
+    this.inTransaction(audit, () => {
+      this.db
+        .prepare(
+          'UPDATE stays SET ended_at = NULL, end_reason = NULL, discharge_note = NULL WHERE id = ?',
+        )
+        .run(patient.stayId);
+      this.db
+        .prepare(
+          `UPDATE stay_locations SET to_at = NULL
+             WHERE id = (SELECT max(id) FROM stay_locations WHERE stay_id = ?)`,
+        )
+        .run(patient.stayId);
+      this.db
+        .prepare("UPDATE patients SET status = 'admitted', discharged_at = NULL WHERE id = ?")
+        .run(patient.id);
+    });
+  }
+
+  async listStays(patientId: string): Promise<Stay[]> {
+    const stays = this.db
+      .prepare('SELECT * FROM stays WHERE patient_id = ? ORDER BY started_at DESC')
+      .all(patientId) as StayRow[];
+    const locations = this.db
+      .prepare(
+        `SELECT l.* FROM stay_locations l JOIN stays s ON s.id = l.stay_id
+           WHERE s.patient_id = ? ORDER BY l.id`,
+      )
+      .all(patientId) as LocationRow[];
+    return stays.map((row) => ({
+      id: row.id,
+      patientId: row.patient_id,
+      ...(row.visit_number !== null && { visitNumber: row.visit_number }),
+      start: row.started_at,
+      ...(row.ended_at !== null && { end: row.ended_at }),
+      ...(row.end_reason !== null && { endReason: row.end_reason as StayEndReason }),
+      ...(row.discharge_note !== null && { dischargeNote: row.discharge_note }),
+      locations: locations
+        .filter((location) => location.stay_id === row.id)
+        .map((location) => ({
+          ward: location.ward,
+          ...(location.bed !== null && { bed: location.bed }),
+          from: location.from_at,
+          ...(location.to_at !== null && { to: location.to_at }),
+        })),
+    }));
   }
 
   async addDevice(device: DeviceRecord, audit: AuditEntry): Promise<void> {
-    this.db.transaction(() => {
+    this.inTransaction(audit, () => {
       const result = this.db
         .prepare(
-          'INSERT OR IGNORE INTO devices (id, patient_id, bound_at, secret_hash) VALUES (?, ?, ?, ?)',
+          'INSERT OR IGNORE INTO devices (id, patient_id, bound_at, registered_at, secret_hash) VALUES (?, ?, ?, ?, ?)',
         )
-        .run(device.id, device.patientId, device.boundAt, device.secretHash);
+        .run(device.id, device.patientId, device.boundAt, device.registeredAt, device.secretHash);
       if (result.changes === 0) throw new DuplicateRecordError('device', device.id);
-      this.audit(audit);
-    })();
+      if (device.patientId && device.boundAt)
+        this.openBinding(device.id, device.patientId, device.boundAt);
+    });
+  }
+
+  async bindDevice(
+    deviceId: string,
+    patientId: string,
+    at: string,
+    secretHash: string | undefined,
+    audit: AuditEntry,
+  ): Promise<void> {
+    this.inTransaction(audit, () => {
+      this.db
+        .prepare('UPDATE devices SET patient_id = ?, bound_at = ? WHERE id = ?')
+        .run(patientId, at, deviceId);
+      if (secretHash !== undefined)
+        this.db
+          .prepare('UPDATE devices SET secret_hash = ? WHERE id = ?')
+          .run(secretHash, deviceId);
+      this.openBinding(deviceId, patientId, at);
+    });
+  }
+
+  async unbindDevice(deviceId: string, at: string, audit: AuditEntry): Promise<void> {
+    this.inTransaction(audit, () => {
+      this.db
+        .prepare('UPDATE devices SET patient_id = NULL, bound_at = NULL WHERE id = ?')
+        .run(deviceId);
+      this.db
+        .prepare('UPDATE device_bindings SET to_at = ? WHERE device_id = ? AND to_at IS NULL')
+        .run(at, deviceId);
+    });
   }
 
   async setDeviceSecret(
@@ -59,19 +259,33 @@ export class EmbeddedRegistryStore implements RegistryStore {
     secretHash: string | null,
     audit: AuditEntry,
   ): Promise<void> {
-    this.db.transaction(() => {
+    this.inTransaction(audit, () => {
       this.db.prepare('UPDATE devices SET secret_hash = ? WHERE id = ?').run(secretHash, deviceId);
-      this.audit(audit);
-    })();
+    });
   }
 
   async listPatients(): Promise<Patient[]> {
     const rows = this.db.prepare('SELECT * FROM patients ORDER BY ward, id').all() as PatientRow[];
+    const identifiers = new Map<string, PatientIdentifier[]>();
+    for (const row of this.db
+      .prepare('SELECT * FROM patient_identifiers ORDER BY rowid')
+      .all() as IdentifierRow[]) {
+      const list = identifiers.get(row.patient_id) ?? [];
+      list.push({ system: row.system, value: row.value, ...(row.type && { type: row.type }) });
+      identifiers.set(row.patient_id, list);
+    }
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
+      identifiers: identifiers.get(row.id) ?? [],
+      ...(row.birth_date !== null && { birthDate: row.birth_date }),
+      ...(row.sex !== null && { sex: row.sex as PatientSex }),
+      status: row.status === 'discharged' ? 'discharged' : 'admitted',
       ward: row.ward,
+      ...(row.bed !== null && { bed: row.bed }),
+      stayId: row.stay_id,
       admittedAt: row.admitted_at,
+      ...(row.discharged_at !== null && { dischargedAt: row.discharged_at }),
       spo2Scale: row.spo2_scale === 2 ? 2 : 1,
     }));
   }
@@ -82,15 +296,38 @@ export class EmbeddedRegistryStore implements RegistryStore {
       id: row.id,
       patientId: row.patient_id,
       boundAt: row.bound_at,
+      registeredAt: row.registered_at,
       secretHash: row.secret_hash,
     }));
   }
 
+  async listBindings(query: {
+    deviceId?: string;
+    endedAfter?: string;
+  }): Promise<DeviceBindingPeriod[]> {
+    const rows = (
+      query.deviceId !== undefined
+        ? this.db
+            .prepare('SELECT * FROM device_bindings WHERE device_id = ? ORDER BY from_at DESC')
+            .all(query.deviceId)
+        : this.db
+            .prepare(
+              'SELECT * FROM device_bindings WHERE to_at IS NULL OR to_at > ? ORDER BY from_at DESC',
+            )
+            .all(query.endedAfter ?? '')
+    ) as BindingRow[];
+    return rows.map((row) => ({
+      deviceId: row.device_id,
+      patientId: row.patient_id,
+      from: row.from_at,
+      to: row.to_at,
+    }));
+  }
+
   async setSpo2Scale(patientId: string, scale: 1 | 2, audit: AuditEntry): Promise<void> {
-    this.db.transaction(() => {
+    this.inTransaction(audit, () => {
       this.db.prepare('UPDATE patients SET spo2_scale = ? WHERE id = ?').run(scale, patientId);
-      this.audit(audit);
-    })();
+    });
   }
 
   async setThresholdOverrides(
@@ -98,14 +335,13 @@ export class EmbeddedRegistryStore implements RegistryStore {
     overrides: readonly ThresholdOverride[],
     audit: AuditEntry,
   ): Promise<void> {
-    this.db.transaction(() => {
+    this.inTransaction(audit, () => {
       this.db
         .prepare(
           'INSERT INTO threshold_overrides (patient_id, body) VALUES (?, ?) ON CONFLICT (patient_id) DO UPDATE SET body = excluded.body',
         )
         .run(patientId, JSON.stringify(overrides));
-      this.audit(audit);
-    })();
+    });
   }
 
   async listThresholdOverrides(): Promise<Map<string, ThresholdOverride[]>> {
@@ -126,7 +362,48 @@ export class EmbeddedRegistryStore implements RegistryStore {
     this.auditLog.append(entry);
   }
 
-  private audit(entry: AuditEntry): void {
-    this.auditLog.append(entry);
+  /** Runs a change and records its audit entry, both or neither. */
+  private inTransaction(audit: AuditEntry, change: () => void): void {
+    this.db.transaction(() => {
+      change();
+      this.auditLog.append(audit);
+    })();
+  }
+
+  private writeIdentifiers(patient: Patient): void {
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO patient_identifiers (system, value, type, patient_id) VALUES (?, ?, ?, ?)',
+    );
+    for (const identifier of patient.identifiers) {
+      const result = insert.run(
+        identifier.system,
+        identifier.value,
+        identifier.type ?? null,
+        patient.id,
+      );
+      if (result.changes === 0)
+        throw new DuplicateRecordError('identifier', `${identifier.system}|${identifier.value}`);
+    }
+  }
+
+  private openStay(patientId: string, stay: StayOpening): void {
+    this.db
+      .prepare('INSERT INTO stays (id, patient_id, visit_number, started_at) VALUES (?, ?, ?, ?)')
+      .run(stay.stayId, patientId, stay.visitNumber ?? null, stay.at);
+    this.db
+      .prepare('INSERT INTO stay_locations (stay_id, ward, bed, from_at) VALUES (?, ?, ?, ?)')
+      .run(stay.stayId, stay.location.ward, stay.location.bed ?? null, stay.at);
+  }
+
+  private setPlace(patient: Patient): void {
+    this.db
+      .prepare('UPDATE patients SET ward = ?, bed = ? WHERE id = ?')
+      .run(patient.ward, patient.bed ?? null, patient.id);
+  }
+
+  private openBinding(deviceId: string, patientId: string, at: string): void {
+    this.db
+      .prepare('INSERT INTO device_bindings (device_id, patient_id, from_at) VALUES (?, ?, ?)')
+      .run(deviceId, patientId, at);
   }
 }

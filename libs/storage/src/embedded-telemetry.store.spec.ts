@@ -75,10 +75,14 @@ describe('EmbeddedTelemetryStore on disk', () => {
       {
         id: 'p-enc',
         name: 'Zebulon Quixote',
+        identifiers: [],
+        status: 'admitted',
         ward: 'w',
+        stayId: 's-enc',
         admittedAt: '2026-12-02T00:00:00Z',
         spo2Scale: 1,
       },
+      { stayId: 's-enc', at: '2026-12-02T00:00:00Z', location: { ward: 'w' } },
       { at: '2026-12-02T00:00:00Z', actor: 'test', action: 'patient.admitted', subject: 'p-enc' },
     );
     await store.writeSamples([

@@ -1,4 +1,5 @@
 export * from './alert-store.port';
+export * from './hl7-message-log.port';
 export * from './registry-store.port';
 export * from './rule-state-store.port';
 export * from './storage.module';

@@ -18,6 +18,8 @@ import { InfluxConnection, quietInfluxClientLogs } from './influx/influx-connect
 import type { InfluxOptions } from './influx/influx-options';
 import { InfluxTelemetryStore } from './influx/influx-telemetry.store';
 import { ALERT_STORE } from './alert-store.port';
+import { EmbeddedHl7MessageLog } from './embedded-hl7-message-log';
+import { HL7_MESSAGE_LOG } from './hl7-message-log.port';
 import { REGISTRY_STORE } from './registry-store.port';
 import { RULE_STATE_STORE } from './rule-state-store.port';
 import { EmbeddedRuleStateStore } from './embedded-rule-state.store';
@@ -119,6 +121,11 @@ export class StorageModule {
           inject: [EMBEDDED_DATABASE],
         },
         {
+          provide: HL7_MESSAGE_LOG,
+          useFactory: (db: EmbeddedDatabase) => new EmbeddedHl7MessageLog(db),
+          inject: [EMBEDDED_DATABASE],
+        },
+        {
           provide: USER_STORE,
           useFactory: (db: EmbeddedDatabase) => new EmbeddedUserStore(db),
           inject: [EMBEDDED_DATABASE],
@@ -131,7 +138,14 @@ export class StorageModule {
         },
         StorageLifecycle,
       ],
-      exports: [TELEMETRY_STORE, ALERT_STORE, REGISTRY_STORE, RULE_STATE_STORE, USER_STORE],
+      exports: [
+        TELEMETRY_STORE,
+        ALERT_STORE,
+        REGISTRY_STORE,
+        RULE_STATE_STORE,
+        USER_STORE,
+        HL7_MESSAGE_LOG,
+      ],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CareAccessPolicy, CareAuthentication } from '@vigil/gateway';
+import { PatientChanges } from '../registry/patient-changes';
 import { PatientRegistry } from '../registry/patient-registry';
 import { SessionEvents } from './session-events';
 import { SessionService } from './session.service';
@@ -8,13 +9,16 @@ import { SessionService } from './session.service';
 @Injectable()
 export class CareAccess implements CareAccessPolicy {
   readonly sessionsEnded$;
+  readonly patientChanges$;
 
   constructor(
     private readonly sessions: SessionService,
     private readonly patients: PatientRegistry,
     events: SessionEvents,
+    changes: PatientChanges,
   ) {
     this.sessionsEnded$ = events.ended$;
+    this.patientChanges$ = changes.changes$;
   }
 
   async authenticate(token: string): Promise<CareAuthentication | undefined> {

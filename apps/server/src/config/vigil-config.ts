@@ -43,6 +43,12 @@ export interface VigilConfig {
   readonly remindEveryMs: number;
   /** Absent: the embedded store keeps telemetry. */
   readonly influx?: InfluxOptions;
+  /** The HL7 v2 ADT listener (MLLP), when HL7_PORT is set; over TLS when `tls` is configured. */
+  readonly hl7?: {
+    readonly port: number;
+    /** Addresses and subnets the hospital's PAS or interface engine connects from. */
+    readonly allowedAddresses: readonly string[];
+  };
   readonly auth: AuthOptions;
 }
 
@@ -133,11 +139,12 @@ export function loadConfig(env: Env): VigilConfig {
     remindEveryMs: integer('REMIND_EVERY_SECONDS', 60, 1, 86_400) * 1000,
   };
   const influx = readInfluxOptions(env, text, integer, problems);
+  const hl7 = readHl7Options(text, integer, problems);
   const tls = readTlsOptions(text, integer, problems);
   const auth = readAuthOptions(env, { text, integer, flag }, problems, Boolean(tls));
   if (!mqttPlain && !tls) problems.push('MQTT_PLAIN=false needs TLS_CERT_FILE and TLS_KEY_FILE');
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...config, auth, ...(influx && { influx }), ...(tls && { tls }) };
+  return { ...config, auth, ...(influx && { influx }), ...(tls && { tls }), ...(hl7 && { hl7 }) };
 }
 
 function readInfluxOptions(
@@ -236,21 +243,40 @@ function readAuthOptions(
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
 /** TRUST_PROXY: never every client, so a forged X-Forwarded-For cannot pick its own address. */
+function readHl7Options(
+  text: (name: string) => string | undefined,
+  integer: (name: string, fallback: number, min: number, max: number) => number,
+  problems: string[],
+): VigilConfig['hl7'] {
+  if (text('HL7_PORT') === undefined) return undefined;
+  const port = integer('HL7_PORT', 2575, 0, 65535);
+  const allowed = (text('HL7_ALLOWED_ADDRESSES') ?? '127.0.0.1,::1')
+    .split(',')
+    .map((entry) => entry.trim());
+  if (!allowed.every(isAddressOrSubnet)) {
+    problems.push(
+      `HL7_ALLOWED_ADDRESSES must list addresses or subnets (10.0.0.5, 10.1.0.0/16); got "${allowed.join(',')}"`,
+    );
+  }
+  return { port, allowedAddresses: allowed };
+}
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  const maxBits = family === 6 ? 128 : 32;
+  return (
+    family !== 0 &&
+    rest.length === 0 &&
+    (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))
+  );
+}
+
 function readTrustProxy(raw: string | undefined, problems: string[]): VigilConfig['trustProxy'] {
   if (raw === undefined || raw === 'false') return false;
   if (/^\d{1,2}$/.test(raw) && Number(raw) >= 1) return Number(raw);
   const entries = raw.split(',').map((entry) => entry.trim());
-  const valid = (entry: string) => {
-    const [address, bits, ...rest] = entry.split('/');
-    const family = isIP(address);
-    const maxBits = family === 6 ? 128 : 32;
-    return (
-      PROXY_NAMES.includes(entry) ||
-      (family !== 0 &&
-        rest.length === 0 &&
-        (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits)))
-    );
-  };
+  const valid = (entry: string) => PROXY_NAMES.includes(entry) || isAddressOrSubnet(entry);
   if (entries.every(valid)) return entries;
   problems.push(
     `TRUST_PROXY must be false, a hop count from 1, or the proxies' addresses or subnets (${PROXY_NAMES.join(', ')}, 10.0.0.5, 10.0.0.0/8); got "${raw}"`,

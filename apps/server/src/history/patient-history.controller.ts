@@ -12,6 +12,7 @@ import {
   VITAL_NAMES,
   VITAL_SIGNS,
   type PatientHistory,
+  type Stay,
   type UserView,
   type VitalName,
 } from '@vigil/contracts';
@@ -26,6 +27,16 @@ const UNITS = Object.fromEntries(
   VITAL_NAMES.map((name) => [name, VITAL_SIGNS[name].unit]),
 ) as Record<VitalName, string>;
 
+function clipToStay(
+  window: { from: number; to: number },
+  stay: Stay,
+  now: number,
+): { from: number; to: number } {
+  const from = Math.max(window.from, Date.parse(stay.start));
+  const to = Math.min(window.to, stay.end === undefined ? now : Date.parse(stay.end));
+  return { from, to: Math.max(from, to) };
+}
+
 @Controller('api/patients/:id/vitals')
 @PatientWard()
 export class PatientHistoryController {
@@ -39,7 +50,7 @@ export class PatientHistoryController {
 
   /**
    * `?from=&to=&every=`: ISO-8601 or epoch ms, and a duration (`30s`, `5m`, `1h`); at most a
-   * week in at most 10,000 buckets. Each read is recorded in the audit trail as an export of the
+   * week in at most 10,000 buckets. `stay`: within that stay (by default, all of it). Each read is recorded in the audit trail as an export of the
    * patient's data.
    */
   @Get()
@@ -49,8 +60,16 @@ export class PatientHistoryController {
     @CurrentUser() user: UserView,
   ): Promise<PatientHistory> {
     this.patients.require(patientId);
-    const window = parseHistoryWindow(query, Date.now());
-    if ('problems' in window) throw new BadRequestException(window.problems);
+    const now = Date.now();
+    const stay =
+      query.stay === undefined ? undefined : await this.patients.stayOf(patientId, query.stay);
+    const parsed = parseHistoryWindow(
+      stay ? { ...query, from: query.from ?? stay.start, to: query.to ?? stay.end } : query,
+      now,
+    );
+    if ('problems' in parsed) throw new BadRequestException(parsed.problems);
+    // Within the stay, whatever the bounds asked for.
+    const window = stay ? { ...parsed, ...clipToStay(parsed, stay, now) } : parsed;
     await this.audit.recordExport(patientId, user.username, {
       from: new Date(window.from).toISOString(),
       to: new Date(window.to).toISOString(),

@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  ForbiddenException,
   Controller,
   Get,
   HttpCode,
@@ -14,6 +15,7 @@ import {
   INSTANT_PROBLEM,
   MAX_ALERT_PAGE,
   parseInstant,
+  seesWard,
   wardsSeenBy,
   type Alert,
   type UserView,
@@ -22,6 +24,7 @@ import { AlertListQueryDto } from '@vigil/dto';
 import type { AlertCursor, AlertWithHistory } from '@vigil/storage';
 import type { Request, Response } from 'express';
 import { CurrentUser } from '../auth/access.decorators';
+import { PatientRegistry } from '../registry/patient-registry';
 import { linkNextPage } from './next-page';
 
 function encodeCursor(alert: Alert): string {
@@ -42,6 +45,7 @@ export class AlertsController {
   constructor(
     private readonly alerts: AlertsService,
     private readonly acknowledgements: AcknowledgementService,
+    private readonly patients: PatientRegistry,
   ) {}
 
   /**
@@ -64,8 +68,19 @@ export class AlertsController {
       if (ms === undefined) problems.push(`${name} ${INSTANT_PROBLEM}`);
       return ms === undefined ? undefined : new Date(ms).toISOString();
     };
-    const from = bound('from');
-    const to = bound('to');
+    let from = bound('from');
+    let to = bound('to');
+    if (query.stay !== undefined) {
+      if (!query.patientId) throw new BadRequestException(['stay needs patientId']);
+      if (!seesWard(user, this.patients.require(query.patientId).ward))
+        throw new ForbiddenException({
+          code: 'AUTH.WARD',
+          message: ['not a patient of your wards'],
+        });
+      const stay = await this.patients.stayOf(query.patientId, query.stay);
+      if (!from || from < stay.start) from = stay.start;
+      if (stay.end && (!to || to > stay.end)) to = stay.end;
+    }
     const after = query.after === undefined ? undefined : decodeCursor(query.after);
     if (query.after !== undefined && !after)
       problems.push('after must be the cursor of a previous page');

@@ -12,8 +12,11 @@ import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { UserNotFoundError, UserRulesError } from '../auth/auth.errors';
 import {
+  BindingTimeError,
   DeviceNotFoundError,
   PatientNotFoundError,
+  RegistryConflictError,
+  StayNotFoundError,
   UnknownPatientError,
 } from '../registry/registry.errors';
 import { requestIdOf } from './request-id';
@@ -59,6 +62,9 @@ function describeDomainError(error: unknown): [HttpStatus, string] | undefined {
   if (error instanceof UnknownPatientError) return [HttpStatus.BAD_REQUEST, 'PATIENT.UNKNOWN'];
   if (error instanceof PatientNotFoundError) return [HttpStatus.NOT_FOUND, 'PATIENT.NOT_FOUND'];
   if (error instanceof DeviceNotFoundError) return [HttpStatus.NOT_FOUND, 'DEVICE.NOT_FOUND'];
+  if (error instanceof BindingTimeError) return [HttpStatus.BAD_REQUEST, 'REQUEST.INVALID'];
+  if (error instanceof StayNotFoundError) return [HttpStatus.NOT_FOUND, 'STAY.NOT_FOUND'];
+  if (error instanceof RegistryConflictError) return [HttpStatus.CONFLICT, error.code];
   if (error instanceof UserNotFoundError) return [HttpStatus.NOT_FOUND, 'USER.NOT_FOUND'];
   if (error instanceof UserRulesError) return [HttpStatus.BAD_REQUEST, 'USER.INVALID'];
   if (error instanceof StoreBusyError) return [HttpStatus.SERVICE_UNAVAILABLE, 'STORE.BUSY'];

@@ -19,11 +19,14 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4')
   metrics(): string {
-    const { accepted, duplicates, rejected } = this.ingest.counters;
+    const { accepted, attributedToEarlierPatient, duplicates, rejected } = this.ingest.counters;
     const lines = [
       '# HELP vigil_samples_accepted_total Samples validated and stored.',
       '# TYPE vigil_samples_accepted_total counter',
       `vigil_samples_accepted_total ${accepted}`,
+      '# HELP vigil_samples_earlier_wearer_total Accepted samples measured before their device was moved, stored for the patient who wore it then.',
+      '# TYPE vigil_samples_earlier_wearer_total counter',
+      `vigil_samples_earlier_wearer_total ${attributedToEarlierPatient}`,
       '# HELP vigil_samples_duplicate_total Samples received again and not re-evaluated.',
       '# TYPE vigil_samples_duplicate_total counter',
       `vigil_samples_duplicate_total ${duplicates}`,

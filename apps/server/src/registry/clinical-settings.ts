@@ -57,7 +57,7 @@ export class ClinicalSettings implements ClinicalProfiles {
     change: PatientThresholdsDto,
     by: string,
   ): Promise<ThresholdOverride[]> {
-    this.patients.require(patientId);
+    this.patients.requireAdmitted(patientId);
     const audit = auditEntry(
       by,
       'patient.thresholds',

@@ -1,8 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DeviceAccessPolicy } from '@vigil/broker';
-import type { Device } from '@vigil/contracts';
-import type { CreateDeviceDto, SeedDeviceDto } from '@vigil/dto';
-import type { DeviceBinding, DeviceDirectory } from '@vigil/ingest';
+import {
+  INSTANT_PROBLEM,
+  parseInstant,
+  type Device,
+  type DeviceBindingPeriod,
+  type DeviceState,
+} from '@vigil/contracts';
+import type { SeedDeviceDto } from '@vigil/dto';
+import { MAX_SAMPLE_AGE_MS, type DeviceBinding, type DeviceDirectory } from '@vigil/ingest';
 import { REGISTRY_STORE, auditEntry, type DeviceRecord, type RegistryStore } from '@vigil/storage';
 import {
   fingerprint,
@@ -12,19 +18,38 @@ import {
   verifySecret,
 } from '../security/secret-hash';
 import { PatientRegistry } from './patient-registry';
-import { DeviceNotFoundError, UnknownPatientError } from './registry.errors';
+import {
+  BindingTimeError,
+  DeviceNotFoundError,
+  RegistryConflictError,
+  UnknownPatientError,
+} from './registry.errors';
 
 /** Checked against when a device is unknown or revoked, so that a miss does a device's work too. */
 const DECOY_DEVICE_HASH = hashGeneratedSecret(newSecret());
 
+/** How long before its binding a wearable may be said to have been put on the patient. */
+export const MAX_WORN_BEFORE_BINDING_MS = 24 * 3_600_000;
+
+/** A past binding, as ingest needs it to attribute a late sample: epoch ms, `to` exclusive. */
+interface PastBinding {
+  readonly patientId: string;
+  readonly from: number;
+  readonly to: number;
+}
+
 /**
- * The wearables bound to patients and their secrets: the broker asks on every CONNECT, ingest on
- * every message, so they are kept in memory as well as in the store.
+ * The wearables, their secrets and who wears them. The broker asks on every CONNECT, ingest on
+ * every message, so they are kept in memory as well as in the store, with each device's bindings
+ * of the last MAX_SAMPLE_AGE_MS: a sample as old as ingest accepts still finds its patient.
  */
 @Injectable()
 export class DeviceRegistry implements DeviceDirectory, DeviceAccessPolicy {
   private readonly logger = new Logger(DeviceRegistry.name);
-  private readonly devices = new Map<string, DeviceRecord>();
+  private readonly devices = new Map<string, DeviceRecord & { readonly boundFrom?: number }>();
+  private readonly pastBindings = new Map<string, PastBinding[]>();
+  /** Devices worn now, for the no-data watch (iterated twice a second). */
+  private readonly worn = new Set<string>();
   /** SHA-256 of each device's last verified secret, so a reconnect skips the slow hash. */
   private readonly verified = new Map<string, string>();
 
@@ -33,8 +58,12 @@ export class DeviceRegistry implements DeviceDirectory, DeviceAccessPolicy {
     private readonly patients: PatientRegistry,
   ) {}
 
-  async load(): Promise<void> {
-    for (const device of await this.store.listDevices()) this.devices.set(device.id, device);
+  async load(now = Date.now()): Promise<void> {
+    for (const device of await this.store.listDevices()) this.remember(device);
+    const endedAfter = new Date(now - MAX_SAMPLE_AGE_MS).toISOString();
+    for (const period of await this.store.listBindings({ endedAfter })) {
+      if (period.to !== null) this.rememberPast(period.deviceId, period);
+    }
   }
 
   has(deviceId: string): boolean {
@@ -42,45 +71,152 @@ export class DeviceRegistry implements DeviceDirectory, DeviceAccessPolicy {
   }
 
   list(): Device[] {
-    return [...this.devices.values()].map(({ secretHash: _hash, ...device }) => device);
+    return [...this.devices.values()].map(viewOf);
+  }
+
+  /** @throws DeviceNotFoundError */
+  require(deviceId: string): Device {
+    const device = this.devices.get(deviceId);
+    if (!device) throw new DeviceNotFoundError(deviceId);
+    return viewOf(device);
   }
 
   devicesOf(patientId: string): Device[] {
     return this.list().filter((device) => device.patientId === patientId);
   }
 
+  /** The device's bindings, newest first. */
+  async history(deviceId: string): Promise<DeviceBindingPeriod[]> {
+    this.require(deviceId);
+    return this.store.listBindings({ deviceId });
+  }
+
   bindingOf(deviceId: string): DeviceBinding | undefined {
     const device = this.devices.get(deviceId);
-    const patient = device && this.patients.find(device.patientId);
-    return patient && { patientId: patient.id, ward: patient.ward };
+    const ward = device?.patientId ? this.patients.wardOf(device.patientId) : undefined;
+    if (!device?.patientId || ward === undefined || device.boundFrom === undefined)
+      return undefined;
+    return { patientId: device.patientId, ward, current: true, from: device.boundFrom };
+  }
+
+  bindingAt(deviceId: string, ts: number): DeviceBinding | undefined {
+    const device = this.devices.get(deviceId);
+    if (device?.boundFrom !== undefined && ts >= device.boundFrom) return this.bindingOf(deviceId);
+    const past = this.pastBindings.get(deviceId)?.find((b) => ts >= b.from && ts < b.to);
+    const patient = past && this.patients.find(past.patientId);
+    return (
+      patient && {
+        patientId: patient.id,
+        ward: patient.ward,
+        current: false,
+        from: past.from,
+        to: past.to,
+      }
+    );
   }
 
   boundDeviceIds(): Iterable<string> {
-    return this.devices.keys();
+    return this.worn;
   }
 
-  /** Binds a device and issues its secret (or takes the one a seed file gives); the secret is returned once. */
-  async bind(
-    dto: CreateDeviceDto & Pick<SeedDeviceDto, 'secret'>,
-    by: string,
-  ): Promise<{ device: Device; secret: string }> {
-    if (!this.patients.find(dto.patientId)) throw new UnknownPatientError(dto.patientId);
+  /**
+   * Registers a device, on a patient when one is named, and issues its secret (or takes the one
+   * a seed file gives); the secret is returned once.
+   */
+  async register(dto: SeedDeviceDto, by: string): Promise<{ device: Device; secret: string }> {
+    if (dto.patientId !== undefined) this.requireAdmittedPatient(dto.patientId);
+    const at = new Date().toISOString();
+    const boundAt = dto.patientId === undefined ? null : this.wornSince(dto.id, dto.since, at);
     const secret = dto.secret ?? newSecret();
     // A secret a person wrote in a seed file gets the slow hash; a generated one need not.
     const secretHash = dto.secret ? await hashSecret(secret) : hashGeneratedSecret(secret);
-    const device: Device = {
+    const record: DeviceRecord = {
       id: dto.id,
-      patientId: dto.patientId,
-      boundAt: new Date().toISOString(),
+      patientId: dto.patientId ?? null,
+      boundAt,
+      registeredAt: at,
+      secretHash,
     };
-    const record: DeviceRecord = { ...device, secretHash };
     await this.store.addDevice(
       record,
-      auditEntry(by, 'device.bound', device.id, undefined, device.patientId),
+      auditEntry(by, 'device.registered', dto.id, undefined, { patientId: record.patientId }),
     );
-    this.devices.set(device.id, record);
-    this.logger.log(`bound device ${device.id} to patient ${device.patientId}`);
-    return { device, secret };
+    this.remember(record);
+    this.logger.log(`registered device ${dto.id}${dto.patientId ? ` on ${dto.patientId}` : ''}`);
+    return { device: viewOf(record), secret };
+  }
+
+  /**
+   * Puts an available device on an admitted patient; with `rotateSecret`, issues it a new secret
+   * (returned once), which a revoked device needs to come back.
+   */
+  async bind(
+    deviceId: string,
+    patientId: string,
+    options: { rotateSecret?: boolean; since?: string },
+    by: string,
+  ): Promise<{ device: Device; secret?: string }> {
+    const rotateSecret = options.rotateSecret ?? false;
+    const before = this.devices.get(deviceId);
+    if (!before) throw new DeviceNotFoundError(deviceId);
+    this.requireAdmittedPatient(patientId);
+    if (before.patientId)
+      throw new RegistryConflictError(
+        'DEVICE.IN_USE',
+        `device ${deviceId} is on patient ${before.patientId}: unbind it first`,
+      );
+    if (before.secretHash === null && !rotateSecret)
+      throw new RegistryConflictError(
+        'DEVICE.REVOKED',
+        `device ${deviceId} is revoked: bind it with rotateSecret to issue a new secret`,
+      );
+    const at = this.wornSince(deviceId, options.since, new Date().toISOString());
+    const secret = rotateSecret ? newSecret() : undefined;
+    const secretHash = secret === undefined ? undefined : hashGeneratedSecret(secret);
+    await this.store.bindDevice(
+      deviceId,
+      patientId,
+      at,
+      secretHash,
+      auditEntry(by, 'device.bound', deviceId, undefined, {
+        patientId,
+        ...(secret && { secret: 'rotated' }),
+      }),
+    );
+    this.remember({
+      ...before,
+      patientId,
+      boundAt: at,
+      ...(secretHash !== undefined && { secretHash }),
+    });
+    if (secretHash !== undefined) this.verified.delete(deviceId);
+    this.logger.log(`bound device ${deviceId} to patient ${patientId}`);
+    return { device: this.require(deviceId), ...(secret && { secret }) };
+  }
+
+  /** Takes a device off its patient; returns whom it was on. */
+  async unbind(deviceId: string, by: string, reason?: string): Promise<string> {
+    const before = this.devices.get(deviceId);
+    if (!before) throw new DeviceNotFoundError(deviceId);
+    if (!before.patientId || before.boundAt === null)
+      throw new RegistryConflictError('DEVICE.NOT_BOUND', `device ${deviceId} is on no patient`);
+    const at = new Date().toISOString();
+    await this.store.unbindDevice(
+      deviceId,
+      at,
+      auditEntry(
+        by,
+        'device.unbound',
+        deviceId,
+        { patientId: before.patientId },
+        undefined,
+        reason,
+      ),
+    );
+    this.rememberPast(deviceId, { patientId: before.patientId, from: before.boundAt, to: at });
+    this.remember({ ...before, patientId: null, boundAt: null });
+    this.logger.log(`unbound device ${deviceId} from patient ${before.patientId}`);
+    return before.patientId;
   }
 
   async verifyDevice(deviceId: string, password: Buffer | undefined): Promise<boolean> {
@@ -109,6 +245,32 @@ export class DeviceRegistry implements DeviceDirectory, DeviceAccessPolicy {
     await this.replaceSecret(deviceId, null, by, 'device.secret-revoked');
   }
 
+  /**
+   * When the binding starts: now, or the `since` given, if it is a valid instant within
+   * MAX_WORN_BEFORE_BINDING_MS and after the device's previous binding ended.
+   * @throws BindingTimeError
+   */
+  private wornSince(deviceId: string, since: string | undefined, now: string): string {
+    if (since === undefined) return now;
+    const ms = parseInstant(since);
+    const nowMs = Date.parse(now);
+    if (ms === undefined || ms > nowMs || ms < nowMs - MAX_WORN_BEFORE_BINDING_MS)
+      throw new BindingTimeError(
+        `since ${INSTANT_PROBLEM}, not in the future nor more than a day ago`,
+      );
+    const lastEnded = Math.max(0, ...(this.pastBindings.get(deviceId) ?? []).map((b) => b.to));
+    if (ms < lastEnded)
+      throw new BindingTimeError(
+        `since is before device ${deviceId} came off its previous patient (${new Date(lastEnded).toISOString()})`,
+      );
+    return new Date(ms).toISOString();
+  }
+
+  private requireAdmittedPatient(patientId: string): void {
+    if (!this.patients.find(patientId)) throw new UnknownPatientError(patientId);
+    this.patients.requireAdmitted(patientId);
+  }
+
   private async replaceSecret(
     deviceId: string,
     secretHash: string | null,
@@ -122,8 +284,35 @@ export class DeviceRegistry implements DeviceDirectory, DeviceAccessPolicy {
       secretHash,
       auditEntry(by, action, deviceId, undefined, undefined),
     );
-    this.devices.set(deviceId, { ...device, secretHash });
+    this.remember({ ...device, secretHash });
     this.verified.delete(deviceId);
     this.logger.log(`${action}: device ${deviceId} by ${by}`);
   }
+
+  private remember(device: DeviceRecord): void {
+    const boundFrom = device.boundAt === null ? undefined : Date.parse(device.boundAt);
+    this.devices.set(device.id, { ...device, ...(boundFrom !== undefined && { boundFrom }) });
+    if (device.patientId) this.worn.add(device.id);
+    else this.worn.delete(device.id);
+  }
+
+  /** Keeps a binding that ended, dropping those too old for any sample ingest still accepts. */
+  private rememberPast(
+    deviceId: string,
+    period: Pick<DeviceBindingPeriod, 'patientId' | 'from' | 'to'>,
+  ): void {
+    const oldest = Date.now() - MAX_SAMPLE_AGE_MS;
+    const kept = (this.pastBindings.get(deviceId) ?? []).filter((b) => b.to > oldest);
+    kept.push({
+      patientId: period.patientId,
+      from: Date.parse(period.from),
+      to: Date.parse(period.to ?? ''),
+    });
+    this.pastBindings.set(deviceId, kept);
+  }
+}
+
+function viewOf({ secretHash, id, patientId, boundAt, registeredAt }: DeviceRecord): Device {
+  const state: DeviceState = secretHash === null ? 'revoked' : patientId ? 'in-use' : 'available';
+  return { id, state, patientId, boundAt, registeredAt };
 }

@@ -37,7 +37,7 @@ export class RegistryLoader implements OnModuleInit {
     const patients = seed.patients.filter((patient) => !this.patients.find(patient.id));
     const devices = seed.devices.filter((device) => !this.devices.has(device.id));
     for (const patient of patients) await this.patients.admit(patient, 'seed file');
-    for (const device of devices) await this.devices.bind(device, 'seed file');
+    for (const device of devices) await this.devices.register(device, 'seed file');
     this.logger.log(
       `seed file: ${patients.length} patients admitted, ${devices.length} devices bound`,
     );

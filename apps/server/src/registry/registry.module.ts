@@ -4,32 +4,27 @@ import { AuditTrail } from './audit-trail';
 import { AuditController } from './audit.controller';
 import { ClinicalSettings } from './clinical-settings';
 import { DeviceRegistry } from './device-registry';
-import { DevicesController } from './devices.controller';
 import { PatientRegistry } from './patient-registry';
-import { PatientsController } from './patients.controller';
+import { PatientChanges } from './patient-changes';
 import { REGISTRY_OPTIONS, RegistryLoader, type RegistryOptions } from './registry-loader';
 
-/** Patients, their devices and clinical settings, and the audit trail. */
+/** Patients and their stays, devices, clinical settings, and the audit trail. */
 @Module({})
 export class RegistryModule {
   static forRoot(options: RegistryOptions): DynamicModule {
     return {
       module: RegistryModule,
-      controllers: [
-        PatientsController,
-        PatientHistoryController,
-        DevicesController,
-        AuditController,
-      ],
+      controllers: [PatientHistoryController, AuditController],
       providers: [
         { provide: REGISTRY_OPTIONS, useValue: options },
         PatientRegistry,
         DeviceRegistry,
         ClinicalSettings,
         AuditTrail,
+        PatientChanges,
         RegistryLoader,
       ],
-      exports: [PatientRegistry, DeviceRegistry, ClinicalSettings, AuditTrail],
+      exports: [PatientRegistry, DeviceRegistry, ClinicalSettings, AuditTrail, PatientChanges],
     };
   }
 }
