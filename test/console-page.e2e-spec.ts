@@ -2,10 +2,16 @@
 // streamed over MQTT appears within 2 s with its sound and announcement, one click acknowledges it on every open console, a dropped
 // connection shows a banner and the alert missed meanwhile, and the patient view charts history.
 import type { MqttClient } from 'mqtt';
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { admitSimulatedPatient, vitalsAt } from '../device-simulator/src/patient-scenarios';
 import { SeededRandom } from '../device-simulator/src/random';
+import {
+  SCREENSHOTS,
+  launchChromium,
+  openConsolePage as openPage,
+  signInOnPage,
+} from './support/console-browser';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import {
   admitPatientWithDevice,
@@ -14,10 +20,6 @@ import {
   startVigil,
   type VigilHarness,
 } from './support/vigil-harness';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Every run takes the screenshots; UPDATE_SCREENSHOTS=1 writes them over the documentation's copies.
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'dist/screenshots';
 
 describe('the care console in Chromium', () => {
   let vigil: VigilHarness;
@@ -67,26 +69,10 @@ describe('the care console in Chromium', () => {
     return sent;
   }
 
-  /** A fresh browser context (no cookies), signed in through the sign-in form. */
-  async function openConsolePage(port: number, username = 'nurse-ana'): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await signInOnPage(page, username, `${username}-password-for-tests`);
-    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
-    return page;
-  }
-
-  async function signInOnPage(page: Page, username: string, password: string): Promise<void> {
-    await page.getByLabel('User name').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
+  const openConsolePage = (port: number, username = 'nurse-ana'): Promise<Page> =>
+    openPage(browser, port, username);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
-    if (!existsSync('dist/console/index.html'))
-      throw new Error('dist/console is missing: npm run build:console');
     vigil = await startVigil();
     await admit('p-c1', 'Rosalind Franklin', 'stable', 1);
     await admit('p-c2', 'Alan Turing', 'stable', 2);
@@ -95,19 +81,7 @@ describe('the care console in Chromium', () => {
     await signInAs(vigil, { username: 'nurse-ana', role: 'nurse', wards: ['ward-5'] });
     await signInAs(vigil, { username: 'nurse-cy', role: 'nurse', wards: ['ward-3'] });
     proxy = await startTcpProxy(Number(new URL(vigil.httpUrl).port));
-    // Playwright gives every launch a fresh, empty profile (its own --user-data-dir).
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -49,6 +49,13 @@ export class AlertPanel {
     this.render();
   }
 
+  /** A patient who left the viewer's wards: her alerts are no longer this screen's. */
+  forgetPatient(patientId: string): void {
+    for (const [id, alert] of this.open) if (alert.patientId === patientId) this.open.delete(id);
+    this.render();
+    this.changed();
+  }
+
   receive(alert: Alert, isNew: boolean): void {
     if (!this.lastChange || alert.updatedAt > this.lastChange) this.lastChange = alert.updatedAt;
     const known = this.open.get(alert.id);

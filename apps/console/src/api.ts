@@ -1,8 +1,12 @@
 import type {
   AlertWithHistory,
+  Device,
+  DeviceBindingPeriod,
+  Patient,
   PatientHistory,
   PatientSummary,
   PatientThresholds,
+  Stay,
 } from '@vigil/contracts';
 import { authorizedFetch } from './session';
 
@@ -12,15 +16,41 @@ async function getJson<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** A change Vigil may refuse: the refusal's message, as the server words it, for the user. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
+
+async function postJson<T>(path: string, body: unknown): Promise<Outcome<T>> {
+  const response = await authorizedFetch(path, body);
+  const answer = (await response.json().catch(() => ({}))) as T & { message?: string[] };
+  if (response.ok) return { ok: true, value: answer };
+  return { ok: false, message: answer.message?.join('; ') ?? `HTTP ${response.status}` };
+}
+
+const patientPath = (id: string) => `/api/patients/${encodeURIComponent(id)}`;
+const devicePath = (id: string) => `/api/devices/${encodeURIComponent(id)}`;
+
 /** The documented HTTP contract, as the console reads it; the types are the server's own. */
 export const api = {
   patients: () => getJson<PatientSummary[]>('/api/patients'),
+  patient: (patientId: string) => getJson<PatientSummary>(patientPath(patientId)),
   history: (patientId: string, spanMs: number, everyMs: number) =>
     getJson<PatientHistory>(
-      `/api/patients/${encodeURIComponent(patientId)}/vitals?from=${Date.now() - spanMs}&to=${Date.now()}&every=${everyMs}ms`,
+      `${patientPath(patientId)}/vitals?from=${Date.now() - spanMs}&to=${Date.now()}&every=${everyMs}ms`,
     ),
   thresholds: (patientId: string) =>
-    getJson<PatientThresholds>(`/api/patients/${encodeURIComponent(patientId)}/thresholds`),
+    getJson<PatientThresholds>(`${patientPath(patientId)}/thresholds`),
   alertHistory: (patientId: string) =>
     getJson<AlertWithHistory[]>(`/api/alerts?patientId=${encodeURIComponent(patientId)}`),
+  stays: (patientId: string) => getJson<Stay[]>(`${patientPath(patientId)}/stays`),
+  devices: () => getJson<Device[]>('/api/devices'),
+  deviceHistory: (deviceId: string) =>
+    getJson<DeviceBindingPeriod[]>(`${devicePath(deviceId)}/history`),
+  admit: (patient: Record<string, unknown>) => postJson<Patient>('/api/patients', patient),
+  transfer: (patientId: string, place: { ward: string; bed?: string }) =>
+    postJson<Patient>(`${patientPath(patientId)}/transfer`, place),
+  discharge: (patientId: string, reason?: string) =>
+    postJson<Patient>(`${patientPath(patientId)}/discharge`, reason ? { reason } : {}),
+  bind: (deviceId: string, patientId: string) =>
+    postJson<Device>(`${devicePath(deviceId)}/bind`, { patientId }),
+  unbind: (deviceId: string) => postJson<Device>(`${devicePath(deviceId)}/unbind`, {}),
 };

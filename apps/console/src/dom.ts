@@ -1,3 +1,5 @@
+import { mrnOf, type Patient } from '@vigil/contracts';
+
 /** Creates an element with text (never HTML: patient data is not markup). */
 export function make<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -8,6 +10,20 @@ export function make<K extends keyof HTMLElementTagNameMap>(
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;
   return node;
+}
+
+/** Two identifiers on every view of a patient, as safe identification asks: MRN and birth date. */
+export function identification(patient: Patient): string {
+  const mrn = mrnOf(patient);
+  return [
+    mrn ? `MRN ${mrn.value}` : 'no MRN',
+    patient.birthDate ? `born ${patient.birthDate}` : 'birth date unknown',
+  ].join(' · ');
+}
+
+/** Where she lies: ward, and bed when known. */
+export function placeOf(patient: Patient): string {
+  return patient.bed ? `${patient.ward} bed ${patient.bed}` : patient.ward;
 }
 
 export function byId<T extends HTMLElement>(id: string): T {

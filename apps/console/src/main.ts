@@ -5,7 +5,9 @@ import {
   CareEvent,
   type Alert,
   type AlertAckResponse,
+  type PatientLeftEvent,
   type PatientStatusEvent,
+  type PatientUpdatedEvent,
   type UserView,
   type VitalsEvent,
 } from '@vigil/contracts';
@@ -15,6 +17,7 @@ import { AlertPanel } from './alert-panel';
 import { api } from './api';
 import { byId, make } from './dom';
 import { PatientView } from './patient-view';
+import { admitForm } from './stay-actions';
 import { accessToken, refresh, signIn, signOut, signedInUser } from './session';
 import { WardView } from './ward-view';
 
@@ -26,7 +29,12 @@ const panel: AlertPanel = new AlertPanel(
   acknowledge,
   (): void => ward.render(),
 );
-const patientView = new PatientView();
+/** Administrators manage every ward; charge nurses their own (the server decides in any case). */
+function canManage(ward: string): boolean {
+  const user = signedInUser();
+  return user?.role === 'admin' || (user?.role === 'charge-nurse' && user.wards.includes(ward));
+}
+const patientView = new PatientView(canManage);
 
 const socket = io(CARE_NAMESPACE, {
   transports: ['websocket'],
@@ -52,7 +60,8 @@ function acknowledge(alertId: string): void {
 
 async function loadWard(): Promise<void> {
   const patients = await api.patients();
-  ward.load(patients);
+  // Patients transferred or discharged while this screen was away are no longer its own.
+  for (const patientId of ward.replace(patients)) panel.forgetPatient(patientId);
   // Alerts may have arrived before the names they refer to: render them again with names.
   panel.render();
   await Promise.all(
@@ -96,12 +105,35 @@ socket.on(CareEvent.Vitals, (event: VitalsEvent) => {
   else void loadWard();
 });
 socket.on(CareEvent.PatientStatus, (event: PatientStatusEvent) => ward.status(event));
+socket.on(CareEvent.PatientUpdated, ({ patient }: PatientUpdatedEvent) => {
+  void api.patient(patient.id).then(
+    (summary) => {
+      ward.upsert(summary);
+      // Her alerts may have arrived before her name: show them again with it.
+      panel.render();
+    },
+    () => undefined,
+  );
+});
+socket.on(CareEvent.PatientLeft, (event: PatientLeftEvent) => {
+  ward.remove(event.patientId);
+  panel.forgetPatient(event.patientId);
+  const where = event.toWard ? ` to ${event.toWard}` : '';
+  byId('announcer').append(make('p', `${ward.nameOf(event.patientId)} ${event.reason}${where}.`));
+  if (patientView.shown === event.patientId && location.hash !== '#/') {
+    byId('notice').textContent =
+      `This patient was ${event.reason}${where}; she is no longer on your wards.`;
+    location.hash = '#/';
+  }
+});
 
 function route(): void {
   const match = /^#\/patients\/(.+)$/.exec(location.hash);
   byId('ward-view').hidden = Boolean(match);
   byId('patient-view').hidden = !match;
+  if (!match) patientView.shown = undefined;
   if (match) {
+    byId('notice').textContent = '';
     const patientId = decodeURIComponent(match[1]);
     void patientView.show(patientId, ward.nameOf(patientId), '1 h');
   }
@@ -137,6 +169,11 @@ function start(user: UserView): void {
   const scope = user.wards.length > 0 ? user.wards.join(', ') : 'all wards';
   byId('signed-in').textContent = `${user.displayName} · ${user.role} · ${scope}`;
   panel.canAcknowledge = CLINICAL_ROLES.includes(user.role);
+  const managed =
+    user.role === 'admin' ? [] : user.role === 'charge-nurse' ? user.wards : undefined;
+  byId('manage-ward').replaceChildren(
+    ...(managed ? [admitForm(managed, () => void loadWard())] : []),
+  );
   panel.render();
   socket.connect();
 }

@@ -1,8 +1,9 @@
 import { VITAL_NAMES, VITAL_SIGNS, type ThresholdView, type VitalName } from '@vigil/contracts';
 import uPlot from 'uplot';
 import { api } from './api';
-import { byId, make, unitLabel } from './dom';
+import { byId, identification, make, placeOf, unitLabel } from './dom';
 import { describeAlert } from './alert-panel';
+import { stayActions } from './stay-actions';
 
 export const SPANS = { '1 h': 3_600_000, '6 h': 6 * 3_600_000, '24 h': 24 * 3_600_000 } as const;
 export type SpanName = keyof typeof SPANS;
@@ -11,9 +12,14 @@ const PRIORITY_COLOUR = { high: '#b00020', medium: '#b26a00', low: '#1d5fa8' } a
 /** One patient: history charts with thresholds, alert history and threshold overrides. */
 export class PatientView {
   private charts: uPlot[] = [];
+  /** The patient on screen, if any. */
+  shown?: string;
+
+  constructor(private readonly canManage: (ward: string) => boolean) {}
 
   async show(patientId: string, patientName: string, span: SpanName): Promise<void> {
     const root = byId('patient-view');
+    this.shown = patientId;
     for (const chart of this.charts) chart.destroy();
     this.charts = [];
     const back = make('a', '← Ward');
@@ -30,18 +36,47 @@ export class PatientView {
       button.addEventListener('click', () => void this.show(patientId, patientName, name));
       spans.append(button);
     }
+    const identity = make('p', '', 'identity');
     const charts = make('div', undefined, 'charts');
     const alertsSection = make('section');
     const overridesSection = make('section');
-    root.replaceChildren(back, title, spans, charts, alertsSection, overridesSection);
+    const manageSection = make('div');
+    root.replaceChildren(
+      back,
+      title,
+      identity,
+      spans,
+      charts,
+      alertsSection,
+      overridesSection,
+      manageSection,
+    );
     title.focus();
 
     const everyMs = Math.max(10_000, Math.round(SPANS[span] / 360));
-    const [history, thresholds, alerts] = await Promise.all([
+    const [patient, history, thresholds, alerts] = await Promise.all([
+      api.patient(patientId),
       api.history(patientId, SPANS[span], everyMs),
       api.thresholds(patientId),
       api.alertHistory(patientId),
     ]);
+    title.textContent = patient.name;
+    identity.textContent = [
+      identification(patient),
+      placeOf(patient),
+      patient.status === 'admitted'
+        ? `admitted ${new Date(patient.admittedAt).toLocaleString()}`
+        : `discharged ${new Date(patient.dischargedAt ?? patient.admittedAt).toLocaleString()}`,
+    ].join(' · ');
+    if (patient.status === 'admitted' && this.canManage(patient.ward)) {
+      manageSection.append(
+        await stayActions(
+          patient,
+          patient.deviceIds,
+          () => void this.show(patientId, patient.name, span),
+        ),
+      );
+    }
     for (const name of VITAL_NAMES) {
       charts.append(
         this.chart(

@@ -68,12 +68,17 @@ export async function signOut(): Promise<void> {
   adopt(undefined);
 }
 
-/** fetch with the access token; one expired token is renewed and the request tried again. */
-export async function authorizedFetch(path: string): Promise<Response> {
+/**
+ * fetch with the access token (a POST of `body` as JSON, when given); one expired token is
+ * renewed and the request tried again.
+ */
+export async function authorizedFetch(path: string, body?: unknown): Promise<Response> {
   const attempt = () =>
     fetch(path, {
+      ...(body !== undefined && { method: 'POST', body: JSON.stringify(body) }),
       headers: {
         accept: 'application/json',
+        ...(body !== undefined && { 'content-type': 'application/json' }),
         ...(current && { authorization: `Bearer ${current.accessToken}` }),
       },
     });

@@ -10,7 +10,7 @@ import {
   type VitalValues,
   type VitalsEvent,
 } from '@vigil/contracts';
-import { byId, formatAge, make, unitLabel } from './dom';
+import { byId, formatAge, identification, make, placeOf, unitLabel } from './dom';
 
 const TREND_POINTS = 60;
 
@@ -51,6 +51,26 @@ export class WardView {
         trends: known?.trends ?? {},
       });
     }
+    this.render();
+  }
+
+  /** The whole ward afresh (on connecting): tiles of patients no longer listed go; returns their ids. */
+  replace(patients: PatientSummary[]): string[] {
+    const listed = new Set(patients.map((patient) => patient.id));
+    const gone = [...this.tiles.keys()].filter((id) => !listed.has(id));
+    for (const id of gone) this.tiles.delete(id);
+    this.load(patients);
+    return gone;
+  }
+
+  /** A patient who arrived, or whose details changed; her readings so far are kept. */
+  upsert(patient: PatientSummary): void {
+    this.load([patient]);
+  }
+
+  /** A patient who left the viewer's wards. */
+  remove(patientId: string): void {
+    this.tiles.delete(patientId);
     this.render();
   }
 
@@ -123,6 +143,7 @@ export class WardView {
     heading.append(link);
     if (worst) heading.append(make('span', ` ${worst.priority} alert`, 'tile-alert'));
     article.append(heading);
+    article.append(make('p', identification(patient), 'identity'));
 
     const device = [
       tile.status ? `device ${tile.status}` : undefined,
@@ -133,7 +154,7 @@ export class WardView {
     article.append(
       make(
         'p',
-        `${patient.id} · ${patient.ward} · ${formatAge(tile.lastTs)}${device ? ` · ${device}` : ''}`,
+        `${placeOf(patient)} · ${formatAge(tile.lastTs)}${device ? ` · ${device}` : ''}`,
         'meta',
       ),
     );
