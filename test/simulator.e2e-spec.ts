@@ -1,6 +1,7 @@
 // Proves the simulator as a developer runs it (the built command, a real Vigil): every scenario's
 // promise is checked against the alerts Vigil raises, the run is recorded, the recording replays
-// with every sample acknowledged, and a CSV export replays as a wearable.
+// with every sample acknowledged, a CSV export replays as a wearable, and --churn discharges,
+// readmits and moves wearables to new patients while they stream.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,5 +117,31 @@ describe('the device simulator against a real Vigil', () => {
     };
     expect(patient.latest.vitals).toEqual({ heartRate: 74, spo2: 97 });
     expect(Date.now() - patient.latest.ts).toBeLessThan(30_000);
+  });
+
+  it('churns: discharges, readmits and puts the same wearables on new patients while they stream', async () => {
+    const run = await simulate(
+      ...['--patients', '2', '--duration', '14', '--churn', '3', '--seed', '9'],
+      ...['--ward', 'ward-6', '--scenario', 'stable'],
+    );
+    expect(run.code).toBe(0);
+    const [, discharged, readmitted, moved, failed] =
+      /churn: (\d+) discharged, (\d+) readmitted, (\d+) new patients on reused wearables, (\d+) failed/.exec(
+        run.stdout,
+      ) ?? [];
+    expect(Number(failed)).toBe(0);
+    expect(Number(discharged)).toBeGreaterThanOrEqual(3);
+    expect(Number(readmitted)).toBeGreaterThanOrEqual(2);
+    expect(Number(moved)).toBeGreaterThanOrEqual(1);
+    // The first patient's wearable went to a new patient: its history names both, one after the other.
+    const history = (await (await vigil.fetch('/api/devices/sim-9-1-wearable/history')).json()) as {
+      patientId: string;
+      to: string | null;
+    }[];
+    expect(new Set(history.map((period) => period.patientId))).toEqual(
+      new Set(['sim-9-1', 'sim-9-1-next-2']),
+    );
+    const stays = (await (await vigil.fetch('/api/patients/sim-9-1/stays')).json()) as unknown[];
+    expect(stays.length).toBeGreaterThanOrEqual(2);
   });
 });

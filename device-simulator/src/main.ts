@@ -21,6 +21,7 @@ import {
 import { SimulatedWearable, newCounters, type WearableCounters } from './simulated-wearable';
 import { readSimulatorOptions, type SimulatorOptions } from './simulator-options';
 import { VigilClient } from '@vigil/client';
+import { startChurn } from './churn';
 
 const NAMES = [
   'Ada Byron',
@@ -182,8 +183,24 @@ async function simulate(options: SimulatorOptions, client: VigilClient): Promise
     `${wearables.length} wearables streaming at ${options.rateHz} Hz, scenario speed ${options.speed}x; Ctrl-C stops`,
   );
   const stopProgress = progress(counters, startedAt);
+  const churn =
+    options.churnSeconds > 0
+      ? startChurn(
+          client,
+          plan.map((entry) => entry.patient),
+          options.churnSeconds,
+          (line) => console.log(line),
+        )
+      : undefined;
   await runFor(options.durationSeconds);
+  await churn?.stop();
   stopProgress();
+  if (churn) {
+    const { discharged, readmitted, admittedOnReusedWearable, failed } = churn.counters;
+    console.log(
+      `churn: ${discharged} discharged, ${readmitted} readmitted, ${admittedOnReusedWearable} new patients on reused wearables, ${failed} failed`,
+    );
+  }
   // Verdicts first: the wearables going away at the end would rightly raise device.offline.
   const wallSeconds = (Date.now() - startedAt) / 1000;
   const verdicts = check?.verdicts(wallSeconds * options.speed, wallSeconds) ?? [];

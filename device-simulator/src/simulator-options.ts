@@ -20,6 +20,8 @@ export interface SimulatorOptions {
   readonly admit: boolean;
   readonly secretsFile?: string;
   readonly check: boolean;
+  /** Seconds between discharges (0: none): each patient in turn leaves and her wearable is reused. */
+  readonly churnSeconds: number;
   readonly recordFile?: string;
   readonly replayFile?: string;
   readonly csv?: { readonly file: string; readonly map: string; readonly deviceId: string };
@@ -44,6 +46,9 @@ export const USAGE = `Usage: npm run simulate -- [options]
   --no-admit          the patients and devices exist already: read secrets from --secrets
   --secrets FILE      JSON {deviceId: secret}: written after admitting, read with --no-admit
   --no-check          do not watch the console feed for the alerts each scenario promises
+  --churn S           every S seconds discharge one patient in turn; 3 s later her wearable
+                      goes back on, alternately on her readmitted (a new stay) and on a new
+                      patient, so a long run exercises stays and device reuse (implies --no-check)
   --record FILE       write every published message to FILE (NDJSON)
   --replay FILE       replay a recording, timestamps moved to now (with --speed)
   --csv FILE          replay a CSV export as one wearable, with --map and --csv-device
@@ -68,6 +73,7 @@ export function readSimulatorOptions(argv: string[]): SimulatorOptions {
       'no-admit': { type: 'boolean', default: false },
       secrets: { type: 'string' },
       'no-check': { type: 'boolean', default: false },
+      churn: { type: 'string', default: '0' },
       record: { type: 'string' },
       replay: { type: 'string' },
       csv: { type: 'string' },
@@ -96,6 +102,8 @@ export function readSimulatorOptions(argv: string[]): SimulatorOptions {
   if (values.csv && !values.map) fail('--csv needs --map ts=<column>,<vital>=<column>...');
   if (values.replay && values.csv) fail('--replay and --csv do not go together');
   const admit = !values['no-admit'];
+  const churnSeconds = number('churn', values.churn, 0, 86_400);
+  if (churnSeconds > 0 && !admit) fail('--churn needs to admit patients: drop --no-admit');
   return {
     httpUrl: values.http.replace(/\/$/, ''),
     mqttUrl: values.mqtt,
@@ -110,7 +118,8 @@ export function readSimulatorOptions(argv: string[]): SimulatorOptions {
     password: admit ? readPassword(values['password-file']) : '',
     admit,
     secretsFile: values.secrets,
-    check: admit && !values['no-check'],
+    check: admit && !values['no-check'] && churnSeconds === 0,
+    churnSeconds,
     recordFile: values.record,
     replayFile: values.replay,
     csv: values.csv

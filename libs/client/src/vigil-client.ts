@@ -36,14 +36,21 @@ export class VigilClient {
     this.token = (session.body as { accessToken: string }).accessToken;
   }
 
-  /** Admits the patient (an existing one is reused) and returns her wearable's secret. */
+  /**
+   * Admits the patient (an existing one is reused, readmitted if discharged), puts her wearable
+   * on her, and returns the wearable's secret (a new one when it existed already).
+   */
   async admit(patient: AdmittedPatient): Promise<string> {
-    await this.send(
+    const admitted = await this.send(
       'POST',
       '/api/patients',
       { id: patient.id, name: patient.name, ward: patient.ward },
       [201, 409],
     );
+    if (admitted.status === 409) {
+      const known = await this.send('GET', `/api/patients/${patient.id}`, undefined, [200]);
+      if ((known.body as { status: string }).status === 'discharged') await this.readmit(patient);
+    }
     if (patient.copd) {
       await this.send('PATCH', `/api/patients/${patient.id}`, { spo2Scale: 2 }, [200]);
       await this.send(
@@ -53,16 +60,61 @@ export class VigilClient {
         [200],
       );
     }
-    const bound = await this.send(
+    const registered = await this.send(
       'POST',
       '/api/devices',
       { id: patient.deviceId, patientId: patient.id },
       [201, 409],
     );
-    if (bound.status === 201) return (bound.body as { secret: string }).secret;
-    // Bound by an earlier run: a new secret.
+    if (registered.status === 201) return (registered.body as { secret: string }).secret;
+    // Registered by an earlier run: on her already, or to be put on her, with a new secret.
+    const device = await this.send('GET', '/api/devices', undefined, [200]);
+    const current = (device.body as { id: string; patientId: string | null }[]).find(
+      (d) => d.id === patient.deviceId,
+    );
+    if (current?.patientId === null) {
+      const bound = await this.bind(patient.deviceId, patient.id, true);
+      return bound.secret as string;
+    }
     const rotated = await this.send('POST', `/api/devices/${patient.deviceId}/secret`, {}, [200]);
     return (rotated.body as { secret: string }).secret;
+  }
+
+  /** A new patient with no wearable yet (one is bound to her next). */
+  async admitWithoutWearable(
+    patient: Pick<AdmittedPatient, 'id' | 'name' | 'ward'>,
+  ): Promise<void> {
+    await this.send(
+      'POST',
+      '/api/patients',
+      { id: patient.id, name: patient.name, ward: patient.ward },
+      [201],
+    );
+  }
+
+  /** A discharged patient back in, on her ward: a new stay. */
+  async readmit(patient: Pick<AdmittedPatient, 'id' | 'ward'>): Promise<void> {
+    await this.send('POST', `/api/patients/${patient.id}/admit`, { ward: patient.ward }, [200]);
+  }
+
+  /** Ends her stay; her wearables come off her. */
+  async discharge(patientId: string, reason: string): Promise<void> {
+    await this.send('POST', `/api/patients/${patientId}/discharge`, { reason }, [200]);
+  }
+
+  /** Puts an available wearable on her; with `rotateSecret`, answers its new secret. */
+  async bind(
+    deviceId: string,
+    patientId: string,
+    rotateSecret = false,
+  ): Promise<{ secret?: string }> {
+    const bound = await this.send(
+      'POST',
+      `/api/devices/${deviceId}/bind`,
+      { patientId, rotateSecret },
+      [200],
+    );
+    return bound.body as { secret?: string };
   }
 
   async createUser(user: NewUser): Promise<void> {
@@ -78,7 +130,7 @@ export class VigilClient {
     const response = await fetch(`${this.httpUrl}${path}`, {
       method,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
-      body: JSON.stringify(body),
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!accept.includes(response.status)) {
       throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
