@@ -43,6 +43,7 @@ export class Hl7ListenerService implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger('Hl7Listener');
   private server?: Server;
   private readonly allowed = new BlockList();
+  private readonly sockets = new Set<Socket>();
   private tail: Promise<unknown> = Promise.resolve();
   readonly counters = { accepted: 0, errors: 0, rejected: 0, repeats: 0 };
 
@@ -88,10 +89,9 @@ export class Hl7ListenerService implements OnApplicationBootstrap, OnApplication
   async onApplicationShutdown(): Promise<void> {
     const server = this.server;
     if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.emit('vigil:closing');
-    });
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
   }
 
   private accept(socket: Socket): void {
@@ -102,7 +102,8 @@ export class Hl7ListenerService implements OnApplicationBootstrap, OnApplication
       socket.destroy();
       return;
     }
-    this.server?.once('vigil:closing', () => socket.destroy());
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
     socket.setTimeout(IDLE_TIMEOUT_MS, () => socket.end());
     socket.on('error', (error) => this.logger.warn(`HL7 connection ${address}: ${error.message}`));
     const decoder = new MllpDecoder(MAX_MESSAGE_BYTES);
