@@ -34,8 +34,17 @@ function overload(env: Record<string, string>) {
   beforeAll(async () => {
     if (!existsSync(GENERATOR)) throw new Error(`${GENERATOR} is missing: npm run build`);
     context.vigil = await startVigil(env);
-    for (const id of [...ids, 'after'])
+    for (const id of [...ids, 'after', 'warm-up'])
       await admitPatientWithDevice(context.vigil, { id: `p-${id}`, name: id, ward: 'ward-9' }, id);
+    // One sample committed first: under Jest the writer thread starts from TypeScript sources, which
+    // a loaded machine may take seconds to compile; the flood is to meet a running line, not that.
+    const warmUp = await connectDevice(context.vigil, 'warm-up');
+    await warmUp.publishAsync(
+      'devices/warm-up/vitals',
+      JSON.stringify({ ts: Date.now(), seq: 1, vitals: { heartRate: 70 } }),
+      { qos: 1 },
+    );
+    await warmUp.endAsync();
   });
 
   afterAll(async () => {

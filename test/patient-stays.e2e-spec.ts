@@ -309,6 +309,23 @@ describe('patient stays: transfer, discharge, readmission and wearables moved on
       nurse2,
     );
     expect(second.points).toEqual([]);
+    // Alerts, stay by stay: Moira's stay had her hypotension; Ada's new stay has nothing yet.
+    const [moiraStay] = await getJson<Stay[]>('/api/patients/p-move/stays', nurse2);
+    const moiraAlerts = await getJson<Alert[]>(
+      `/api/alerts?patientId=p-move&stay=${moiraStay.id}`,
+      nurse2,
+    );
+    expect(moiraAlerts.map((alert) => alert.rule)).toContain('systolicBp.below');
+    expect(await getJson<Alert[]>(`/api/alerts?patientId=p-a&stay=${stays[0].id}`, nurse2)).toEqual(
+      [],
+    );
+    expect((await vigil.fetch(`/api/alerts?stay=${stays[0].id}`)).status).toBe(400);
+    const otherWard = await vigil.fetch(
+      `/api/alerts?patientId=p-a&stay=${stays[0].id}`,
+      {},
+      nurse1,
+    );
+    expect(otherWard.status).toBe(403);
     const unknownStay = await vigil.fetch('/api/patients/p-a/vitals?stay=nope');
     expect(unknownStay.status).toBe(404);
   });

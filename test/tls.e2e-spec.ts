@@ -1,12 +1,14 @@
 // Proves encrypted transport with certificates made by scripts/dev-certs.sh: MQTT over TLS with a
 // secret, mutual TLS with a device certificate (and refusal of an untrusted one), HTTPS, and
-// plain MQTT switched off.
+// plain MQTT switched off, and HL7 ADT over mutual TLS.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
 import mqtt from 'mqtt';
 import { MqttBrokerService } from '@vigil/broker';
+import { Hl7ListenerService } from '../apps/server/src/hl7/hl7-listener.service';
 import { TEST_ADMIN, startVigil, type VigilHarness } from './support/vigil-harness';
 
 describe('TLS and mutual TLS', () => {
@@ -19,14 +21,15 @@ describe('TLS and mutual TLS', () => {
   let secret: string;
 
   beforeAll(async () => {
-    execFileSync('scripts/dev-certs.sh', [trusted, 'wear-t1']);
-    execFileSync('scripts/dev-certs.sh', [untrusted, 'wear-t1']);
+    execFileSync('scripts/dev-certs.sh', [trusted, 'wear-t1', 'interface-engine']);
+    execFileSync('scripts/dev-certs.sh', [untrusted, 'wear-t1', 'interface-engine']);
     vigil = await startVigil({
       TLS_CERT_FILE: join(trusted, 'server.pem'),
       TLS_KEY_FILE: join(trusted, 'server-key.pem'),
       TLS_CA_FILE: join(trusted, 'ca.pem'),
       MQTTS_PORT: '0',
       MQTT_PLAIN: 'false',
+      HL7_PORT: '0',
     });
     mqttsPort = vigil.app.get(MqttBrokerService).tlsPort;
     await vigil.post('/api/patients', { id: 'p-t1', name: 'Patient T1', ward: 'ward-1' });
@@ -96,5 +99,43 @@ describe('TLS and mutual TLS', () => {
 
   it('has plain MQTT switched off', () => {
     expect(() => vigil.app.get(MqttBrokerService).port).toThrow(/switched off/);
+  });
+
+  /** Sends one framed HL7 message over TLS; answers the ACK, or the error that ended the attempt. */
+  const sendOverTls = (dir: string | undefined, message: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const socket = connectTls({
+        host: '127.0.0.1',
+        port: vigil.app.get(Hl7ListenerService).port,
+        ca: file(trusted, 'ca.pem'),
+        ...(dir && {
+          cert: file(dir, 'device-interface-engine.pem'),
+          key: file(dir, 'device-interface-engine-key.pem'),
+        }),
+      });
+      let answer = '';
+      socket.on('secureConnect', () => socket.write(`\x0b${message}\x1c\r`));
+      socket.on('data', (chunk: Buffer) => {
+        answer += chunk.toString('utf8');
+        if (answer.endsWith('\x1c\r')) {
+          socket.end();
+          resolve(answer);
+        }
+      });
+      socket.on('error', reject);
+      socket.on('close', () => reject(new Error('closed without an ACK')));
+    });
+
+  it('takes HL7 ADT over mutual TLS from a sender whose certificate the CA signed, and no other', async () => {
+    const a01 = [
+      'MSH|^~\\&|PAS|GENHOSP|VIGIL|WARDS|20261202101500||ADT^A01|TLS-1|P|2.5',
+      'PID|1||MRN-TLS^^^GENHOSP^MR||Doe^Tess||19600101|F',
+      'PV1|1|I|ward-1^R1^B1',
+    ].join('\r');
+    expect(await sendOverTls(trusted, a01)).toMatch(/\rMSA\|AA\|TLS-1/);
+    await expect(sendOverTls(undefined, a01.replace('TLS-1', 'TLS-2'))).rejects.toThrow();
+    await expect(sendOverTls(untrusted, a01.replace('TLS-1', 'TLS-3'))).rejects.toThrow();
+    const patients = (await (await vigil.fetch('/api/patients')).json()) as { id: string }[];
+    expect(patients.map((p) => p.id).sort()).toEqual(['MRN-TLS', 'p-t1']);
   });
 });

@@ -29,35 +29,26 @@ export class AdtApplier {
     const by = `hl7:${event.sender}`;
     const known = this.patients.findByIdentifier(event.mrn);
     try {
+      if (event.trigger === 'A01' || event.trigger === 'A04')
+        return await this.admit(event, known, by);
+      if (!known) throw new PatientNotFoundError(event.mrn.value);
       switch (event.trigger) {
-        case 'A01':
-        case 'A04':
-          return await this.admit(event, known, by);
         case 'A02':
-          return await this.transfer(event, this.required(event, known), by);
+          return await this.transfer(event, known, by);
         case 'A03':
-          await this.stays.discharge(this.required(event, known).id, undefined, by);
+          await this.stays.discharge(known.id, undefined, by);
           return done('discharged');
         case 'A08':
-          await this.stays.updateDemographics(
-            this.required(event, known).id,
-            demographics(event, this.required(event, known)),
-            by,
-          );
+          await this.stays.updateDemographics(known.id, demographics(event, known), by);
           return done('updated');
         case 'A11':
-          await this.stays.discharge(
-            this.required(event, known).id,
-            undefined,
-            by,
-            'admission-cancelled',
-          );
+          await this.stays.discharge(known.id, undefined, by, 'admission-cancelled');
           return done('admission cancelled');
         case 'A12':
-          await this.stays.cancelTransfer(this.required(event, known).id, by);
+          await this.stays.cancelTransfer(known.id, by);
           return done('transfer cancelled');
         case 'A13':
-          await this.stays.cancelDischarge(this.required(event, known).id, by);
+          await this.stays.cancelDischarge(known.id, by);
           return done('discharge cancelled');
       }
     } catch (failure) {
@@ -109,11 +100,6 @@ export class AdtApplier {
       by,
     );
     return done('transferred');
-  }
-
-  private required(event: AdtEvent, known: Patient | undefined): Patient {
-    if (!known) throw new PatientNotFoundError(event.mrn.value);
-    return known;
   }
 
   /** Her MRN when it makes a free Vigil id, else a new one: ids are Vigil's, MRNs the hospital's. */
