@@ -286,6 +286,24 @@ describe('patient stays: transfer, discharge, readmission and wearables moved on
     ]);
   });
 
+  it('rotates the secret on a bind when asked: the connection made with the old one ends, and the old one no longer connects', async () => {
+    await admitPatientWithDevice(vigil, { id: 'p-r1', name: 'Rita One', ward: 'ward-1' }, 'wear-r');
+    await vigil.post('/api/patients', { id: 'p-r2', name: 'Rosa Two', ward: 'ward-1' });
+    const wearable = await device('wear-r');
+    const dropped = new Promise((resolve) => wearable.once('close', resolve));
+    expect((await vigil.post('/api/devices/wear-r/unbind', {})).status).toBe(200);
+    const bound = await vigil.post('/api/devices/wear-r/bind', {
+      patientId: 'p-r2',
+      rotateSecret: true,
+    });
+    const secret = (bound.body as { secret?: string }).secret;
+    expect(secret).toMatch(/.{20,}/);
+    await dropped;
+    await expect(connectDevice(vigil, 'wear-r')).rejects.toThrow(/Not authorized/i);
+    vigil.secrets.set('wear-r', secret as string);
+    await (await device('wear-r')).endAsync();
+  });
+
   it('opens a new stay on readmission; her history and alerts can be read stay by stay', async () => {
     await vigil.post('/api/patients/p-a/discharge', {});
     const readmitted = await vigil.post('/api/patients/p-a/admit', { ward: 'ward-2' }, charge2);

@@ -35,7 +35,25 @@ export class AppModule {
       deviceWatch: { noDataTimeoutMs: config.noDataTimeoutMs },
       ingest: { maxSamplesPerSecond: config.mqttMaxSamplesPerSecond },
     });
-    const stays = StaysModule.forRoot({ imports: [registry, ingest] });
+    const broker = BrokerModule.forRoot({
+      options: {
+        port: config.mqttPort,
+        tls: config.tls && {
+          port: config.tls.mqttsPort,
+          key: config.tls.key,
+          cert: config.tls.cert,
+          clientCa: config.tls.clientCa,
+        },
+        host: config.bindAddress,
+        maxPayloadBytes: config.mqttMaxPayloadBytes,
+        maxMessagesPerSecond: config.mqttMaxMessagesPerSecond,
+        maxTopicLevels: 8,
+      },
+      imports: [registry, ingest],
+      accessPolicy: DeviceRegistry,
+      messageHandler: IngestService,
+    });
+    const stays = StaysModule.forRoot({ imports: [registry, ingest, broker] });
     const auth = AuthModule.forRoot({ options: config.auth, dataDir: config.dataDir, registry });
     return {
       module: AppModule,
@@ -56,24 +74,7 @@ export class AppModule {
         }),
         registry,
         ingest,
-        BrokerModule.forRoot({
-          options: {
-            port: config.mqttPort,
-            tls: config.tls && {
-              port: config.tls.mqttsPort,
-              key: config.tls.key,
-              cert: config.tls.cert,
-              clientCa: config.tls.clientCa,
-            },
-            host: config.bindAddress,
-            maxPayloadBytes: config.mqttMaxPayloadBytes,
-            maxMessagesPerSecond: config.mqttMaxMessagesPerSecond,
-            maxTopicLevels: 8,
-          },
-          imports: [registry, ingest],
-          accessPolicy: DeviceRegistry,
-          messageHandler: IngestService,
-        }),
+        broker,
         stays,
         ...(config.hl7
           ? [

@@ -6,6 +6,7 @@ import {
   type DeviceBindingPeriod,
   type UserView,
 } from '@vigil/contracts';
+import { MqttBrokerService } from '@vigil/broker';
 import { BindDeviceDto, CreateDeviceDto } from '@vigil/dto';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import { DeviceRegistry } from '../registry/device-registry';
@@ -19,6 +20,7 @@ export class DevicesController {
     private readonly devices: DeviceRegistry,
     private readonly patients: PatientRegistry,
     private readonly stays: StayService,
+    private readonly broker: MqttBrokerService,
   ) {}
 
   /** 201 with the device and its secret: the only time the secret is shown. */
@@ -51,7 +53,10 @@ export class DevicesController {
     return periods.filter((period) => this.visible(user, period.patientId));
   }
 
-  /** Puts an available device on an admitted patient (with `rotateSecret`, a new secret, shown once). */
+  /**
+   * Puts an available device on an admitted patient; with `rotateSecret`, a new secret (shown
+   * once), and the device, if connected with the old one, is disconnected.
+   */
   @Post(':id/bind')
   @Roles('admin', 'charge-nurse')
   @HttpCode(200)
@@ -64,6 +69,8 @@ export class DevicesController {
     requireWardManager(user, this.patients.requireAdmitted(body.patientId).ward);
     const { patientId, ...options } = body;
     const { device, secret } = await this.stays.bindDevice(id, patientId, options, user.username);
+    // A connection made with the old secret ends with it, as on any rotation.
+    if (secret) this.broker.disconnect(id);
     return { ...device, ...(secret && { secret }) };
   }
 
