@@ -290,7 +290,7 @@ describe('patient stays: transfer, discharge, readmission and wearables moved on
     await admitPatientWithDevice(vigil, { id: 'p-r1', name: 'Rita One', ward: 'ward-1' }, 'wear-r');
     await vigil.post('/api/patients', { id: 'p-r2', name: 'Rosa Two', ward: 'ward-1' });
     const wearable = await device('wear-r');
-    const dropped = new Promise((resolve) => wearable.once('close', resolve));
+    const dropped = new Promise<void>((resolve) => wearable.once('close', () => resolve()));
     expect((await vigil.post('/api/devices/wear-r/unbind', {})).status).toBe(200);
     const bound = await vigil.post('/api/devices/wear-r/bind', {
       patientId: 'p-r2',
