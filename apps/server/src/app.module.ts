@@ -21,6 +21,7 @@ import { DeviceRegistry } from './registry/device-registry';
 import { PatientRegistry } from './registry/patient-registry';
 import { StaysModule } from './stays/stays.module';
 import { Hl7Module } from './hl7/hl7.module';
+import { ObservationsModule } from './observations/observations.module';
 
 /** Composes the line: broker → ingest → storage and rules → alerts → gateway. */
 @Module({})
@@ -76,6 +77,7 @@ export class AppModule {
         ingest,
         broker,
         stays,
+        ObservationsModule.forRoot({ imports: [registry, ingest] }),
         ...(config.hl7
           ? [
               Hl7Module.forRoot({

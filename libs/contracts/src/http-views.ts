@@ -36,3 +36,29 @@ export interface PatientThresholds {
   readonly overrides: readonly ThresholdOverride[];
   readonly effective: readonly ThresholdView[];
 }
+
+/** Where a NEWS2 input came from: a device, or a nurse's observation. */
+export interface News2Source {
+  readonly value: number | boolean | string;
+  /** When it was measured (ISO-8601). */
+  readonly at: string;
+  readonly deviceId?: string;
+  readonly observationId?: string;
+  readonly recordedBy?: string;
+  /** Still within its freshness: counted in the score. */
+  readonly fresh: boolean;
+}
+
+/** `GET /api/patients/:id/news2`: the score, and each input with its source. */
+export interface News2View {
+  readonly total: number;
+  readonly subscores: Readonly<Record<string, number>>;
+  readonly risk: string;
+  readonly response: string;
+  readonly scale: 1 | 2;
+  readonly missing: readonly string[];
+  /** All seven parameters present and fresh. */
+  readonly complete: boolean;
+  /** By input: respRate, spo2, onOxygen, systolicBp, heartRate, consciousness, temperature. */
+  readonly sources: Readonly<Record<string, News2Source>>;
+}

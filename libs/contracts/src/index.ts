@@ -10,3 +10,4 @@ export * from './vital-signs.catalogue';
 export * from './http-views';
 export * from './paging';
 export * from './instants';
+export * from './observation';

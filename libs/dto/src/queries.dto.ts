@@ -127,3 +127,12 @@ export class PatientListQueryDto {
   @Matches(ID_PATTERN, { message: idMessage })
   ward?: string;
 }
+
+/** `GET /api/patients/:id/observations?from=&to=`. */
+export class ObservationListQueryDto {
+  @OptionalInstant()
+  from?: string;
+
+  @OptionalInstant()
+  to?: string;
+}

@@ -1,5 +1,6 @@
 // class-transformer's @Type reads design-time metadata.
 import 'reflect-metadata';
+import { OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -12,6 +13,8 @@ import {
   IsNumber,
   IsObject,
   IsOptional,
+  IsString,
+  Length,
   Max,
   Min,
   ValidateBy,
@@ -116,4 +119,49 @@ export class SampleBatchDto {
   @ValidateNested({ each: true })
   @Type(() => SampleDto)
   samples!: SampleDto[];
+}
+
+/** The vitals of a nurse's observation set: a device's, without its battery. */
+export class ObservedVitalsDto extends OmitType(VitalsDto, ['battery'] as const) {}
+
+export class OxygenDeliveryDto {
+  @IsOptional()
+  @IsNumber(finite)
+  @Min(0)
+  @Max(70)
+  flowLpm?: number;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 60)
+  device?: string;
+}
+
+/** `POST /api/patients/:id/observations`. */
+export class ObservationDto {
+  @IsDefined()
+  @IsSampleTimestamp()
+  effectiveAt!: string | number;
+
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ObservedVitalsDto)
+  vitals!: ObservedVitalsDto;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OxygenDeliveryDto)
+  oxygen?: OxygenDeliveryDto;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  note?: string;
+}
+
+/** `POST /api/patients/:id/observations/:obsId/entered-in-error`. */
+export class EnteredInErrorDto {
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
 }

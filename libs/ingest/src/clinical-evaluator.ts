@@ -6,10 +6,13 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { AlertsService } from '@vigil/alerts';
-import type { Sample } from '@vigil/contracts';
+import type { Observation, Sample } from '@vigil/contracts';
 import {
   EMPTY_RULE_STATE,
   NEWS2_FRESHNESS_MS,
+  NEWS2_SUSTAIN_MS,
+  OBSERVED_STATE_FRESHNESS_MS,
+  OBSERVED_VITAL_FRESHNESS_MS,
   decideNews2Alert,
   evaluatePatient,
   scoreNews2,
@@ -17,6 +20,7 @@ import {
   type News2Inputs,
   type News2Score,
   type PatientRuleState,
+  type TimedValue,
 } from '@vigil/rules';
 import { RULE_STATE_STORE, type RuleStateStore } from '@vigil/storage';
 import { CLINICAL_PROFILES, type ClinicalProfiles } from './clinical-profiles.port';
@@ -122,27 +126,99 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
     return this.evaluateNews2(sample);
   }
 
-  private evaluateNews2(sample: Sample): News2Score {
-    let inputs = this.news2Inputs.get(sample.patientId);
+  /**
+   * Takes a nurse's observation set into her NEWS2, beside what her devices measure (the latest
+   * valid value of each parameter wins, each within its own freshness), and decides the NEWS2
+   * alert at once. Her vital signs do not go through the threshold rules: those watch continuous
+   * monitoring, and the nurse taking the set is at the bedside.
+   */
+  applyObservation(observation: Observation, now = Date.now()): News2Score {
+    takeObservation(this.inputsOf(observation.patientId), observation);
+    return this.decideNews2(observation.patientId, `observation:${observation.id}`, now, 0);
+  }
+
+  /** The NEWS2 a set would give if recorded now, changing nothing (the console's preview). */
+  previewObservation(observation: Observation, now = Date.now()): News2Score {
+    const inputs = { ...this.news2Inputs.get(observation.patientId) };
+    takeObservation(inputs, observation);
+    return scoreNews2(
+      inputs,
+      this.profiles.profileOf(observation.patientId).spo2Scale,
+      now,
+      NEWS2_FRESHNESS_MS,
+    );
+  }
+
+  /** Takes back the sets recorded before a restart, deciding no alert (those were restored). */
+  restoreObservations(observations: readonly Observation[]): void {
+    for (const observation of observations)
+      takeObservation(this.inputsOf(observation.patientId), observation);
+  }
+
+  /**
+   * A set entered in error: what it contributed goes, the patient's other recent sets (`valid`,
+   * the retracted one excluded) are taken again, and NEWS2 is decided afresh.
+   */
+  retractObservation(
+    patientId: string,
+    observationId: string,
+    valid: readonly Observation[],
+    now = Date.now(),
+  ): News2Score {
+    const inputs = this.inputsOf(patientId) as Record<string, TimedValue<unknown> | undefined>;
+    for (const name of Object.keys(inputs))
+      if (inputs[name]?.observationId === observationId) delete inputs[name];
+    for (const observation of valid) takeObservation(inputs as News2Inputs, observation);
+    return this.decideNews2(patientId, `observation:${observationId}`, now, 0);
+  }
+
+  /** Each NEWS2 input of a patient as it stands, with its source. */
+  news2InputsOf(patientId: string): News2Inputs {
+    return { ...this.news2Inputs.get(patientId) };
+  }
+
+  private inputsOf(patientId: string): News2Inputs {
+    let inputs = this.news2Inputs.get(patientId);
     if (!inputs) {
       inputs = {};
-      this.news2Inputs.set(sample.patientId, inputs);
+      this.news2Inputs.set(patientId, inputs);
     }
+    return inputs;
+  }
+
+  private evaluateNews2(sample: Sample): News2Score {
+    const inputs = this.inputsOf(sample.patientId);
     for (const name in sample.vitals)
-      takeInput(inputs, name, sample.vitals[name as keyof Sample['vitals']], sample.ts);
-    takeInput(inputs, 'consciousness', sample.consciousness, sample.ts);
-    takeInput(inputs, 'onOxygen', sample.onOxygen, sample.ts);
-    const score = this.news2Of(sample.patientId, sample.ts);
-    const previous = this.news2Bands.get(sample.patientId);
-    const { band, decision } = decideNews2Alert(score, previous, sample.ts);
-    if (band !== previous) this.news2Bands.set(sample.patientId, band);
-    if (decision.kind === 'clear' && this.alerts.hasOpen(sample.patientId, 'news2')) {
-      this.report(this.alerts.clear(sample.patientId, 'news2'));
+      takeInput(
+        inputs,
+        name,
+        sample.vitals[name as keyof Sample['vitals']],
+        sample.ts,
+        sample.deviceId,
+      );
+    takeInput(inputs, 'consciousness', sample.consciousness, sample.ts, sample.deviceId);
+    takeInput(inputs, 'onOxygen', sample.onOxygen, sample.ts, sample.deviceId);
+    return this.decideNews2(sample.patientId, sample.deviceId, sample.ts, NEWS2_SUSTAIN_MS);
+  }
+
+  /** Scores NEWS2 at `ts` and raises, upgrades or clears the patient's NEWS2 alert. */
+  private decideNews2(
+    patientId: string,
+    deviceId: string,
+    ts: number,
+    sustainMs: number,
+  ): News2Score {
+    const score = this.news2Of(patientId, ts);
+    const previous = this.news2Bands.get(patientId);
+    const { band, decision } = decideNews2Alert(score, previous, ts, sustainMs);
+    if (band !== previous) this.news2Bands.set(patientId, band);
+    if (decision.kind === 'clear' && this.alerts.hasOpen(patientId, 'news2')) {
+      this.report(this.alerts.clear(patientId, 'news2'));
     } else if (decision.kind === 'breach') {
       this.report(
         this.alerts.breach({
-          patientId: sample.patientId,
-          deviceId: sample.deviceId,
+          patientId,
+          deviceId,
           category: 'physiological',
           condition: 'news2',
           vital: null,
@@ -150,7 +226,7 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
           threshold: decision.threshold,
           priority: decision.priority,
           worse: 'above',
-          ts: sample.ts,
+          ts,
           message: decision.message,
         }),
       );
@@ -164,17 +240,49 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
 }
 
 /**
- * Records a NEWS2 input, updating the patient's entry in place: the inputs are the evaluator's
- * own, and a new entry per vital and sample at 10,000 patients is garbage that outlives the
- * young generation. A buffered older sample arriving late does not replace a fresher value.
+ * Records a NEWS2 input from a device, updating the patient's entry in place: the inputs are the
+ * evaluator's own, and a new entry per vital and sample at 10,000 patients is garbage that
+ * outlives the young generation. A buffered older sample arriving late does not replace a fresher
+ * value, whichever its source.
  */
-function takeInput(inputs: News2Inputs, name: string, value: unknown, ts: number): void {
+function takeInput(
+  inputs: News2Inputs,
+  name: string,
+  value: unknown,
+  ts: number,
+  deviceId: string,
+): void {
   if (value === undefined) return;
-  const entries = inputs as Record<string, { value: unknown; ts: number } | undefined>;
+  const entries = inputs as Record<string, Writable<TimedValue<unknown>> | undefined>;
   const known = entries[name];
-  if (!known) entries[name] = { value, ts };
+  if (!known) entries[name] = { value, ts, deviceId };
   else if (known.ts <= ts) {
     known.value = value;
     known.ts = ts;
+    known.deviceId = deviceId;
+    known.observationId = undefined;
+    known.recordedBy = undefined;
+    known.freshForMs = undefined;
   }
 }
+
+/** Records a nurse's set's inputs (a new entry each: sets are few), unless a fresher value is known. */
+function takeObservation(inputs: News2Inputs, observation: Observation): void {
+  const entries = inputs as Record<string, TimedValue<unknown> | undefined>;
+  const ts = Date.parse(observation.effectiveAt);
+  for (const [name, value] of Object.entries(observation.vitals)) {
+    if (value === undefined || (entries[name]?.ts ?? -Infinity) > ts) continue;
+    entries[name] = {
+      value,
+      ts,
+      observationId: observation.id,
+      recordedBy: observation.recordedBy,
+      freshForMs:
+        name === 'consciousness' || name === 'onOxygen'
+          ? OBSERVED_STATE_FRESHNESS_MS
+          : OBSERVED_VITAL_FRESHNESS_MS,
+    };
+  }
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };

@@ -57,3 +57,15 @@ describe('decideNews2Alert', () => {
     ]);
   });
 });
+
+describe("decideNews2Alert for a nurse's observation set", () => {
+  it('alerts at once with a sustain of 0, where a device sample would wait', () => {
+    const medium = score(5, 'medium');
+    expect(decideNews2Alert(medium, undefined, 1_000).decision.kind).toBe('pending');
+    expect(decideNews2Alert(medium, undefined, 1_000, 0).decision).toMatchObject({
+      kind: 'breach',
+      priority: 'medium',
+      value: 5,
+    });
+  });
+});

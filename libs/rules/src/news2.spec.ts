@@ -201,3 +201,24 @@ describe('NEWS2 rounding rule', () => {
     expect(scoreNews2({ ...NORMAL, respRate: at(8.5) }, 1, NOW, HOUR).subscores.respRate).toBe(1);
   });
 });
+
+describe('NEWS2 freshness per input', () => {
+  const now = Date.parse('2026-12-02T12:00:00Z');
+  const hours = (n: number) => n * 3_600_000;
+
+  it("counts a nurse's level of consciousness as long as it is stamped to, and a device value for the default", () => {
+    const observed = (ago: number) =>
+      scoreNews2(
+        {
+          consciousness: { value: 'C', ts: now - ago, observationId: 'o1', freshForMs: hours(12) },
+          heartRate: { value: 70, ts: now - ago, deviceId: 'd1' },
+        },
+        1,
+        now,
+        hours(1),
+      );
+    expect(observed(hours(11)).subscores).toEqual({ consciousness: 3 });
+    expect(observed(hours(13)).subscores).toEqual({});
+    expect(observed(hours(0.5)).subscores).toEqual({ consciousness: 3, heartRate: 0 });
+  });
+});

@@ -49,8 +49,14 @@ export const NEWS2_RESPONSE: Record<News2Risk, string> = {
 
 export interface TimedValue<T> {
   readonly value: T;
-  /** Epoch milliseconds of the sample that carried it. */
+  /** Epoch milliseconds of the sample or observation that carried it. */
   readonly ts: number;
+  /** Where it came from: a device, or a nurse's observation (its id and who recorded it). */
+  readonly deviceId?: string;
+  readonly observationId?: string;
+  readonly recordedBy?: string;
+  /** How long it counts; absent: the freshness scoreNews2 is given. */
+  readonly freshForMs?: number;
 }
 
 /** The latest value of each scored input, whenever it arrived. */
@@ -158,7 +164,7 @@ export function scoreNews2(
   freshnessMs: number,
 ): News2Score {
   const fresh = <T>(input: TimedValue<T> | undefined): T | undefined =>
-    input && now - input.ts <= freshnessMs ? input.value : undefined;
+    input && now - input.ts <= (input.freshForMs ?? freshnessMs) ? input.value : undefined;
   const respRate = fresh(inputs.respRate);
   const spo2 = fresh(inputs.spo2);
   const onOxygen = fresh(inputs.onOxygen);

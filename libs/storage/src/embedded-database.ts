@@ -17,7 +17,7 @@ const PRIVATE_FOLDER = 0o700;
 const PRIVATE_FILE = 0o600;
 
 /** Raised whenever SCHEMA changes in a way an existing file cannot follow. */
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS patients (
@@ -40,6 +40,10 @@ const SCHEMA = `
     device_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id),
     from_at TEXT NOT NULL, to_at TEXT, PRIMARY KEY (device_id, from_at));
   CREATE INDEX IF NOT EXISTS device_bindings_by_patient ON device_bindings (patient_id);
+  CREATE TABLE IF NOT EXISTS observations (
+    id TEXT PRIMARY KEY, patient_id TEXT NOT NULL REFERENCES patients(id),
+    effective_at INTEGER NOT NULL, body TEXT NOT NULL, entered_in_error TEXT);
+  CREATE INDEX IF NOT EXISTS observations_by_patient ON observations (patient_id, effective_at);
   CREATE TABLE IF NOT EXISTS hl7_messages (
     key TEXT PRIMARY KEY, received_at TEXT NOT NULL, ack TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS threshold_overrides (

@@ -19,6 +19,8 @@ import type { InfluxOptions } from './influx/influx-options';
 import { InfluxTelemetryStore } from './influx/influx-telemetry.store';
 import { ALERT_STORE } from './alert-store.port';
 import { EmbeddedHl7MessageLog } from './embedded-hl7-message-log';
+import { EmbeddedObservationStore } from './embedded-observation.store';
+import { OBSERVATION_STORE } from './observation-store.port';
 import { HL7_MESSAGE_LOG } from './hl7-message-log.port';
 import { REGISTRY_STORE } from './registry-store.port';
 import { RULE_STATE_STORE } from './rule-state-store.port';
@@ -121,6 +123,11 @@ export class StorageModule {
           inject: [EMBEDDED_DATABASE],
         },
         {
+          provide: OBSERVATION_STORE,
+          useFactory: (db: EmbeddedDatabase) => new EmbeddedObservationStore(db),
+          inject: [EMBEDDED_DATABASE],
+        },
+        {
           provide: HL7_MESSAGE_LOG,
           useFactory: (db: EmbeddedDatabase) => new EmbeddedHl7MessageLog(db),
           inject: [EMBEDDED_DATABASE],
@@ -145,6 +152,7 @@ export class StorageModule {
         RULE_STATE_STORE,
         USER_STORE,
         HL7_MESSAGE_LOG,
+        OBSERVATION_STORE,
       ],
     };
   }

@@ -1,10 +1,16 @@
 import { Body, Controller, Get, Param, Patch, Put, Query, Req, Res } from '@nestjs/common';
-import type { Patient, PatientThresholds, ThresholdOverride, UserView } from '@vigil/contracts';
+import type {
+  News2View,
+  Patient,
+  PatientThresholds,
+  ThresholdOverride,
+  UserView,
+} from '@vigil/contracts';
 import { AuditQueryDto, PatientThresholdsDto, UpdatePatientDto } from '@vigil/dto';
 import { ClinicalEvaluator } from '@vigil/ingest';
-import type { News2Score } from '@vigil/rules';
 import type { StoredAuditEntry } from '@vigil/storage';
 import type { Request, Response } from 'express';
+import { news2View } from '../observations/news2-view';
 import { CurrentUser, PatientWard, Roles } from '../auth/access.decorators';
 import { readAuditPage } from './audit-page';
 import { AuditTrail } from './audit-trail';
@@ -54,9 +60,10 @@ export class PatientSettingsController {
   }
 
   @Get('news2')
-  news2(@Param('id') id: string): News2Score {
+  news2(@Param('id') id: string): News2View {
     this.patients.require(id);
-    return this.clinical.news2Of(id);
+    const now = Date.now();
+    return news2View(this.clinical.news2Of(id, now), this.clinical.news2InputsOf(id), now);
   }
 
   /** The patient's audit trail, a page at a time as `GET /api/audit?subject=` reads it. */
