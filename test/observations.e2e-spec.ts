@@ -164,6 +164,40 @@ describe("nurses' observation sets and NEWS2 from both sources", () => {
     ]);
   });
 
+  it('dates the next set by NEWS2, reminds the ward when it is overdue, and clears the reminder with the next set', async () => {
+    const ward = await connectConsole(vigil, openConsole(vigil, nurse));
+    const reminded = nextEvent<Alert>(
+      ward,
+      'alert:raised',
+      (alert) => alert.rule === 'observation.overdue',
+      12_000,
+    );
+    // She deteriorates: NEWS2 7 or more asks for a set every 30 minutes, and her last valid set
+    // (the late one) was taken an hour ago.
+    await wearable.publishAsync(
+      'devices/wear-obs/vitals',
+      JSON.stringify({
+        ts: Date.now(),
+        seq: ++seq,
+        vitals: { heartRate: 135, respRate: 27, spo2: 90, temperature: 39.5, systolicBp: 88 },
+      }),
+      { qos: 1 },
+    );
+    const reminder = await reminded;
+    expect(reminder).toMatchObject({ category: 'care', priority: 'low', threshold: 30 });
+    const overdue = await getJson<News2View>('/api/patients/p-obs/news2');
+    expect(Date.parse(overdue.nextObservationDue as string)).toBeLessThan(Date.now());
+
+    const cleared = nextEvent<Alert>(ward, 'alert:updated', (alert) => alert.id === reminder.id);
+    await record({ effectiveAt: Date.now(), vitals: { consciousness: 'A', onOxygen: false } });
+    expect(await cleared).toMatchObject({ state: 'resolved' });
+    const next = await getJson<News2View>('/api/patients/p-obs/news2');
+    const inMinutes = (Date.parse(next.nextObservationDue as string) - Date.now()) / 60_000;
+    expect(inMinutes).toBeGreaterThan(29);
+    expect(inMinutes).toBeLessThanOrEqual(30);
+    ward.close();
+  });
+
   it('takes back the sets that still count after a restart', async () => {
     await record({ effectiveAt: Date.now(), vitals: { consciousness: 'A', onOxygen: false } });
     await wearable.endAsync();

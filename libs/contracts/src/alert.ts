@@ -29,8 +29,11 @@ export type AlertState = (typeof ALERT_STATES)[number];
 /** The states in which an alert still asks for someone's attention. */
 export const OPEN_ALERT_STATES: readonly AlertState[] = ['active', 'acknowledged', 'latched'];
 
-/** Patient alarms come from the patient's vitals; technical alarms from the equipment. */
-export type AlertCategory = 'physiological' | 'technical';
+/**
+ * Patient alarms come from the patient's vitals; technical alarms from the equipment; care
+ * reminders from the ward's own routine (observations overdue).
+ */
+export type AlertCategory = 'physiological' | 'technical' | 'care';
 
 export interface Alert {
   readonly id: string;

@@ -61,4 +61,6 @@ export interface News2View {
   readonly complete: boolean;
   /** By input: respRate, spo2, onOxygen, systolicBp, heartRate, consciousness, temperature. */
   readonly sources: Readonly<Record<string, News2Source>>;
+  /** When her next set of observations is due by this score (ISO-8601); absent once discharged. */
+  readonly nextObservationDue?: string;
 }

@@ -5,3 +5,4 @@ export * from './threshold-rule';
 export * from './news2';
 export * from './technical-alarms';
 export * from './news2-alerting';
+export * from './observation-schedule';

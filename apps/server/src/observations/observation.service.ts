@@ -19,6 +19,7 @@ import { OBSERVED_STATE_FRESHNESS_MS, type News2Score } from '@vigil/rules';
 import { OBSERVATION_STORE, auditEntry, type ObservationStore } from '@vigil/storage';
 import { randomUUID } from 'node:crypto';
 import { PatientRegistry } from '../registry/patient-registry';
+import { ObservationScheduleService } from './observation-schedule.service';
 
 /** A page of a patient's observation sets. */
 const MAX_OBSERVATIONS_PAGE = 500;
@@ -36,6 +37,7 @@ export class ObservationService implements OnApplicationBootstrap {
     @Inject(OBSERVATION_STORE) private readonly store: ObservationStore,
     private readonly patients: PatientRegistry,
     private readonly evaluator: ClinicalEvaluator,
+    private readonly schedule: ObservationScheduleService,
   ) {}
 
   /** The sets that still count for NEWS2 after a restart are taken back. */
@@ -66,6 +68,7 @@ export class ObservationService implements OnApplicationBootstrap {
       }),
     );
     this.evaluator.applyObservation(observation);
+    this.schedule.recorded(observation);
     return observation;
   }
 
@@ -101,11 +104,9 @@ export class ObservationService implements OnApplicationBootstrap {
         reason,
       ),
     );
-    const news2After = this.evaluator.retractObservation(
-      patientId,
-      observationId,
-      await this.validRecent(patientId),
-    );
+    const valid = await this.validRecent(patientId);
+    const news2After = this.evaluator.retractObservation(patientId, observationId, valid);
+    this.schedule.retracted(patientId, valid);
     return { ...observation, enteredInError, news2After };
   }
 

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { ObservationScheduleService } from './observation-schedule.service';
 import { ObservationService } from './observation.service';
 import { ObservationsController } from './observations.controller';
 
@@ -10,7 +11,8 @@ export class ObservationsModule {
       module: ObservationsModule,
       imports: options.imports,
       controllers: [ObservationsController],
-      providers: [ObservationService],
+      providers: [ObservationService, ObservationScheduleService],
+      exports: [ObservationScheduleService],
     };
   }
 }

@@ -11,6 +11,7 @@ import { ClinicalEvaluator } from '@vigil/ingest';
 import type { StoredAuditEntry } from '@vigil/storage';
 import type { Request, Response } from 'express';
 import { news2View } from '../observations/news2-view';
+import { ObservationScheduleService } from '../observations/observation-schedule.service';
 import { CurrentUser, PatientWard, Roles } from '../auth/access.decorators';
 import { readAuditPage } from './audit-page';
 import { AuditTrail } from './audit-trail';
@@ -26,6 +27,7 @@ export class PatientSettingsController {
     private readonly settings: ClinicalSettings,
     private readonly trail: AuditTrail,
     private readonly clinical: ClinicalEvaluator,
+    private readonly schedule: ObservationScheduleService,
   ) {}
 
   /** `{"spo2Scale": 2}`, on a clinician's order: audited, applied to the next sample. */
@@ -63,7 +65,11 @@ export class PatientSettingsController {
   news2(@Param('id') id: string): News2View {
     this.patients.require(id);
     const now = Date.now();
-    return news2View(this.clinical.news2Of(id, now), this.clinical.news2InputsOf(id), now);
+    const due = this.schedule.dueOf(id, now);
+    return {
+      ...news2View(this.clinical.news2Of(id, now), this.clinical.news2InputsOf(id), now),
+      ...(due !== undefined && { nextObservationDue: new Date(due).toISOString() }),
+    };
   }
 
   /** The patient's audit trail, a page at a time as `GET /api/audit?subject=` reads it. */
