@@ -2,6 +2,8 @@ import type {
   AlertWithHistory,
   Device,
   DeviceBindingPeriod,
+  News2View,
+  Observation,
   Patient,
   PatientHistory,
   PatientSummary,
@@ -53,4 +55,10 @@ export const api = {
   bind: (deviceId: string, patientId: string) =>
     postJson<Device>(`${devicePath(deviceId)}/bind`, { patientId }),
   unbind: (deviceId: string) => postJson<Device>(`${devicePath(deviceId)}/unbind`, {}),
+  observations: (patientId: string) =>
+    getJson<Observation[]>(`${patientPath(patientId)}/observations`),
+  previewObservation: (patientId: string, set: unknown) =>
+    postJson<News2View>(`${patientPath(patientId)}/observations/preview`, set),
+  recordObservation: (patientId: string, set: unknown) =>
+    postJson<Observation>(`${patientPath(patientId)}/observations`, set),
 };

@@ -34,7 +34,18 @@ function canManage(ward: string): boolean {
   const user = signedInUser();
   return user?.role === 'admin' || (user?.role === 'charge-nurse' && user.wards.includes(ward));
 }
-const patientView = new PatientView(canManage);
+/** Nurses and charge nurses of her ward record observations; the server decides in any case. */
+function canObserve(ward: string): boolean {
+  const user = signedInUser();
+  return Boolean(user && CLINICAL_ROLES.includes(user.role) && user.wards.includes(ward));
+}
+const patientView = new PatientView(canManage, canObserve, (patientId) => {
+  // Her tile shows when the next set is due.
+  void api.patient(patientId).then(
+    (summary) => ward.upsert(summary),
+    () => undefined,
+  );
+});
 
 const socket = io(CARE_NAMESPACE, {
   transports: ['websocket'],

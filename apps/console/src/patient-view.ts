@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import { api } from './api';
 import { byId, identification, make, placeOf, unitLabel } from './dom';
 import { describeAlert } from './alert-panel';
+import { observationForm } from './observation-form';
 import { stayActions } from './stay-actions';
 
 export const SPANS = { '1 h': 3_600_000, '6 h': 6 * 3_600_000, '24 h': 24 * 3_600_000 } as const;
@@ -15,7 +16,11 @@ export class PatientView {
   /** The patient on screen, if any. */
   shown?: string;
 
-  constructor(private readonly canManage: (ward: string) => boolean) {}
+  constructor(
+    private readonly canManage: (ward: string) => boolean,
+    private readonly canObserve: (ward: string) => boolean,
+    private readonly recorded: (patientId: string) => void,
+  ) {}
 
   async show(patientId: string, patientName: string, span: SpanName): Promise<void> {
     const root = byId('patient-view');
@@ -68,6 +73,33 @@ export class PatientView {
         ? `admitted ${new Date(patient.admittedAt).toLocaleString()}`
         : `discharged ${new Date(patient.dischargedAt ?? patient.admittedAt).toLocaleString()}`,
     ].join(' · ');
+    if (patient.status === 'admitted' && this.canObserve(patient.ward)) {
+      manageSection.append(
+        observationForm(patient, () => {
+          this.recorded(patientId);
+          void this.show(patientId, patient.name, span);
+        }),
+      );
+    }
+    const sets = await api.observations(patientId).catch(() => []);
+    if (sets.length > 0) {
+      const list = make('ul', undefined, 'observation-history');
+      for (const set of sets) {
+        const values = Object.entries(set.vitals)
+          .map(([name, value]) => `${name} ${String(value)}`)
+          .join(', ');
+        const flags = [set.late ? 'late entry' : '', set.enteredInError ? 'entered in error' : '']
+          .filter(Boolean)
+          .join(', ');
+        list.append(
+          make(
+            'li',
+            `${new Date(set.effectiveAt).toLocaleString()} by ${set.recordedBy}: ${values}${flags ? ` (${flags})` : ''}`,
+          ),
+        );
+      }
+      manageSection.append(make('h3', 'Observations recorded'), list);
+    }
     if (patient.status === 'admitted' && this.canManage(patient.ward)) {
       manageSection.append(
         await stayActions(

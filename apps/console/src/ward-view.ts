@@ -144,6 +144,19 @@ export class WardView {
     if (worst) heading.append(make('span', ` ${worst.priority} alert`, 'tile-alert'));
     article.append(heading);
     article.append(make('p', identification(patient), 'identity'));
+    if (patient.nextObservationDue) {
+      const due = Date.parse(patient.nextObservationDue);
+      const overdue = due < Date.now();
+      const line = make(
+        'p',
+        overdue
+          ? `Observations overdue since ${new Date(due).toLocaleTimeString()}`
+          : `Observations due ${new Date(due).toLocaleTimeString()}`,
+        'observations-due',
+      );
+      line.dataset.overdue = String(overdue);
+      article.append(line);
+    }
 
     const device = [
       tile.status ? `device ${tile.status}` : undefined,

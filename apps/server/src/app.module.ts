@@ -54,7 +54,8 @@ export class AppModule {
       accessPolicy: DeviceRegistry,
       messageHandler: IngestService,
     });
-    const stays = StaysModule.forRoot({ imports: [registry, ingest, broker] });
+    const observations = ObservationsModule.forRoot({ imports: [registry, ingest] });
+    const stays = StaysModule.forRoot({ imports: [registry, ingest, broker, observations] });
     const auth = AuthModule.forRoot({ options: config.auth, dataDir: config.dataDir, registry });
     return {
       module: AppModule,
@@ -77,7 +78,7 @@ export class AppModule {
         ingest,
         broker,
         stays,
-        ObservationsModule.forRoot({ imports: [registry, ingest] }),
+        observations,
         ...(config.hl7
           ? [
               Hl7Module.forRoot({

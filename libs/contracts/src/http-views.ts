@@ -8,6 +8,8 @@ export interface PatientSummary extends Patient {
   readonly deviceIds: string[];
   /** The most recent stored sample, or null before the first one. */
   readonly latest: Pick<Sample, 'ts' | 'vitals' | 'battery'> | null;
+  /** When her next set of observations is due (ISO-8601); absent once discharged. */
+  readonly nextObservationDue?: string;
 }
 
 /** `GET /api/patients/:id/vitals`. */

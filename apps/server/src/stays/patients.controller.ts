@@ -15,6 +15,7 @@ import {
 } from '@vigil/dto';
 import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
 import { CurrentUser, PatientWard, Roles } from '../auth/access.decorators';
+import { ObservationScheduleService } from '../observations/observation-schedule.service';
 import { DeviceRegistry } from '../registry/device-registry';
 import { PatientRegistry } from '../registry/patient-registry';
 import { requireWardManager } from './stay-permissions';
@@ -26,6 +27,7 @@ export class PatientsController {
     private readonly patients: PatientRegistry,
     private readonly devices: DeviceRegistry,
     private readonly stays: StayService,
+    private readonly schedule: ObservationScheduleService,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
   ) {}
 
@@ -116,8 +118,10 @@ export class PatientsController {
   private async view(patient: Patient): Promise<PatientSummary> {
     // The ward view must load during a store outage; live vitals fill the tiles meanwhile.
     const latest = await this.store.latestSample(patient.id).catch(() => undefined);
+    const due = this.schedule.dueOf(patient.id);
     return {
       ...patient,
+      ...(due !== undefined && { nextObservationDue: new Date(due).toISOString() }),
       deviceIds: this.devices.devicesOf(patient.id).map((device) => device.id),
       latest: latest ? { ts: latest.ts, vitals: latest.vitals, battery: latest.battery } : null,
     };
