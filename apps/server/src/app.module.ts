@@ -9,6 +9,7 @@ import { CareAccess } from './auth/care-access';
 import type { VigilConfig } from './config/vigil-config';
 import { loggingModule } from './operations/logging';
 import type { DestinationStream } from 'pino';
+import { AlarmPauseController } from './operations/alarm-pause.controller';
 import { AlertsController } from './operations/alerts.controller';
 import { EventLoopMonitor } from './operations/event-loop-monitor';
 import { HealthController } from './operations/health.controller';
@@ -107,6 +108,7 @@ export class AppModule {
         MetricsController,
         AlertsController,
         PatientSettingsController,
+        AlarmPauseController,
         DeviceSecretsController,
       ],
       providers: [{ provide: EventLoopMonitor, useFactory: () => new EventLoopMonitor() }],

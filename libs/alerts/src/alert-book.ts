@@ -196,12 +196,15 @@ export class AlertBook {
     return events;
   }
 
-  /** Escalates high-priority alerts left unacknowledged, and reminds of them after that. */
-  tick(now: Date): AlertEvent[] {
+  /**
+   * Escalates high-priority alerts left unacknowledged, and reminds of them after that; an alert
+   * whose alarms are paused (`paused`) is neither escalated nor reminded of meanwhile.
+   */
+  tick(now: Date, paused: (alert: Alert) => boolean = () => false): AlertEvent[] {
     const at = now.toISOString();
     const events: AlertEvent[] = [];
     for (const [key, alert] of this.open) {
-      if (alert.priority !== 'high' || alert.state === 'acknowledged') continue;
+      if (alert.priority !== 'high' || alert.state === 'acknowledged' || paused(alert)) continue;
       const waited = now.getTime() - Date.parse(alert.raisedAt);
       if (alert.escalationLevel === 0 && waited >= this.policy.escalateAfterMs) {
         events.push(

@@ -5,7 +5,13 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import type { Alert, AlertEvent, AlertWithdrawalReason } from '@vigil/contracts';
+import type {
+  AlarmPause,
+  Alert,
+  AlertEvent,
+  AlertEventKind,
+  AlertWithdrawalReason,
+} from '@vigil/contracts';
 import {
   ALERT_STORE,
   TELEMETRY_STORE,
@@ -17,7 +23,17 @@ import {
 } from '@vigil/storage';
 import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
-import { AlertBook, type BreachReport, type EscalationPolicy } from './alert-book';
+import { AlarmPauses, pauseCovers } from './alarm-pauses';
+import { AlertBook, isOpen, type BreachReport, type EscalationPolicy } from './alert-book';
+
+/** What a pause holds back: the alarm's announcements. An acknowledgement or a resolution goes. */
+const SILENCEABLE: ReadonlySet<AlertEventKind> = new Set([
+  'raised',
+  'updated',
+  'latched',
+  'escalated',
+  'reminded',
+]);
 
 export const ALERTS_OPTIONS = Symbol('AlertsOptions');
 
@@ -34,6 +50,9 @@ export class AlertNotFoundError extends Error {
 export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AlertsService.name);
   private readonly book: AlertBook;
+  private readonly pauses = new AlarmPauses();
+  /** Open alerts whose latest change a pause held back: announced when it ends. */
+  private readonly silenced = new Set<string>();
   private readonly eventsSubject = new Subject<AlertEvent>();
   private ticker?: NodeJS.Timeout;
   readonly events$ = this.eventsSubject.asObservable();
@@ -50,11 +69,32 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     const open = await this.store.openAlerts();
     this.book.restore(open);
     if (open.length > 0) this.logger.log(`restored ${open.length} open alerts`);
-    this.ticker = setInterval(() => void this.commit(this.book.tick(new Date())), 1_000);
+    this.ticker = setInterval(() => this.tick(new Date()), 1_000);
   }
 
   onModuleDestroy(): void {
     clearInterval(this.ticker);
+  }
+
+  /** Pauses a patient's alarms (replacing a pause in force); what it silences is recorded still. */
+  pause(pause: AlarmPause): void {
+    this.pauses.set(pause);
+  }
+
+  /** Ends a patient's pause now, announcing what it held back; returns the pause, if any. */
+  resume(patientId: string): AlarmPause | undefined {
+    const pause = this.pauses.end(patientId);
+    if (pause) this.announceHeldBack(pause);
+    return pause;
+  }
+
+  pauseOf(patientId: string, now = Date.now()): AlarmPause | undefined {
+    return this.pauses.of(patientId, now);
+  }
+
+  /** The open alerts consoles may show: not those a pause is holding back. */
+  announcedOpenAlerts(): Alert[] {
+    return this.book.openAlerts().filter((alert) => !this.silenced.has(alert.id));
   }
 
   hasOpen(patientId: string, condition: string): boolean {
@@ -119,11 +159,39 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
       .catch((error: unknown) =>
         this.logger.warn(`alert events not kept beside the vitals: ${String(error)}`),
       );
+    const now = Date.now();
     for (const event of events) {
+      const held = SILENCEABLE.has(event.kind) && this.pauses.silences(event.alert, now);
       this.logger.log(
-        `alert ${event.alert.id} ${event.kind}: ${event.alert.rule} patient=${event.alert.patientId}`,
+        `alert ${event.alert.id} ${event.kind}${held ? ' (paused)' : ''}: ${event.alert.rule} patient=${event.alert.patientId}`,
       );
+      if (held && isOpen(event.alert)) {
+        this.silenced.add(event.alert.id);
+        continue;
+      }
+      if (!isOpen(event.alert)) this.silenced.delete(event.alert.id);
+      if (held) continue;
       this.eventsSubject.next(event);
+    }
+  }
+
+  private tick(now: Date): void {
+    for (const pause of this.pauses.expire(now.getTime())) this.announceHeldBack(pause);
+    void this.commit(this.book.tick(now, (alert) => this.pauses.silences(alert, now.getTime())));
+  }
+
+  /**
+   * A pause ended: every alert it held back that is still open (its condition present, or a
+   * high-priority one cleared unacknowledged) is announced now, as new.
+   */
+  private announceHeldBack(pause: AlarmPause): void {
+    const at = new Date().toISOString();
+    for (const alert of this.book.openAlerts()) {
+      if (alert.patientId !== pause.patientId || !this.silenced.has(alert.id)) continue;
+      if (!pauseCovers(pause, alert)) continue;
+      this.silenced.delete(alert.id);
+      this.logger.log(`alert ${alert.id} announced after the pause: ${alert.rule}`);
+      this.eventsSubject.next({ kind: 'raised', at, alert });
     }
   }
 }

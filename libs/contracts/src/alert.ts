@@ -99,3 +99,23 @@ export interface AlertEvent {
   readonly by?: string;
   readonly alert: Alert;
 }
+
+/** What an alarm pause silences: every alarm, the patient's physiological ones, or one vital's. */
+export type AlarmPauseScope = 'all' | 'physiological' | VitalName;
+
+/**
+ * An alarm pause (IEC 60601-1-8 "alarm paused"): conditions keep being evaluated and recorded,
+ * nothing new is announced or escalated until `until`; a condition still present then is
+ * announced at once.
+ */
+export interface AlarmPause {
+  readonly patientId: string;
+  readonly scope: AlarmPauseScope;
+  readonly reason: string;
+  readonly by: string;
+  readonly from: string;
+  readonly until: string;
+}
+
+/** The longest pause a nurse may set, in minutes (monitors commonly allow 1 to 15). */
+export const MAX_ALARM_PAUSE_MINUTES = 15;

@@ -7,6 +7,7 @@ import {
   IsBoolean,
   IsIn,
   IsISO8601,
+  IsInt,
   IsNumber,
   IsOptional,
   IsString,
@@ -20,6 +21,8 @@ import {
 import {
   ALERT_PRIORITIES,
   ID_PATTERN,
+  MAX_ALARM_PAUSE_MINUTES,
+  type AlarmPauseScope,
   PATIENT_SEXES,
   type PatientIdentifier,
   type PatientSex,
@@ -203,4 +206,20 @@ export class PatientThresholdsDto {
   @IsString()
   @Length(1, 500)
   reason?: string;
+}
+
+/** `POST /api/patients/:id/alarm-pause`. */
+export class AlarmPauseDto {
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ALARM_PAUSE_MINUTES)
+  minutes!: number;
+
+  /** `all`, `physiological`, or one vital's name. */
+  @IsIn(['all', 'physiological', ...VITAL_NAMES])
+  scope!: AlarmPauseScope;
+
+  @IsString()
+  @Length(1, 200)
+  reason!: string;
 }

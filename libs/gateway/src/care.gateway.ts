@@ -170,7 +170,9 @@ export class CareGateway
       .except([arriving, EVERY_WARD_ROOM])
       .emit(CareEvent.PatientLeft, { patientId: patient.id, reason: kind, toWard: patient.ward });
     this.toWard(patient.ward).emit(CareEvent.PatientUpdated, updated);
-    const open = this.alerts.openAlerts().filter((alert) => alert.patientId === patient.id);
+    const open = this.alerts
+      .announcedOpenAlerts()
+      .filter((alert) => alert.patientId === patient.id);
     const newcomers = this.namespace.to(arriving).except([leaving, EVERY_WARD_ROOM]);
     for (const alert of open) newcomers.emit(CareEvent.AlertRaised, alert);
   }
@@ -183,7 +185,7 @@ export class CareGateway
   async handleConnection(socket: CareSocket): Promise<void> {
     const { viewer } = socket.data;
     await socket.join(roomsOf(viewer));
-    const open = this.alerts.openAlerts().filter((alert) => this.visible(viewer, alert));
+    const open = this.alerts.announcedOpenAlerts().filter((alert) => this.visible(viewer, alert));
     for (const alert of open) socket.emit(CareEvent.AlertRaised, alert);
     const { since } = socket.handshake.auth as CareHandshake;
     let closed = 0;

@@ -16,6 +16,11 @@ export class AuditTrail {
     return this.store.listAudit(query);
   }
 
+  /** Records an action that changes nothing stored elsewhere (an alarm pause). */
+  record(by: string, action: string, subject: string, what: unknown): Promise<void> {
+    return this.store.recordAudit(auditEntry(by, action, subject, undefined, what));
+  }
+
   /** Records a read of patient data (a history export). */
   recordExport(patientId: string, by: string, what: unknown): Promise<void> {
     return this.store.recordAudit(

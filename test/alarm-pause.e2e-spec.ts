@@ -1,0 +1,126 @@
+// Proves an alarm pause with real MQTT, HTTP and Socket.IO clients: during a one-minute pause a
+// desaturation is evaluated and recorded but nothing is announced or escalated; it is announced
+// within a second of the pause's end. Resuming early announces what the pause held back at once;
+// only the ward's nurses may pause, and every pause is audited.
+import type { AlarmPause, Alert } from '@vigil/contracts';
+import type { MqttClient } from 'mqtt';
+import type { Socket } from 'socket.io-client';
+import {
+  admitPatientWithDevice,
+  connectConsole,
+  connectDevice,
+  nextEvent,
+  openConsole,
+  recordEvents,
+  signInAs,
+  startVigil,
+  type VigilHarness,
+} from './support/vigil-harness';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('alarm pause', () => {
+  let vigil: VigilHarness;
+  let nurse: string;
+  let wearable: MqttClient;
+  let ward: Socket;
+  let seq = 0;
+
+  /** A vital held past its sustain time: two samples 16 s apart in device time, the last now. */
+  const breach = (vitals: Record<string, number>) => {
+    const now = Date.now();
+    return wearable.publishAsync(
+      'devices/wear-pause/vitals',
+      JSON.stringify({ samples: [now - 16_000, now].map((ts) => ({ ts, seq: ++seq, vitals })) }),
+      { qos: 1 },
+    );
+  };
+  const openAlerts = async () =>
+    (await (await vigil.fetch('/api/alerts?state=open&patientId=p-pause')).json()) as Alert[];
+
+  beforeAll(async () => {
+    vigil = await startVigil({ ESCALATE_AFTER_SECONDS: '1', REMIND_EVERY_SECONDS: '1' });
+    nurse = await signInAs(vigil, { username: 'nurse-pause', role: 'nurse', wards: ['ward-1'] });
+    await admitPatientWithDevice(
+      vigil,
+      { id: 'p-pause', name: 'Pia Paused', ward: 'ward-1' },
+      'wear-pause',
+    );
+    wearable = await connectDevice(vigil, 'wear-pause');
+    ward = await connectConsole(vigil, openConsole(vigil, nurse));
+  });
+
+  afterAll(async () => {
+    ward?.close();
+    await wearable?.endAsync();
+    await vigil?.stop({ removeData: true });
+  });
+
+  it('lets only the ward nurses pause, within 1 to 15 minutes, and audits it', async () => {
+    const body = { minutes: 1, scope: 'all', reason: 'repositioning' };
+    expect((await vigil.post('/api/patients/p-pause/alarm-pause', body)).status).toBe(403);
+    const tooLong = await vigil.post(
+      '/api/patients/p-pause/alarm-pause',
+      { ...body, minutes: 16 },
+      nurse,
+    );
+    expect(tooLong.status).toBe(400);
+    const paused = await vigil.post('/api/patients/p-pause/alarm-pause', body, nurse);
+    expect(paused).toMatchObject({ status: 200, body: { scope: 'all', by: 'nurse-pause' } });
+    const audit = (await (
+      await vigil.fetch('/api/audit?subject=p-pause&action=patient.alarms-paused')
+    ).json()) as unknown[];
+    expect(audit).toHaveLength(1);
+  });
+
+  it('records a desaturation during the pause without announcing or escalating it, and announces it within a second of the end', async () => {
+    const { pause } = (await (
+      await vigil.fetch('/api/patients/p-pause/alarm-pause', {}, nurse)
+    ).json()) as { pause: AlarmPause };
+    const heard = ['alert:raised', 'alert:updated', 'alert:escalated'].map((event) =>
+      recordEvents<Alert | { alert: Alert }>(ward, event),
+    );
+    await breach({ spo2: 80 });
+    await sleep(2_500);
+    const recorded = await openAlerts();
+    expect(recorded.map((alert) => [alert.rule, alert.priority])).toContainEqual([
+      'spo2.below',
+      'high',
+    ]);
+    for (const events of heard) expect(events.events).toEqual([]);
+
+    const announced = await nextEvent<Alert>(
+      ward,
+      'alert:raised',
+      (alert) => alert.rule === 'spo2.below',
+      Date.parse(pause.until) - Date.now() + 5_000,
+    );
+    const late = Date.now() - Date.parse(pause.until);
+    expect(late).toBeLessThan(1_000);
+    expect(announced.state).toBe('active');
+    for (const events of heard) events.stop();
+  }, 90_000);
+
+  it('announces what it held back as soon as a nurse resumes early', async () => {
+    await vigil.post(
+      '/api/patients/p-pause/alarm-pause',
+      { minutes: 5, scope: 'systolicBp', reason: 'cuff being changed' },
+      nurse,
+    );
+    const raised = recordEvents<Alert>(ward, 'alert:raised');
+    await breach({ systolicBp: 84 });
+    await sleep(1_000);
+    expect(raised.events.filter((alert) => alert.rule === 'systolicBp.below')).toEqual([]);
+    const announced = nextEvent<Alert>(ward, 'alert:raised', (a) => a.rule === 'systolicBp.below');
+    const resumedAt = Date.now();
+    const resumed = await vigil.fetch(
+      '/api/patients/p-pause/alarm-pause',
+      { method: 'DELETE' },
+      nurse,
+    );
+    expect(resumed.status).toBe(204);
+    await announced;
+    expect(Date.now() - resumedAt).toBeLessThan(1_000);
+    raised.stop();
+  });
+});
