@@ -36,7 +36,8 @@ export class AcceptanceCheck {
       auth: { token },
     });
     const note = (alert: Alert) => {
-      if (!ids.has(alert.patientId)) return;
+      // Care reminders (observations overdue) follow the ward's routine, not the scenario.
+      if (!ids.has(alert.patientId) || alert.category === 'care') return;
       const rules = this.raised.get(alert.patientId) ?? new Set<string>();
       rules.add(alert.rule);
       this.raised.set(alert.patientId, rules);
