@@ -1,6 +1,7 @@
-// Proves the observation form in a real Chromium: a nurse previews the NEWS2 a set would give,
-// cannot save without confirming the patient by her two identifiers, saves, and sees the set
-// listed and the next set's due time on the ward tile.
+// Proves the observation form and the alarm pause in a real Chromium: a nurse previews the NEWS2
+// a set would give, cannot save without confirming the patient by her two identifiers, saves, and
+// sees the set listed and the next set's due time on the ward tile; she pauses the patient's
+// alarms, every console of the ward shows the pause counting down, and she resumes them.
 import type { News2View } from '@vigil/contracts';
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
@@ -13,13 +14,14 @@ import {
   type VigilHarness,
 } from './support/vigil-harness';
 
-describe('the observation form, in Chromium', () => {
+describe('the observation form and the alarm pause, in Chromium', () => {
   let vigil: VigilHarness;
   let browser: Browser;
 
   beforeAll(async () => {
     vigil = await startVigil();
     await signInAs(vigil, { username: 'nurse-eight', role: 'nurse', wards: ['ward-8'] });
+    await signInAs(vigil, { username: 'nurse-eight-b', role: 'nurse', wards: ['ward-8'] });
     await admitPatientWithDevice(
       vigil,
       { id: 'p-ob', name: 'Agnes Hunt', ward: 'ward-8' },
@@ -78,5 +80,51 @@ describe('the observation form, in Chromium', () => {
     // NEWS2 5 asks for hourly sets: due within the hour from now, not overdue.
     expect(await due.getAttribute('data-overdue')).toBe('false');
     await page.close();
+  });
+
+  it("pauses a patient's alarms with a reason, shows the countdown on every console of the ward, and resumes", async () => {
+    const port = Number(new URL(vigil.httpUrl).port);
+    const page = await openConsolePage(browser, port, 'nurse-eight');
+    const colleague = await openConsolePage(browser, port, 'nurse-eight-b');
+    page.setDefaultTimeout(5_000);
+    colleague.setDefaultTimeout(5_000);
+    await page
+      .locator('article[data-patient-id="p-ob"]')
+      .getByRole('link', { name: 'Agnes Hunt' })
+      .click();
+    const form = page.locator('form.pause-form');
+    await form.getByLabel('Minutes').selectOption('1');
+    await form.getByLabel('Reason').fill('repositioning');
+    await form.getByRole('button', { name: 'Pause' }).click();
+    await page.getByText(/Paused until/).waitFor();
+
+    const banner = colleague.locator('article[data-patient-id="p-ob"] .alarm-pause');
+    await banner.getByText('(repositioning)').waitFor();
+    const secondsLeft = async () => {
+      const [minutes, seconds] = ((await banner.locator('.pause-countdown').textContent()) ?? '')
+        .split(':')
+        .map(Number);
+      return minutes * 60 + seconds;
+    };
+    const first = await secondsLeft();
+    await colleague.waitForTimeout(2_500);
+    const later = await secondsLeft();
+    expect(first).toBeGreaterThan(55);
+    expect(first).toBeLessThanOrEqual(60);
+    expect(later).toBeLessThan(first);
+    await colleague.screenshot({ path: `${SCREENSHOTS}/alarm-pause.png` });
+
+    await page.getByRole('link', { name: '← Ward' }).click();
+    await page
+      .locator('article[data-patient-id="p-ob"]')
+      .getByRole('button', { name: 'Resume alarms' })
+      .click();
+    await banner.waitFor({ state: 'detached' });
+    const { pause } = (await (await vigil.fetch('/api/patients/p-ob/alarm-pause')).json()) as {
+      pause: unknown;
+    };
+    expect(pause).toBeNull();
+    await page.close();
+    await colleague.close();
   });
 });

@@ -1,4 +1,5 @@
 import type {
+  AlarmPause,
   AlertWithHistory,
   Device,
   DeviceBindingPeriod,
@@ -21,8 +22,8 @@ async function getJson<T>(path: string): Promise<T> {
 /** A change Vigil may refuse: the refusal's message, as the server words it, for the user. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; message: string };
 
-async function postJson<T>(path: string, body: unknown): Promise<Outcome<T>> {
-  const response = await authorizedFetch(path, body);
+async function postJson<T>(path: string, body: unknown, method?: string): Promise<Outcome<T>> {
+  const response = await authorizedFetch(path, body, method);
   const answer = (await response.json().catch(() => ({}))) as T & { message?: string[] };
   if (response.ok) return { ok: true, value: answer };
   return { ok: false, message: answer.message?.join('; ') ?? `HTTP ${response.status}` };
@@ -55,6 +56,10 @@ export const api = {
   bind: (deviceId: string, patientId: string) =>
     postJson<Device>(`${devicePath(deviceId)}/bind`, { patientId }),
   unbind: (deviceId: string) => postJson<Device>(`${devicePath(deviceId)}/unbind`, {}),
+  pauseAlarms: (patientId: string, pause: { minutes: number; scope: string; reason: string }) =>
+    postJson<AlarmPause>(`${patientPath(patientId)}/alarm-pause`, pause),
+  resumeAlarms: (patientId: string) =>
+    postJson<void>(`${patientPath(patientId)}/alarm-pause`, undefined, 'DELETE'),
   observations: (patientId: string) =>
     getJson<Observation[]>(`${patientPath(patientId)}/observations`),
   previewObservation: (patientId: string, set: unknown) =>

@@ -3,6 +3,7 @@ import {
   CARE_UNAUTHORIZED,
   CLINICAL_ROLES,
   CareEvent,
+  type AlarmPauseEvent,
   type Alert,
   type AlertAckResponse,
   type PatientLeftEvent,
@@ -18,17 +19,10 @@ import { api } from './api';
 import { byId, make } from './dom';
 import { PatientView } from './patient-view';
 import { admitForm } from './stay-actions';
+import { tickCountdowns } from './alarm-pause';
 import { accessToken, refresh, signIn, signOut, signedInUser } from './session';
 import { WardView } from './ward-view';
 
-const sound = new AlarmSound();
-const ward: WardView = new WardView((): Alert[] => panel.openAlerts());
-const panel: AlertPanel = new AlertPanel(
-  sound,
-  (id: string): string => ward.nameOf(id),
-  acknowledge,
-  (): void => ward.render(),
-);
 /** Administrators manage every ward; charge nurses their own (the server decides in any case). */
 function canManage(ward: string): boolean {
   const user = signedInUser();
@@ -39,6 +33,14 @@ function canObserve(ward: string): boolean {
   const user = signedInUser();
   return Boolean(user && CLINICAL_ROLES.includes(user.role) && user.wards.includes(ward));
 }
+const sound = new AlarmSound();
+const ward: WardView = new WardView((): Alert[] => panel.openAlerts(), canObserve);
+const panel: AlertPanel = new AlertPanel(
+  sound,
+  (id: string): string => ward.nameOf(id),
+  acknowledge,
+  (): void => ward.render(),
+);
 const patientView = new PatientView(canManage, canObserve, (patientId) => {
   // Her tile shows when the next set is due.
   void api.patient(patientId).then(
@@ -126,6 +128,7 @@ socket.on(CareEvent.PatientUpdated, ({ patient }: PatientUpdatedEvent) => {
     () => undefined,
   );
 });
+socket.on(CareEvent.AlarmPause, (event: AlarmPauseEvent) => ward.pause(event));
 socket.on(CareEvent.PatientLeft, (event: PatientLeftEvent) => {
   ward.remove(event.patientId);
   panel.forgetPatient(event.patientId);
@@ -166,6 +169,7 @@ unlock.hidden = !sound.blocked;
 for (const event of ['pointerdown', 'keydown'] as const)
   document.addEventListener(event, allowSound, { once: true });
 setInterval(() => ward.render(), 5_000);
+setInterval(() => tickCountdowns(), 1_000);
 
 function showSignIn(message = ''): void {
   byId('app').hidden = true;

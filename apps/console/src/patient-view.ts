@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import { api } from './api';
 import { byId, identification, make, placeOf, unitLabel } from './dom';
 import { describeAlert } from './alert-panel';
+import { pauseForm } from './alarm-pause';
 import { observationForm } from './observation-form';
 import { stayActions } from './stay-actions';
 
@@ -74,6 +75,7 @@ export class PatientView {
         : `discharged ${new Date(patient.dischargedAt ?? patient.admittedAt).toLocaleString()}`,
     ].join(' · ');
     if (patient.status === 'admitted' && this.canObserve(patient.ward)) {
+      manageSection.append(pauseForm(patient));
       manageSection.append(
         observationForm(patient, () => {
           this.recorded(patientId);

@@ -72,10 +72,15 @@ export async function signOut(): Promise<void> {
  * fetch with the access token (a POST of `body` as JSON, when given); one expired token is
  * renewed and the request tried again.
  */
-export async function authorizedFetch(path: string, body?: unknown): Promise<Response> {
+export async function authorizedFetch(
+  path: string,
+  body?: unknown,
+  method = body === undefined ? 'GET' : 'POST',
+): Promise<Response> {
   const attempt = () =>
     fetch(path, {
-      ...(body !== undefined && { method: 'POST', body: JSON.stringify(body) }),
+      method,
+      ...(body !== undefined && { body: JSON.stringify(body) }),
       headers: {
         accept: 'application/json',
         ...(body !== undefined && { 'content-type': 'application/json' }),

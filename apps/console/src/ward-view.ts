@@ -10,6 +10,8 @@ import {
   type VitalValues,
   type VitalsEvent,
 } from '@vigil/contracts';
+import type { AlarmPauseEvent } from '@vigil/contracts';
+import { pauseBanner } from './alarm-pause';
 import { byId, formatAge, identification, make, placeOf, unitLabel } from './dom';
 
 const TREND_POINTS = 60;
@@ -28,7 +30,19 @@ interface Tile {
 export class WardView {
   private readonly tiles = new Map<string, Tile>();
 
-  constructor(private readonly openAlerts: () => Alert[]) {}
+  constructor(
+    private readonly openAlerts: () => Alert[],
+    private readonly canObserve: (ward: string) => boolean,
+  ) {}
+
+  /** A pause set or ended: the tile shows it, with its countdown. */
+  pause({ patientId, pause }: AlarmPauseEvent): void {
+    const tile = this.tiles.get(patientId);
+    if (!tile) return;
+    const { alarmPause: _old, ...patient } = tile.patient;
+    tile.patient = pause ? { ...patient, alarmPause: pause } : patient;
+    this.render();
+  }
 
   has(patientId: string): boolean {
     return this.tiles.has(patientId);
@@ -144,6 +158,8 @@ export class WardView {
     if (worst) heading.append(make('span', ` ${worst.priority} alert`, 'tile-alert'));
     article.append(heading);
     article.append(make('p', identification(patient), 'identity'));
+    if (patient.alarmPause && Date.parse(patient.alarmPause.until) > Date.now())
+      article.append(pauseBanner(patient.alarmPause, this.canObserve(patient.ward)));
     if (patient.nextObservationDue) {
       const due = Date.parse(patient.nextObservationDue);
       const overdue = due < Date.now();

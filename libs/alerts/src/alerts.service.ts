@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type {
   AlarmPause,
+  AlarmPauseEvent,
   Alert,
   AlertEvent,
   AlertEventKind,
@@ -56,6 +57,9 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private readonly eventsSubject = new Subject<AlertEvent>();
   private ticker?: NodeJS.Timeout;
   readonly events$ = this.eventsSubject.asObservable();
+  private readonly pausesSubject = new Subject<AlarmPauseEvent>();
+  /** Pauses set, ended by time or resumed. */
+  readonly pauses$ = this.pausesSubject.asObservable();
 
   constructor(
     @Inject(ALERT_STORE) private readonly store: AlertStore,
@@ -79,6 +83,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   /** Pauses a patient's alarms (replacing a pause in force); what it silences is recorded still. */
   pause(pause: AlarmPause): void {
     this.pauses.set(pause);
+    this.pausesSubject.next({ patientId: pause.patientId, pause });
   }
 
   /** Ends a patient's pause now, announcing what it held back; returns the pause, if any. */
@@ -185,6 +190,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
    * high-priority one cleared unacknowledged) is announced now, as new.
    */
   private announceHeldBack(pause: AlarmPause): void {
+    this.pausesSubject.next({ patientId: pause.patientId, pause: null });
     const at = new Date().toISOString();
     for (const alert of this.book.openAlerts()) {
       if (alert.patientId !== pause.patientId || !this.silenced.has(alert.id)) continue;

@@ -1,4 +1,4 @@
-import type { Alert } from './alert';
+import type { AlarmPause, Alert } from './alert';
 import type { Patient } from './registry';
 import type { ConsciousnessLevel, VitalValues } from './vital-signs.catalogue';
 
@@ -20,6 +20,8 @@ export const CareEvent = {
   PatientUpdated: 'patient:updated',
   /** A patient left the viewer's wards (transfer elsewhere, discharge): drop her and her alerts. */
   PatientLeft: 'patient:left',
+  /** A patient's alarms paused (`pause`) or resumed (`pause: null`). */
+  AlarmPause: 'patient:alarm-pause',
   /** Client to server: acknowledge an alert. */
   AlertAck: 'alert:ack',
 } as const;
@@ -80,6 +82,11 @@ export interface PatientLeftEvent {
   readonly toWard?: string;
 }
 
+export interface AlarmPauseEvent {
+  readonly patientId: string;
+  readonly pause: AlarmPause | null;
+}
+
 export interface CareServerEvents {
   'alert:raised': (alert: Alert) => void;
   'alert:updated': (alert: Alert) => void;
@@ -87,5 +94,6 @@ export interface CareServerEvents {
   'patient:status': (event: PatientStatusEvent) => void;
   'patient:updated': (event: PatientUpdatedEvent) => void;
   'patient:left': (event: PatientLeftEvent) => void;
+  'patient:alarm-pause': (event: AlarmPauseEvent) => void;
   'alert:escalated': (event: { kind: 'escalated' | 'reminded'; alert: Alert }) => void;
 }

@@ -1,4 +1,4 @@
-import type { Alert, AlertEvent } from './alert';
+import type { AlarmPause, Alert, AlertEvent } from './alert';
 import type { Patient, ThresholdOverride } from './registry';
 import type { Sample } from './sample';
 import type { VitalName, VitalValues } from './vital-signs.catalogue';
@@ -10,6 +10,8 @@ export interface PatientSummary extends Patient {
   readonly latest: Pick<Sample, 'ts' | 'vitals' | 'battery'> | null;
   /** When her next set of observations is due (ISO-8601); absent once discharged. */
   readonly nextObservationDue?: string;
+  /** Her alarm pause in force, if any. */
+  readonly alarmPause?: AlarmPause;
 }
 
 /** `GET /api/patients/:id/vitals`. */

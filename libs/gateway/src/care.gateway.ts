@@ -136,6 +136,11 @@ export class CareGateway
       this.access.patientChanges$.subscribe((change) => this.patientChanged(change)),
     );
     this.subscriptions.add(
+      this.alerts.pauses$.subscribe((event) =>
+        this.toWard(this.access.wardOf(event.patientId)).emit(CareEvent.AlarmPause, event),
+      ),
+    );
+    this.subscriptions.add(
       this.access.sessionsEnded$.subscribe((ended) => {
         const sessions = new Set(ended);
         for (const socket of this.namespace.sockets.values()) {

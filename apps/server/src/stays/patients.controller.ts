@@ -13,6 +13,7 @@ import {
   PatientListQueryDto,
   TransferDto,
 } from '@vigil/dto';
+import { AlertsService } from '@vigil/alerts';
 import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
 import { CurrentUser, PatientWard, Roles } from '../auth/access.decorators';
 import { ObservationScheduleService } from '../observations/observation-schedule.service';
@@ -28,6 +29,7 @@ export class PatientsController {
     private readonly devices: DeviceRegistry,
     private readonly stays: StayService,
     private readonly schedule: ObservationScheduleService,
+    private readonly alerts: AlertsService,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
   ) {}
 
@@ -119,8 +121,10 @@ export class PatientsController {
     // The ward view must load during a store outage; live vitals fill the tiles meanwhile.
     const latest = await this.store.latestSample(patient.id).catch(() => undefined);
     const due = this.schedule.dueOf(patient.id);
+    const alarmPause = this.alerts.pauseOf(patient.id);
     return {
       ...patient,
+      ...(alarmPause && { alarmPause }),
       ...(due !== undefined && { nextObservationDue: new Date(due).toISOString() }),
       deviceIds: this.devices.devicesOf(patient.id).map((device) => device.id),
       latest: latest ? { ts: latest.ts, vitals: latest.vitals, battery: latest.battery } : null,
