@@ -166,3 +166,31 @@ describe('AlertBook', () => {
     expect(second.tick(at(120))[0]).toMatchObject({ kind: 'escalated', alert: { id: 'a1' } });
   });
 });
+
+describe('AlertBook.markDataStale', () => {
+  it("marks a device's open physiological alerts as based on stale data, once, and unmarks them", () => {
+    const book = new AlertBook(() => 'a1', { escalateAfterMs: 60_000, remindEveryMs: 60_000 });
+    const now = new Date('2026-12-02T10:00:00Z');
+    book.breach(
+      {
+        patientId: 'p1',
+        deviceId: 'd1',
+        category: 'physiological',
+        condition: 'spo2.below',
+        vital: 'spo2',
+        value: 85,
+        threshold: 92,
+        priority: 'high',
+        worse: 'below',
+        ts: now.getTime(),
+      },
+      now,
+    );
+    const marked = book.markDataStale('p1', 'd1', true, now);
+    expect(marked.map((e) => [e.kind, e.alert.dataStale])).toEqual([['updated', true]]);
+    expect(book.markDataStale('p1', 'd1', true, now)).toEqual([]);
+    expect(book.markDataStale('p1', 'd2', false, now)).toEqual([]);
+    const unmarked = book.markDataStale('p1', 'd1', false, now);
+    expect(unmarked.map((e) => [e.kind, e.alert.dataStale])).toEqual([['updated', undefined]]);
+  });
+});

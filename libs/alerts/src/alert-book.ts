@@ -171,6 +171,23 @@ export class AlertBook {
   }
 
   /**
+   * Marks (or unmarks) the open physiological alerts a device raised on a patient as based on data
+   * that is no longer current: its sensor came off, or it went silent.
+   */
+  markDataStale(patientId: string, deviceId: string, stale: boolean, now: Date): AlertEvent[] {
+    const at = now.toISOString();
+    const events: AlertEvent[] = [];
+    for (const [key, alert] of [...this.open]) {
+      if (alert.patientId !== patientId || alert.deviceId !== deviceId) continue;
+      if (alert.category !== 'physiological' || Boolean(alert.dataStale) === stale) continue;
+      const { dataStale: _was, ...rest } = alert;
+      const marked: Alert = { ...rest, ...(stale && { dataStale: true }), updatedAt: at };
+      events.push(...this.record(key, marked, 'updated', at));
+    }
+    return events;
+  }
+
+  /**
    * Closes a patient's open alerts (those `which` selects) because she or her device left, not
    * because her condition cleared: resolved at once, with the reason, whatever their state.
    */

@@ -126,6 +126,11 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     return this.commit(this.book.clear(patientId, condition, new Date()));
   }
 
+  /** Marks a device's open physiological alerts on a patient as based on stale data, or not. */
+  markDataStale(patientId: string, deviceId: string, stale: boolean): Promise<void> {
+    return this.commit(this.book.markDataStale(patientId, deviceId, stale, new Date()));
+  }
+
   /** Resolves a patient's open alerts (or those `which` selects) as her stay or device changes. */
   withdraw(
     patientId: string,

@@ -65,6 +65,11 @@ export interface Alert {
   readonly acknowledgedAt?: string;
   readonly clearedAt?: string;
   readonly resolvedAt?: string;
+  /**
+   * The device it came from stopped giving valid readings (sensor off, or no data) while it was
+   * open: what it shows may no longer be her state.
+   */
+  readonly dataStale?: boolean;
   /** Set when the alert was closed by a change of the patient's stay, not by her condition. */
   readonly resolvedReason?: AlertWithdrawalReason;
   /** 0 until escalated to the second audience (the ward's charge nurse), then 1. */

@@ -15,6 +15,7 @@ import {
   OBSERVED_VITAL_FRESHNESS_MS,
   decideNews2Alert,
   evaluatePatient,
+  restartSustainTimers,
   scoreNews2,
   type News2Band,
   type News2Inputs,
@@ -89,6 +90,12 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
     this.news2Inputs.delete(patientId);
     this.news2Bands.delete(patientId);
     await this.stateStore.save(patientId, EMPTY_RULE_STATE);
+  }
+
+  /** Good readings are back after a gap: pending breaches start their sustain time again. */
+  restartSustainTimers(patientId: string): void {
+    const state = this.ruleStates.get(patientId);
+    if (state) this.ruleStates.set(patientId, restartSustainTimers(state));
   }
 
   evaluate(sample: Sample): News2Score {

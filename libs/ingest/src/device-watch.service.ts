@@ -8,6 +8,7 @@ import {
 import { AlertsService } from '@vigil/alerts';
 import type { AlertPriority } from '@vigil/contracts';
 import { BATTERY_LOW_BELOW, isBatteryLow, isSilent } from '@vigil/rules';
+import { ClinicalEvaluator } from './clinical-evaluator';
 import { DEVICE_DIRECTORY, type DeviceDirectory } from './device-directory.port';
 
 export const DEVICE_WATCH_OPTIONS = Symbol('DeviceWatchOptions');
@@ -43,6 +44,7 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
   constructor(
     @Inject(DEVICE_DIRECTORY) private readonly directory: DeviceDirectory,
     private readonly alerts: AlertsService,
+    private readonly evaluator: ClinicalEvaluator,
     @Inject(DEVICE_WATCH_OPTIONS) private readonly options: DeviceWatchOptions,
   ) {}
 
@@ -73,10 +75,17 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
       if (key.startsWith(`${deviceId}\u0000`)) this.raised.delete(key);
   }
 
+  /**
+   * Whether the device's readings may be evaluated: not while it reports its sensor off (a probe
+   * off the skin sends what it picks up from the air), until it reports the sensor on again.
+   */
+  readingsValid(deviceId: string): boolean {
+    return !this.raised.has(`${deviceId}\u0000device.sensor-off`);
+  }
+
   sampleArrived(deviceId: string, battery: number | undefined): void {
     this.lastHeard.set(deviceId, Date.now());
     this.set(deviceId, 'device.no-data', false, 0);
-    this.set(deviceId, 'device.sensor-off', false, 0);
     if (battery !== undefined) {
       const low = isBatteryLow(battery, this.raised.has(`${deviceId}\u0000device.battery-low`));
       this.set(deviceId, 'device.battery-low', low, battery, BATTERY_LOW_BELOW);
@@ -103,6 +112,21 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
         );
       }
     }
+  }
+
+  /**
+   * The device's readings stopped or came back: its open physiological alerts are marked as based
+   * on stale data (or no longer), and once good data is back, pending breaches start their
+   * sustain time again rather than fire on the first reading after the gap.
+   */
+  private dataStateChanged(deviceId: string, patientId: string): void {
+    const stale =
+      this.raised.has(`${deviceId}\u0000device.sensor-off`) ||
+      this.raised.has(`${deviceId}\u0000device.no-data`);
+    this.alerts
+      .markDataStale(patientId, deviceId, stale)
+      .catch((error: unknown) => this.logger.error(`alerts not marked: ${String(error)}`));
+    if (!stale) this.evaluator.restartSustainTimers(patientId);
   }
 
   /** Raises or clears one technical condition, only on a change. */
@@ -133,6 +157,8 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
       : this.alerts.clear(binding.patientId, condition);
     if (holds) this.raised.add(key);
     else this.raised.delete(key);
+    if (condition === 'device.sensor-off' || condition === 'device.no-data')
+      this.dataStateChanged(deviceId, binding.patientId);
     done.catch((error: unknown) =>
       this.logger.error(`technical alarm not recorded: ${String(error)}`),
     );

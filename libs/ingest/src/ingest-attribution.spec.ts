@@ -39,7 +39,10 @@ describe('IngestService attributes samples by their time (stand-in directory and
         return { total: 0, risk: 'low', complete: false };
       },
     } as unknown as ClinicalEvaluator;
-    const watch = { sampleArrived: () => undefined } as unknown as DeviceWatchService;
+    const watch = {
+      sampleArrived: () => undefined,
+      readingsValid: () => true,
+    } as unknown as DeviceWatchService;
     const ingest = new IngestService(
       { maxSamplesPerSecond: 50 },
       store,

@@ -28,7 +28,10 @@ describe('IngestService with a failing store (stand-ins for store and rules)', (
     const clinical = {
       evaluate: () => ({ total: 0, risk: 'low', complete: false }),
     } as unknown as ClinicalEvaluator;
-    const watch = { sampleArrived: () => undefined } as unknown as DeviceWatchService;
+    const watch = {
+      sampleArrived: () => undefined,
+      readingsValid: () => true,
+    } as unknown as DeviceWatchService;
     return {
       stored,
       ingest: new IngestService({ maxSamplesPerSecond: 50 }, store, directory, clinical, watch),

@@ -37,6 +37,8 @@ export interface IngestCounters {
   accepted: number;
   /** Accepted samples stored for the patient who wore the device before its present one. */
   attributedToEarlierPatient: number;
+  /** Accepted samples stored, not evaluated, while their device reported its sensor off. */
+  heldWhileSensorOff: number;
   duplicates: number;
   rejected: Partial<Record<TelemetryErrorCode, number>>;
 }
@@ -56,6 +58,7 @@ export class IngestService {
   readonly counters: IngestCounters = {
     accepted: 0,
     attributedToEarlierPatient: 0,
+    heldWhileSensorOff: 0,
     duplicates: 0,
     rejected: {},
   };
@@ -132,13 +135,18 @@ export class IngestService {
     this.counters.accepted += worn.length + earlier.length;
     this.counters.attributedToEarlierPatient += earlier.length;
 
-    // Only what the device measured on the patient wearing it now is hers to evaluate: a sample
-    // from before a move belongs in the earlier patient's chart, and is history by now.
-    for (const sample of worn) {
-      const { total, risk, complete } = this.clinical.evaluate(sample);
-      this.samplesSubject.next({ ...sample, news2: { total, risk, complete } });
-    }
     if (worn.length > 0) this.watch.sampleArrived(deviceId, worn[worn.length - 1].battery);
+    // Only what the device measured on the patient wearing it now is hers to evaluate: a sample
+    // from before a move belongs in the earlier patient's chart, and is history by now. Nor is
+    // what it sends with its sensor reported off: stored, as sent, and not evaluated.
+    if (this.watch.readingsValid(deviceId)) {
+      for (const sample of worn) {
+        const { total, risk, complete } = this.clinical.evaluate(sample);
+        this.samplesSubject.next({ ...sample, news2: { total, risk, complete } });
+      }
+    } else {
+      this.counters.heldWhileSensorOff += worn.length;
+    }
     if (unattributed === 0) return undefined;
     return this.rejected(deviceId, {
       code: TelemetryErrorCode.DeviceUnbound,

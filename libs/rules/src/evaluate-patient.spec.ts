@@ -4,6 +4,7 @@ import type { VitalValues } from '@vigil/contracts';
 import { DEFAULT_RULES } from './default-thresholds';
 import {
   EMPTY_RULE_STATE,
+  restartSustainTimers,
   evaluatePatient,
   type PatientRuleState,
   type RuleDecision,
@@ -238,5 +239,22 @@ describe('withOverrides', () => {
         ]),
       ),
     ).toEqual({ 'heartRate.above': 'above', 'spo2.below': 'below', 'systolicBp.fall': 'below' });
+  });
+});
+
+describe('restartSustainTimers', () => {
+  it('forgets pending breaches and keeps firing ones', () => {
+    const state = {
+      conditions: {
+        'spo2.below': { phase: 'pending' as const, since: 1 },
+        'heartRate.above': { phase: 'firing' as const, since: 2 },
+      },
+      recent: {},
+    };
+    expect(restartSustainTimers(state).conditions).toEqual({
+      'heartRate.above': { phase: 'firing', since: 2 },
+    });
+    const firingOnly = { conditions: { a: { phase: 'firing' as const, since: 1 } }, recent: {} };
+    expect(restartSustainTimers(firingOnly)).toBe(firingOnly);
   });
 });

@@ -32,6 +32,17 @@ export interface PatientRuleState {
 
 export const EMPTY_RULE_STATE: PatientRuleState = { conditions: {}, recent: {} };
 
+/**
+ * The state with every pending breach forgotten, so its sustain time starts again from the next
+ * good reading (data came back after a gap, or a sensor back on the skin); firing conditions,
+ * which hold open alerts, stay.
+ */
+export function restartSustainTimers(state: PatientRuleState): PatientRuleState {
+  const firing = Object.entries(state.conditions).filter(([, c]) => c.phase === 'firing');
+  if (firing.length === Object.keys(state.conditions).length) return state;
+  return { ...state, conditions: Object.fromEntries(firing) };
+}
+
 export type RuleDecision =
   | {
       /** The condition fires (for the first time, or again while it holds). */

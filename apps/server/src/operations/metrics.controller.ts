@@ -19,7 +19,8 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4')
   metrics(): string {
-    const { accepted, attributedToEarlierPatient, duplicates, rejected } = this.ingest.counters;
+    const { accepted, attributedToEarlierPatient, heldWhileSensorOff, duplicates, rejected } =
+      this.ingest.counters;
     const lines = [
       '# HELP vigil_samples_accepted_total Samples validated and stored.',
       '# TYPE vigil_samples_accepted_total counter',
@@ -27,6 +28,9 @@ export class MetricsController {
       '# HELP vigil_samples_earlier_wearer_total Accepted samples measured before their device was moved, stored for the patient who wore it then.',
       '# TYPE vigil_samples_earlier_wearer_total counter',
       `vigil_samples_earlier_wearer_total ${attributedToEarlierPatient}`,
+      '# HELP vigil_samples_sensor_off_total Accepted samples stored and not evaluated: their device reported its sensor off.',
+      '# TYPE vigil_samples_sensor_off_total counter',
+      `vigil_samples_sensor_off_total ${heldWhileSensorOff}`,
       '# HELP vigil_samples_duplicate_total Samples received again and not re-evaluated.',
       '# TYPE vigil_samples_duplicate_total counter',
       `vigil_samples_duplicate_total ${duplicates}`,
