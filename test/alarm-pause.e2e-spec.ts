@@ -123,4 +123,29 @@ describe('alarm pause', () => {
     expect(Date.now() - resumedAt).toBeLessThan(1_000);
     raised.stop();
   });
+
+  it('keeps an alert announced before the pause in sight of a console that connects during it, and announces its change at the end', async () => {
+    const [desaturation] = (await openAlerts()).filter((alert) => alert.rule === 'spo2.below');
+    await vigil.post(
+      '/api/patients/p-pause/alarm-pause',
+      { minutes: 5, scope: 'all', reason: 'washing' },
+      nurse,
+    );
+    // She recovers under the pause: the unacknowledged high alert latches, a change held back.
+    await wearable.publishAsync(
+      'devices/wear-pause/vitals',
+      JSON.stringify({ ts: Date.now(), seq: ++seq, vitals: { spo2: 97 } }),
+      { qos: 1 },
+    );
+    await sleep(500);
+    const late = openConsole(vigil, nurse);
+    const onConnect = recordEvents<Alert>(late, 'alert:raised');
+    await connectConsole(vigil, late);
+    await sleep(500);
+    expect(onConnect.events.map((alert) => alert.id)).toContain(desaturation.id);
+    const changed = nextEvent<Alert>(late, 'alert:updated', (a) => a.id === desaturation.id);
+    await vigil.fetch('/api/patients/p-pause/alarm-pause', { method: 'DELETE' }, nurse);
+    expect(await changed).toMatchObject({ state: 'latched' });
+    late.close();
+  });
 });

@@ -52,8 +52,10 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AlertsService.name);
   private readonly book: AlertBook;
   private readonly pauses = new AlarmPauses();
-  /** Open alerts whose latest change a pause held back: announced when it ends. */
+  /** Open alerts raised under a pause: unseen by consoles until it ends, then announced as new. */
   private readonly silenced = new Set<string>();
+  /** Alerts consoles already show whose later changes a pause held back: announced when it ends. */
+  private readonly heldChanges = new Set<string>();
   private readonly eventsSubject = new Subject<AlertEvent>();
   private ticker?: NodeJS.Timeout;
   readonly events$ = this.eventsSubject.asObservable();
@@ -176,10 +178,14 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
         `alert ${event.alert.id} ${event.kind}${held ? ' (paused)' : ''}: ${event.alert.rule} patient=${event.alert.patientId}`,
       );
       if (held && isOpen(event.alert)) {
-        this.silenced.add(event.alert.id);
+        const unseen = event.kind === 'raised' || this.silenced.has(event.alert.id);
+        (unseen ? this.silenced : this.heldChanges).add(event.alert.id);
         continue;
       }
-      if (!isOpen(event.alert)) this.silenced.delete(event.alert.id);
+      if (!isOpen(event.alert)) {
+        this.silenced.delete(event.alert.id);
+        this.heldChanges.delete(event.alert.id);
+      }
       if (held) continue;
       this.eventsSubject.next(event);
     }
@@ -192,17 +198,24 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * A pause ended: every alert it held back that is still open (its condition present, or a
-   * high-priority one cleared unacknowledged) is announced now, as new.
+   * high-priority one cleared unacknowledged) is announced now: as new if consoles never saw it,
+   * as changed if they did.
    */
   private announceHeldBack(pause: AlarmPause): void {
     this.pausesSubject.next({ patientId: pause.patientId, pause: null });
     const at = new Date().toISOString();
     for (const alert of this.book.openAlerts()) {
-      if (alert.patientId !== pause.patientId || !this.silenced.has(alert.id)) continue;
-      if (!pauseCovers(pause, alert)) continue;
+      if (alert.patientId !== pause.patientId || !pauseCovers(pause, alert)) continue;
+      const kind = this.silenced.has(alert.id)
+        ? 'raised'
+        : this.heldChanges.has(alert.id)
+          ? 'updated'
+          : undefined;
+      if (!kind) continue;
       this.silenced.delete(alert.id);
-      this.logger.log(`alert ${alert.id} announced after the pause: ${alert.rule}`);
-      this.eventsSubject.next({ kind: 'raised', at, alert });
+      this.heldChanges.delete(alert.id);
+      this.logger.log(`alert ${alert.id} announced after the pause (${kind}): ${alert.rule}`);
+      this.eventsSubject.next({ kind, at, alert });
     }
   }
 }
