@@ -74,13 +74,23 @@ export class EmbeddedObservationStore implements ObservationStore {
     return rows.map(toObservation);
   }
 
-  async listValidSince(since: number): Promise<Observation[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT body, entered_in_error FROM observations
-           WHERE effective_at >= ? AND entered_in_error IS NULL ORDER BY effective_at`,
-      )
-      .all(since) as ObservationRow[];
+  async listValidSince(since: number, patientId?: string): Promise<Observation[]> {
+    const rows = (
+      patientId === undefined
+        ? this.db
+            .prepare(
+              `SELECT body, entered_in_error FROM observations
+                 WHERE effective_at >= ? AND entered_in_error IS NULL ORDER BY effective_at`,
+            )
+            .all(since)
+        : this.db
+            .prepare(
+              `SELECT body, entered_in_error FROM observations
+                 WHERE patient_id = ? AND effective_at >= ? AND entered_in_error IS NULL
+                 ORDER BY effective_at`,
+            )
+            .all(patientId, since)
+    ) as ObservationRow[];
     return rows.map(toObservation);
   }
 }

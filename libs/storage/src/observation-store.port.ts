@@ -20,6 +20,6 @@ export interface ObservationStore {
     to: number;
     limit: number;
   }): Promise<Observation[]>;
-  /** Every patient's sets taken since `since` (epoch ms) and not retracted, oldest first. */
-  listValidSince(since: number): Promise<Observation[]>;
+  /** The sets taken since `since` (epoch ms) and not retracted, oldest first: one patient's, or every patient's. */
+  listValidSince(since: number, patientId?: string): Promise<Observation[]>;
 }

@@ -53,13 +53,20 @@ export class ObservationScheduleService implements OnApplicationBootstrap, OnMod
 
   /** When her next set is due (epoch ms), or undefined for a patient not admitted. */
   dueOf(patientId: string, now = Date.now()): number | undefined {
+    return this.scheduleOf(patientId, now)?.due;
+  }
+
+  /** Her NEWS2 now and the due time it sets, or undefined for a patient not admitted. */
+  private scheduleOf(patientId: string, now: number) {
     const patient = this.patients.find(patientId);
     if (patient?.status !== 'admitted') return undefined;
-    return nextObservationDue(
+    const score = this.evaluator.news2Of(patientId, now);
+    const due = nextObservationDue(
       this.lastSetAt.get(patientId),
       Date.parse(patient.admittedAt),
-      this.evaluator.news2Of(patientId, now),
+      score,
     );
+    return { score, due };
   }
 
   /** A set recorded: her schedule starts again from it. */
@@ -91,8 +98,9 @@ export class ObservationScheduleService implements OnApplicationBootstrap, OnMod
   }
 
   private check(patientId: string, now: number): void {
-    const due = this.dueOf(patientId, now);
-    if (due === undefined) return;
+    const schedule = this.scheduleOf(patientId, now);
+    if (!schedule) return;
+    const { score, due } = schedule;
     const isOverdue = now > due;
     if (isOverdue === this.overdue.has(patientId)) return;
     if (!isOverdue) {
@@ -101,7 +109,6 @@ export class ObservationScheduleService implements OnApplicationBootstrap, OnMod
       return;
     }
     this.overdue.add(patientId);
-    const score = this.evaluator.news2Of(patientId, now);
     const everyMinutes = Math.round(observationIntervalMs(score) / 60_000);
     this.report(
       this.alerts.breach({

@@ -156,12 +156,13 @@ export class ObservationService implements OnApplicationBootstrap {
 
   /** The sets that may still count for NEWS2: not retracted, on the patient's current stay. */
   private async validRecent(patientId: string | undefined): Promise<Observation[]> {
-    const sets = await this.store.listValidSince(Date.now() - OBSERVED_STATE_FRESHNESS_MS);
-    return sets.filter(
-      (set) =>
-        (patientId === undefined || set.patientId === patientId) &&
-        this.patients.find(set.patientId)?.status === 'admitted' &&
-        this.patients.find(set.patientId)?.stayId === set.stayId,
+    const sets = await this.store.listValidSince(
+      Date.now() - OBSERVED_STATE_FRESHNESS_MS,
+      patientId,
     );
+    return sets.filter((set) => {
+      const patient = this.patients.find(set.patientId);
+      return patient?.status === 'admitted' && patient.stayId === set.stayId;
+    });
   }
 }
