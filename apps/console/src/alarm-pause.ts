@@ -6,7 +6,7 @@ import {
   type Patient,
 } from '@vigil/contracts';
 import { api } from './api';
-import { make } from './dom';
+import { choiceField, make, textField } from './dom';
 
 const scopeText = (scope: AlarmPause['scope']): string =>
   scope === 'all'
@@ -49,42 +49,33 @@ export function pauseForm(patient: Patient): HTMLElement {
   section.setAttribute('aria-label', 'Pause alarms');
   section.append(make('h3', 'Pause alarms'));
   const form = make('form', undefined, 'pause-form');
-  const minutes = make('label', 'Minutes ');
-  const minutesSelect = make('select');
-  minutesSelect.name = 'minutes';
-  for (const value of [1, 2, 5, 10, MAX_ALARM_PAUSE_MINUTES]) {
-    const option = make('option', String(value));
-    option.value = String(value);
-    minutesSelect.append(option);
-  }
-  minutesSelect.value = '2';
-  minutes.append(minutesSelect);
-  const scope = make('label', 'Alarms ');
-  const scopeSelect = make('select');
-  scopeSelect.name = 'scope';
-  for (const value of ['all', 'physiological', ...VITAL_NAMES] as AlarmPause['scope'][]) {
-    const option = make('option', scopeText(value));
-    option.value = value;
-    scopeSelect.append(option);
-  }
-  scope.append(scopeSelect);
-  const reason = make('label', 'Reason ');
-  const reasonInput = make('input');
-  reasonInput.name = 'reason';
-  reasonInput.required = true;
-  reason.append(reasonInput);
+  const minutes = choiceField(
+    'Minutes',
+    'minutes',
+    [1, 2, 5, 10, MAX_ALARM_PAUSE_MINUTES].map((value) => [String(value), String(value)] as const),
+    '2',
+  );
+  const scope = choiceField(
+    'Alarms',
+    'scope',
+    (['all', 'physiological', ...VITAL_NAMES] as AlarmPause['scope'][]).map(
+      (value) => [value, scopeText(value)] as const,
+    ),
+    'all',
+  );
+  const reason = textField('Reason', 'reason', { required: true });
   const submit = make('button', 'Pause');
   submit.type = 'submit';
   const result = make('p', '', 'action-result');
   result.setAttribute('role', 'status');
-  form.append(minutes, scope, reason, submit);
+  form.append(minutes.label, scope.label, reason.label, submit);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void api
       .pauseAlarms(patient.id, {
-        minutes: Number(minutesSelect.value),
-        scope: scopeSelect.value,
-        reason: reasonInput.value.trim(),
+        minutes: Number(minutes.select.value),
+        scope: scope.select.value,
+        reason: reason.input.value.trim(),
       })
       .then((outcome) => {
         result.dataset.ok = String(outcome.ok);

@@ -98,12 +98,17 @@ export class AlertPanel {
             : 'active';
     item.append(
       make('span', `${PRIORITY_MARK[alert.priority]} ${alert.priority}`, 'priority'),
-      make('span', `${this.nameOf(alert.patientId)}: ${describeAlert(alert)}`, 'what'),
+      make('span', `${this.subjectOf(alert)}: ${describeAlert(alert)}`, 'what'),
       make('span', state, 'state'),
       make('time', new Date(alert.raisedAt).toLocaleTimeString()),
       button,
     );
     return item;
+  }
+
+  /** Whom the alert is about: a patient, or a whole ward. */
+  private subjectOf(alert: Alert): string {
+    return alert.ward === undefined ? this.nameOf(alert.patientId) : `Ward ${alert.ward}`;
   }
 
   private announce(alert: Alert): void {
@@ -112,7 +117,7 @@ export class AlertPanel {
     announcer.append(
       make(
         'p',
-        `${alert.priority} priority alert: ${this.nameOf(alert.patientId)}, ${describeAlert(alert)}`,
+        `${alert.priority} priority alert: ${this.subjectOf(alert)}, ${describeAlert(alert)}`,
       ),
     );
     while (announcer.childElementCount > 5) announcer.firstElementChild?.remove();

@@ -1,5 +1,6 @@
 import type {
   AlarmPause,
+  Standby,
   AlertWithHistory,
   Device,
   DeviceBindingPeriod,
@@ -60,6 +61,10 @@ export const api = {
     postJson<AlarmPause>(`${patientPath(patientId)}/alarm-pause`, pause),
   resumeAlarms: (patientId: string) =>
     postJson<void>(`${patientPath(patientId)}/alarm-pause`, undefined, 'DELETE'),
+  standby: (patientId: string, standby: { until: string; reason: string }) =>
+    postJson<Standby>(`${patientPath(patientId)}/standby`, standby),
+  endStandby: (patientId: string) =>
+    postJson<void>(`${patientPath(patientId)}/standby`, undefined, 'DELETE'),
   observations: (patientId: string) =>
     getJson<Observation[]>(`${patientPath(patientId)}/observations`),
   previewObservation: (patientId: string, set: unknown) =>

@@ -39,3 +39,38 @@ export function formatAge(ts: number | undefined, now = Date.now()): string {
   const seconds = Math.max(0, Math.round((now - ts) / 1000));
   return seconds < 90 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
 }
+
+/** A labelled drop-down of `[value, text]` choices; the label holds the select. */
+export function choiceField(
+  label: string,
+  name: string,
+  choices: readonly (readonly [string, string])[],
+  selected: string,
+): { label: HTMLLabelElement; select: HTMLSelectElement } {
+  const field = make('label', `${label} `);
+  const select = make('select');
+  select.name = name;
+  for (const [value, text] of choices) {
+    const option = make('option', text);
+    option.value = value;
+    select.append(option);
+  }
+  select.value = selected;
+  field.append(select);
+  return { label: field, select };
+}
+
+/** A labelled text input. */
+export function textField(
+  label: string,
+  name: string,
+  options: { required?: boolean; placeholder?: string } = {},
+): { label: HTMLLabelElement; input: HTMLInputElement } {
+  const field = make('label', `${label} `);
+  const input = make('input');
+  input.name = name;
+  input.required = options.required ?? false;
+  if (options.placeholder) input.placeholder = options.placeholder;
+  field.append(input);
+  return { label: field, input };
+}

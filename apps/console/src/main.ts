@@ -4,6 +4,7 @@ import {
   CLINICAL_ROLES,
   CareEvent,
   type AlarmPauseEvent,
+  type StandbyEvent,
   type Alert,
   type AlertAckResponse,
   type PatientLeftEvent,
@@ -129,6 +130,7 @@ socket.on(CareEvent.PatientUpdated, ({ patient }: PatientUpdatedEvent) => {
   );
 });
 socket.on(CareEvent.AlarmPause, (event: AlarmPauseEvent) => ward.pause(event));
+socket.on(CareEvent.Standby, (event: StandbyEvent) => ward.standby(event));
 socket.on(CareEvent.PatientLeft, (event: PatientLeftEvent) => {
   ward.remove(event.patientId);
   panel.forgetPatient(event.patientId);

@@ -4,6 +4,7 @@ import { api } from './api';
 import { byId, identification, make, placeOf, unitLabel } from './dom';
 import { describeAlert } from './alert-panel';
 import { pauseForm } from './alarm-pause';
+import { standbyForm } from './standby';
 import { observationForm } from './observation-form';
 import { stayActions } from './stay-actions';
 
@@ -75,7 +76,7 @@ export class PatientView {
         : `discharged ${new Date(patient.dischargedAt ?? patient.admittedAt).toLocaleString()}`,
     ].join(' · ');
     if (patient.status === 'admitted' && this.canObserve(patient.ward)) {
-      manageSection.append(pauseForm(patient));
+      manageSection.append(pauseForm(patient), standbyForm(patient));
       manageSection.append(
         observationForm(patient, () => {
           this.recorded(patientId);

@@ -10,8 +10,9 @@ import {
   type VitalValues,
   type VitalsEvent,
 } from '@vigil/contracts';
-import type { AlarmPauseEvent } from '@vigil/contracts';
+import type { AlarmPauseEvent, StandbyEvent } from '@vigil/contracts';
 import { pauseBanner } from './alarm-pause';
+import { standbyBanner } from './standby';
 import { byId, formatAge, identification, make, placeOf, unitLabel } from './dom';
 
 const TREND_POINTS = 60;
@@ -41,6 +42,15 @@ export class WardView {
     if (!tile) return;
     const { alarmPause: _old, ...patient } = tile.patient;
     tile.patient = pause ? { ...patient, alarmPause: pause } : patient;
+    this.render();
+  }
+
+  /** A standby begun or ended: the tile shows it. */
+  standby({ patientId, standby }: StandbyEvent): void {
+    const tile = this.tiles.get(patientId);
+    if (!tile) return;
+    const { standby: _old, ...patient } = tile.patient;
+    tile.patient = standby ? { ...patient, standby } : patient;
     this.render();
   }
 
@@ -160,6 +170,8 @@ export class WardView {
     article.append(make('p', identification(patient), 'identity'));
     if (patient.alarmPause && Date.parse(patient.alarmPause.until) > Date.now())
       article.append(pauseBanner(patient.alarmPause, this.canObserve(patient.ward)));
+    if (patient.standby && Date.parse(patient.standby.until) > Date.now())
+      article.append(standbyBanner(patient.standby, this.canObserve(patient.ward)));
     if (patient.nextObservationDue) {
       const due = Date.parse(patient.nextObservationDue);
       const overdue = due < Date.now();

@@ -10,6 +10,7 @@ import type { VigilConfig } from './config/vigil-config';
 import { loggingModule } from './operations/logging';
 import type { DestinationStream } from 'pino';
 import { AlarmPauseController } from './operations/alarm-pause.controller';
+import { StandbyController } from './operations/standby.controller';
 import { AlertsController } from './operations/alerts.controller';
 import { EventLoopMonitor } from './operations/event-loop-monitor';
 import { HealthController } from './operations/health.controller';
@@ -34,7 +35,13 @@ export class AppModule {
       imports: [registry],
       deviceDirectory: DeviceRegistry,
       clinicalProfiles: ClinicalSettings,
-      deviceWatch: { noDataTimeoutMs: config.noDataTimeoutMs },
+      deviceWatch: {
+        noDataTimeoutMs: config.noDataTimeoutMs,
+        outages: {
+          groupingWindowMs: config.lostDeviceGroupingMs,
+          minPatients: config.wardOutagePatients,
+        },
+      },
       ingest: { maxSamplesPerSecond: config.mqttMaxSamplesPerSecond },
     });
     const broker = BrokerModule.forRoot({
@@ -109,6 +116,7 @@ export class AppModule {
         AlertsController,
         PatientSettingsController,
         AlarmPauseController,
+        StandbyController,
         DeviceSecretsController,
       ],
       providers: [{ provide: EventLoopMonitor, useFactory: () => new EventLoopMonitor() }],

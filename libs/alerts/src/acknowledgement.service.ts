@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CLINICAL_ROLES, seesWard, type Alert, type UserView } from '@vigil/contracts';
+import { CLINICAL_ROLES, seesWard, wardOfAlert, type Alert, type UserView } from '@vigil/contracts';
 import { AlertNotFoundError, AlertsService } from './alerts.service';
 import { PATIENT_WARDS, type PatientWards } from './patient-wards.port';
 
@@ -31,7 +31,13 @@ export class AcknowledgementService {
     if (!CLINICAL_ROLES.includes(by.role))
       throw new AcknowledgementRefusedError('AUTH.ROLE', `a ${by.role} cannot acknowledge alerts`);
     const open = this.alerts.openAlerts().find((alert) => alert.id === alertId);
-    if (open && !seesWard(by, this.wards.wardOf(open.patientId)))
+    if (
+      open &&
+      !seesWard(
+        by,
+        wardOfAlert(open, (id) => this.wards.wardOf(id)),
+      )
+    )
       throw new AcknowledgementRefusedError(
         'AUTH.WARD',
         'this alert is on a ward you are not assigned to',

@@ -1,4 +1,9 @@
-import type { Alert, AlarmPause } from '@vigil/contracts';
+import {
+  STANDBY_SILENCED_CONDITIONS,
+  type AlarmPause,
+  type Alert,
+  type Standby,
+} from '@vigil/contracts';
 
 /** Whether a pause of this scope silences this alert. */
 export function pauseCovers(pause: Pick<AlarmPause, 'scope'>, alert: Alert): boolean {
@@ -7,49 +12,74 @@ export function pauseCovers(pause: Pick<AlarmPause, 'scope'>, alert: Alert): boo
   return alert.vital === pause.scope;
 }
 
+/** Whether standby silences this alert: her devices' lost or untrustworthy data. */
+export function standbyCovers(_standby: Standby, alert: Alert): boolean {
+  return STANDBY_SILENCED_CONDITIONS.includes(alert.rule);
+}
+
+/** An alarm inactivation state of one patient, in force until a time. */
+export interface Inactivation {
+  readonly patientId: string;
+  readonly until: string;
+}
+
 /**
- * The alarm pauses in force, one per patient. Pure: the clock comes in as an argument. A pause
- * silences the announcement of alerts raised or changed under it; what they are, the caller
- * decides and records.
+ * The inactivations of one kind in force (alarm pauses, standbys), one per patient. Pure: the
+ * clock comes in as an argument. One silences the announcement of the alerts it covers; what
+ * they are, the caller decides and records.
  */
-export class AlarmPauses {
-  private readonly pauses = new Map<string, AlarmPause>();
+export class Inactivations<T extends Inactivation> {
+  private readonly byPatient = new Map<string, T>();
 
-  list(): AlarmPause[] {
-    return [...this.pauses.values()];
+  constructor(private readonly covers: (inactivation: T, alert: Alert) => boolean) {}
+
+  list(): T[] {
+    return [...this.byPatient.values()];
   }
 
-  of(patientId: string, now: number): AlarmPause | undefined {
-    const pause = this.pauses.get(patientId);
-    return pause && Date.parse(pause.until) > now ? pause : undefined;
+  of(patientId: string, now: number): T | undefined {
+    const inactivation = this.byPatient.get(patientId);
+    return inactivation && Date.parse(inactivation.until) > now ? inactivation : undefined;
   }
 
-  /** Sets (or replaces) the patient's pause. */
-  set(pause: AlarmPause): void {
-    this.pauses.set(pause.patientId, pause);
+  /** Sets (or replaces) the patient's inactivation. */
+  set(inactivation: T): void {
+    this.byPatient.set(inactivation.patientId, inactivation);
   }
 
-  /** Ends the patient's pause now; returns it if one was in force. */
-  end(patientId: string): AlarmPause | undefined {
-    const pause = this.pauses.get(patientId);
-    this.pauses.delete(patientId);
-    return pause;
+  /** Ends the patient's inactivation now; returns it if one was in force. */
+  end(patientId: string): T | undefined {
+    const inactivation = this.byPatient.get(patientId);
+    this.byPatient.delete(patientId);
+    return inactivation;
+  }
+
+  /** Whether this inactivation covers the alert. */
+  covering(inactivation: T, alert: Alert): boolean {
+    return this.covers(inactivation, alert);
   }
 
   /** Whether the alert's announcement is silenced now. */
   silences(alert: Alert, now: number): boolean {
-    const pause = this.of(alert.patientId, now);
-    return pause !== undefined && pauseCovers(pause, alert);
+    const inactivation = this.of(alert.patientId, now);
+    return inactivation !== undefined && this.covers(inactivation, alert);
   }
 
-  /** The pauses that ran out by `now`, forgotten as they are returned. */
-  expire(now: number): AlarmPause[] {
-    const ended: AlarmPause[] = [];
-    for (const [patientId, pause] of this.pauses) {
-      if (Date.parse(pause.until) > now) continue;
-      this.pauses.delete(patientId);
-      ended.push(pause);
+  /** The inactivations that ran out by `now`, forgotten as they are returned. */
+  expire(now: number): T[] {
+    const ended: T[] = [];
+    for (const [patientId, inactivation] of this.byPatient) {
+      if (Date.parse(inactivation.until) > now) continue;
+      this.byPatient.delete(patientId);
+      ended.push(inactivation);
     }
     return ended;
+  }
+}
+
+/** The alarm pauses in force, one per patient. */
+export class AlarmPauses extends Inactivations<AlarmPause> {
+  constructor() {
+    super(pauseCovers);
   }
 }

@@ -193,4 +193,33 @@ describe('AlertBook.markDataStale', () => {
     const unmarked = book.markDataStale('p1', 'd1', false, now);
     expect(unmarked.map((e) => [e.kind, e.alert.dataStale])).toEqual([['updated', undefined]]);
   });
+
+  it("keeps a ward's own alarm apart from its patients', restates it when its words change, and clears it by ward", () => {
+    const alerts = book();
+    const wardAlarm = (patients: number): BreachReport => ({
+      patientId: '',
+      ward: '4B',
+      deviceId: '',
+      category: 'technical',
+      condition: 'ward.connection-lost',
+      vital: null,
+      value: patients,
+      threshold: 5,
+      priority: 'medium',
+      worse: 'above',
+      ts: T0,
+      message: `${patients} patients`,
+    });
+    const [raised] = alerts.breach(wardAlarm(6), at(0));
+    expect(raised.alert).toMatchObject({ ward: '4B', patientId: '', value: 6 });
+    expect(alerts.breach(wardAlarm(6), at(1))).toEqual([]);
+    const [restated] = alerts.breach(wardAlarm(9), at(2));
+    expect(restated).toMatchObject({
+      kind: 'updated',
+      alert: { message: '9 patients', worstValue: 9 },
+    });
+    expect(alerts.clear('', 'ward.connection-lost', at(3))).toEqual([]);
+    const [cleared] = alerts.clear('', 'ward.connection-lost', at(3), '4B');
+    expect(cleared).toMatchObject({ kind: 'resolved', alert: { id: raised.alert.id } });
+  });
 });

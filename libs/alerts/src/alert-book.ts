@@ -12,7 +12,9 @@ import {
 
 /** A condition met on one patient, as the rules engine or a technical check reports it. */
 export interface BreachReport {
+  /** Empty for a ward's own alarm, which names its `ward` instead. */
   readonly patientId: string;
+  readonly ward?: string;
   readonly deviceId: string;
   readonly category: AlertCategory;
   readonly condition: string;
@@ -58,8 +60,7 @@ export class AlertBook {
 
   /** Loads alerts that were open before a restart. */
   restore(alerts: readonly Alert[]): void {
-    for (const alert of alerts)
-      if (isOpen(alert)) this.open.set(keyOf(alert.patientId, alert.rule), alert);
+    for (const alert of alerts) if (isOpen(alert)) this.open.set(keyOf(alert, alert.rule), alert);
   }
 
   openAlerts(): Alert[] {
@@ -68,17 +69,18 @@ export class AlertBook {
 
   /** Whether the patient has an open alert for the condition (cheap: asked per sample). */
   hasOpen(patientId: string, condition: string): boolean {
-    return this.open.has(keyOf(patientId, condition));
+    return this.open.has(keyOf({ patientId }, condition));
   }
 
   breach(report: BreachReport, now: Date): AlertEvent[] {
     const at = now.toISOString();
-    const key = keyOf(report.patientId, report.condition);
+    const key = keyOf(report, report.condition);
     const existing = this.open.get(key);
     if (!existing) {
       const alert: Alert = {
         id: this.newId(),
         patientId: report.patientId,
+        ...(report.ward !== undefined && { ward: report.ward }),
         deviceId: report.deviceId,
         category: report.category,
         rule: report.condition,
@@ -100,6 +102,8 @@ export class AlertBook {
     }
     const upgraded = PRIORITY_RANK[report.priority] > PRIORITY_RANK[existing.priority];
     const relapsed = existing.state === 'latched';
+    // What to do changed (a ward alarm now names more patients): nurses must read the new words.
+    const restated = report.message !== undefined && report.message !== existing.message;
     const worstValue =
       report.worse === 'above'
         ? Math.max(existing.worstValue, report.value)
@@ -110,7 +114,7 @@ export class AlertBook {
       worstValue,
       count: existing.count + 1,
     };
-    if (!upgraded && !relapsed) {
+    if (!upgraded && !relapsed && !restated) {
       this.open.set(key, repeat);
       return [];
     }
@@ -121,6 +125,7 @@ export class AlertBook {
         ...stillHolding,
         state: relapsed ? 'active' : existing.state,
         updatedAt: at,
+        ...(restated && { message: report.message }),
         ...(upgraded && {
           priority: report.priority,
           threshold: report.threshold,
@@ -134,9 +139,12 @@ export class AlertBook {
     );
   }
 
-  /** The condition no longer holds. A high-priority alert nobody acknowledged stays latched. */
-  clear(patientId: string, condition: string, now: Date): AlertEvent[] {
-    const key = keyOf(patientId, condition);
+  /**
+   * The condition no longer holds (on the patient, or with `ward` on that ward). A high-priority
+   * alert nobody acknowledged stays latched.
+   */
+  clear(patientId: string, condition: string, now: Date, ward?: string): AlertEvent[] {
+    const key = keyOf({ patientId, ward }, condition);
     const alert = this.open.get(key);
     if (!alert || alert.state === 'latched') return [];
     const at = now.toISOString();
@@ -257,6 +265,8 @@ export class AlertBook {
   }
 }
 
-function keyOf(patientId: string, condition: string): string {
-  return `${patientId}\u0000${condition}`;
+/** One open alert per condition on each patient, and on each ward for a ward's own alarms. */
+function keyOf(subject: { patientId: string; ward?: string }, condition: string): string {
+  const of = subject.ward === undefined ? subject.patientId : `ward\u0001${subject.ward}`;
+  return `${of}\u0000${condition}`;
 }

@@ -12,6 +12,8 @@ import type {
   AlertEvent,
   AlertEventKind,
   AlertWithdrawalReason,
+  Standby,
+  StandbyEvent,
 } from '@vigil/contracts';
 import {
   ALERT_STORE,
@@ -24,7 +26,7 @@ import {
 } from '@vigil/storage';
 import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
-import { AlarmPauses, pauseCovers } from './alarm-pauses';
+import { AlarmPauses, Inactivations, pauseCovers, standbyCovers } from './alarm-pauses';
 import { AlertBook, isOpen, type BreachReport, type EscalationPolicy } from './alert-book';
 
 /** What a pause holds back: the alarm's announcements. An acknowledgement or a resolution goes. */
@@ -52,6 +54,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AlertsService.name);
   private readonly book: AlertBook;
   private readonly pauses = new AlarmPauses();
+  private readonly standbys = new Inactivations<Standby>(standbyCovers);
   /** Open alerts raised under a pause: unseen by consoles until it ends, then announced as new. */
   private readonly silenced = new Set<string>();
   /** Alerts consoles already show whose later changes a pause held back: announced when it ends. */
@@ -62,6 +65,9 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   private readonly pausesSubject = new Subject<AlarmPauseEvent>();
   /** Pauses set, ended by time or resumed. */
   readonly pauses$ = this.pausesSubject.asObservable();
+  private readonly standbysSubject = new Subject<StandbyEvent>();
+  /** Standbys begun, ended by time or by a nurse. */
+  readonly standbys$ = this.standbysSubject.asObservable();
 
   constructor(
     @Inject(ALERT_STORE) private readonly store: AlertStore,
@@ -99,6 +105,27 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     return this.pauses.of(patientId, now);
   }
 
+  /**
+   * Puts a patient on standby (replacing one in force): the technical alarms it covers that are
+   * open now are withdrawn, and her devices raise none until it ends.
+   */
+  async standby(standby: Standby): Promise<void> {
+    this.standbys.set(standby);
+    this.standbysSubject.next({ patientId: standby.patientId, standby });
+    await this.withdraw(standby.patientId, 'standby', (alert) => standbyCovers(standby, alert));
+  }
+
+  /** Ends a patient's standby now; returns it if one was in force. */
+  endStandby(patientId: string): Standby | undefined {
+    const standby = this.standbys.end(patientId);
+    if (standby) this.standbysSubject.next({ patientId, standby: null });
+    return standby;
+  }
+
+  standbyOf(patientId: string, now = Date.now()): Standby | undefined {
+    return this.standbys.of(patientId, now);
+  }
+
   /** The open alerts consoles may show: not those a pause is holding back. */
   announcedOpenAlerts(): Alert[] {
     return this.book.openAlerts().filter((alert) => !this.silenced.has(alert.id));
@@ -126,6 +153,11 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
 
   clear(patientId: string, condition: string): Promise<void> {
     return this.commit(this.book.clear(patientId, condition, new Date()));
+  }
+
+  /** A ward's own alarm condition no longer holds. */
+  clearWardAlarm(ward: string, condition: string): Promise<void> {
+    return this.commit(this.book.clear('', condition, new Date(), ward));
   }
 
   /** Marks a device's open physiological alerts on a patient as based on stale data, or not. */
@@ -193,6 +225,8 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
 
   private tick(now: Date): void {
     for (const pause of this.pauses.expire(now.getTime())) this.announceHeldBack(pause);
+    for (const standby of this.standbys.expire(now.getTime()))
+      this.standbysSubject.next({ patientId: standby.patientId, standby: null });
     void this.commit(this.book.tick(now, (alert) => this.pauses.silences(alert, now.getTime())));
   }
 

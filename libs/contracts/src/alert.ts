@@ -37,7 +37,13 @@ export type AlertCategory = 'physiological' | 'technical' | 'care';
 
 export interface Alert {
   readonly id: string;
+  /** The patient concerned; empty on a ward's own alarm (see `ward`). */
   readonly patientId: string;
+  /**
+   * Set only on a ward's own alarm, one that concerns no single patient (many devices lost at
+   * once, a notification target failing). A patient's alerts follow her ward and do not carry it.
+   */
+  readonly ward?: string;
   readonly deviceId: string;
   readonly category: AlertCategory;
   /** The condition, e.g. `spo2.below`, `news2`, `device.no-data`: one per patient, one alert. */
@@ -78,11 +84,16 @@ export interface Alert {
   readonly remindedAt?: string;
 }
 
-/** Why an alert was closed without its condition clearing: its patient or device left. */
+/**
+ * Why an alert was closed without its condition clearing: its patient or device left, the
+ * patient went on standby, or a ward's alarm now speaks for it (`grouped`).
+ */
 export const ALERT_WITHDRAWAL_REASONS = [
   'discharged',
   'admission-cancelled',
   'device-unbound',
+  'standby',
+  'grouped',
 ] as const;
 export type AlertWithdrawalReason = (typeof ALERT_WITHDRAWAL_REASONS)[number];
 
@@ -124,3 +135,42 @@ export interface AlarmPause {
 
 /** The longest pause a nurse may set, in minutes (monitors commonly allow 1 to 15). */
 export const MAX_ALARM_PAUSE_MINUTES = 15;
+
+/** Whether the alert is a ward's own alarm rather than one patient's. */
+export function isWardAlarm(alert: Pick<Alert, 'ward'>): alert is Alert & { ward: string } {
+  return alert.ward !== undefined;
+}
+
+/** The ward whose staff an alert is for: the ward's own, or the one its patient is on now. */
+export function wardOfAlert(
+  alert: Pick<Alert, 'ward' | 'patientId'>,
+  wardOfPatient: (patientId: string) => string | undefined,
+): string | undefined {
+  return alert.ward ?? wardOfPatient(alert.patientId);
+}
+
+/**
+ * A patient on standby (IEC 60601-1-8 calls the state "monitoring standby"): off the ward until
+ * `until`, in imaging or theatre, her wearable out of reach or taken off. Her devices raise no
+ * technical alarm of lost data meanwhile; physiological alarms go on with whatever data arrives.
+ */
+export interface Standby {
+  readonly patientId: string;
+  readonly reason: string;
+  readonly by: string;
+  readonly from: string;
+  readonly until: string;
+}
+
+/** The longest standby, in hours: longer than that she is on leave, or should be discharged. */
+export const MAX_STANDBY_HOURS = 12;
+
+/** The technical alarms standby holds back: a device's data lost or not to be trusted. */
+export const STANDBY_SILENCED_CONDITIONS: readonly string[] = [
+  'device.no-data',
+  'device.offline',
+  'device.sensor-off',
+];
+
+/** A ward lost many patients' devices at once: one alarm for one cause. */
+export const WARD_CONNECTION_LOST = 'ward.connection-lost';

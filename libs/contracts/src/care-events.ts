@@ -1,4 +1,4 @@
-import type { AlarmPause, Alert } from './alert';
+import type { AlarmPause, Alert, Standby } from './alert';
 import type { Patient } from './registry';
 import type { ConsciousnessLevel, VitalValues } from './vital-signs.catalogue';
 
@@ -22,6 +22,8 @@ export const CareEvent = {
   PatientLeft: 'patient:left',
   /** A patient's alarms paused (`pause`) or resumed (`pause: null`). */
   AlarmPause: 'patient:alarm-pause',
+  /** A patient went on standby (`standby`) or came back (`standby: null`). */
+  Standby: 'patient:standby',
   /** Client to server: acknowledge an alert. */
   AlertAck: 'alert:ack',
 } as const;
@@ -87,6 +89,11 @@ export interface AlarmPauseEvent {
   readonly pause: AlarmPause | null;
 }
 
+export interface StandbyEvent {
+  readonly patientId: string;
+  readonly standby: Standby | null;
+}
+
 export interface CareServerEvents {
   'alert:raised': (alert: Alert) => void;
   'alert:updated': (alert: Alert) => void;
@@ -95,5 +102,6 @@ export interface CareServerEvents {
   'patient:updated': (event: PatientUpdatedEvent) => void;
   'patient:left': (event: PatientLeftEvent) => void;
   'patient:alarm-pause': (event: AlarmPauseEvent) => void;
+  'patient:standby': (event: StandbyEvent) => void;
   'alert:escalated': (event: { kind: 'escalated' | 'reminded'; alert: Alert }) => void;
 }

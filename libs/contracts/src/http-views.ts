@@ -1,4 +1,4 @@
-import type { AlarmPause, Alert, AlertEvent } from './alert';
+import type { AlarmPause, Alert, AlertEvent, Standby } from './alert';
 import type { Patient, ThresholdOverride } from './registry';
 import type { Sample } from './sample';
 import type { VitalName, VitalValues } from './vital-signs.catalogue';
@@ -12,6 +12,8 @@ export interface PatientSummary extends Patient {
   readonly nextObservationDue?: string;
   /** Her alarm pause in force, if any. */
   readonly alarmPause?: AlarmPause;
+  /** Her standby in force, if any. */
+  readonly standby?: Standby;
 }
 
 /** `GET /api/patients/:id/vitals`. */

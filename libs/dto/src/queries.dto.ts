@@ -61,6 +61,12 @@ export class AlertListQueryDto {
   @Matches(ID_PATTERN, { message: idMessage })
   patientId?: string;
 
+  /** One of the user's wards: its patients' alerts and its own. */
+  @IsOptional()
+  @IsString()
+  @Matches(ID_PATTERN, { message: idMessage })
+  ward?: string;
+
   /** Bounds on when the alert was raised. */
   @OptionalInstant()
   from?: string;

@@ -223,3 +223,13 @@ export class AlarmPauseDto {
   @Length(1, 200)
   reason!: string;
 }
+
+/** `POST /api/patients/:id/standby`: off the ward until `until` (at most 12 hours ahead). */
+export class StandbyDto {
+  @IsISO8601({ strict: true, strictSeparator: true })
+  until!: string;
+
+  @IsString()
+  @Length(1, 200)
+  reason!: string;
+}

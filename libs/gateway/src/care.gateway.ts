@@ -20,6 +20,7 @@ import {
   CARE_UNAUTHORIZED,
   CareEvent,
   seesWard,
+  wardOfAlert,
   wardsSeenBy,
   type Alert,
   type AlertAckRequest,
@@ -105,7 +106,7 @@ export class CareGateway
     });
     this.subscriptions.add(
       this.alerts.events$.subscribe((event) => {
-        const ward = this.access.wardOf(event.alert.patientId);
+        const ward = wardOfAlert(event.alert, (id) => this.access.wardOf(id));
         this.toWard(ward).emit(
           event.kind === 'raised' ? CareEvent.AlertRaised : CareEvent.AlertUpdated,
           event.alert,
@@ -138,6 +139,11 @@ export class CareGateway
     this.subscriptions.add(
       this.alerts.pauses$.subscribe((event) =>
         this.toWard(this.access.wardOf(event.patientId)).emit(CareEvent.AlarmPause, event),
+      ),
+    );
+    this.subscriptions.add(
+      this.alerts.standbys$.subscribe((event) =>
+        this.toWard(this.access.wardOf(event.patientId)).emit(CareEvent.Standby, event),
       ),
     );
     this.subscriptions.add(
@@ -240,7 +246,10 @@ export class CareGateway
   }
 
   private visible(viewer: CareViewer, alert: Alert): boolean {
-    return seesWard(viewer, this.access.wardOf(alert.patientId));
+    return seesWard(
+      viewer,
+      wardOfAlert(alert, (id) => this.access.wardOf(id)),
+    );
   }
 
   private watched(ward: string | undefined): boolean {

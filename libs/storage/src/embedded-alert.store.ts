@@ -10,11 +10,17 @@ import type { EmbeddedWriter } from './embedded-writer';
 
 const OPEN_STATES = `(${OPEN_ALERT_STATES.map((state) => `'${state}'`).join(', ')})`;
 
-/** A condition on the patient's ward, for `WHERE`; none when every ward is asked for. */
+/**
+ * A condition on the ward (the patient's now, or a ward alarm's own), for `WHERE`; none when
+ * every ward is asked for.
+ */
 function wardCondition(wards: readonly string[] | undefined): [string[], string[]] {
   if (wards === undefined) return [[], []];
   const marks = wards.map(() => '?').join(', ');
-  return [[`patient_id IN (SELECT id FROM patients WHERE ward IN (${marks}))`], [...wards]];
+  return [
+    [`(patient_id IN (SELECT id FROM patients WHERE ward IN (${marks})) OR ward IN (${marks}))`],
+    [...wards, ...wards],
+  ];
 }
 
 /**
@@ -29,7 +35,7 @@ export class EmbeddedAlertState {
 
   constructor(private readonly db: EmbeddedDatabase) {
     this.upsert = db.prepare(
-      'INSERT INTO alerts (id, patient_id, state, raised_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?) ' +
+      'INSERT INTO alerts (id, patient_id, ward, state, raised_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
         'ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, body = excluded.body',
     );
     this.insertEvent = db.prepare(
@@ -45,7 +51,15 @@ export class EmbeddedAlertState {
   record(event: AlertEvent): void {
     const { alert } = event;
     const body = JSON.stringify(alert);
-    this.upsert.run(alert.id, alert.patientId, alert.state, alert.raisedAt, alert.updatedAt, body);
+    this.upsert.run(
+      alert.id,
+      alert.patientId,
+      alert.ward ?? null,
+      alert.state,
+      alert.raisedAt,
+      alert.updatedAt,
+      body,
+    );
     this.insertEvent.run(alert.id, event.kind, event.at, event.by ?? null, body);
   }
 

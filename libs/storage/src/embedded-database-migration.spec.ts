@@ -74,7 +74,7 @@ describe('the embedded database, opening a file of schema version 4', () => {
         to: '2026-12-02T00:00:00.000Z',
       },
     ]);
-    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    expect(db.pragma('user_version', { simple: true })).toBe(7);
     expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });

@@ -17,7 +17,7 @@ const PRIVATE_FOLDER = 0o700;
 const PRIVATE_FILE = 0o600;
 
 /** Raised whenever SCHEMA changes in a way an existing file cannot follow. */
-const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 7;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS patients (
@@ -60,7 +60,8 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS samples_by_patient ON samples (patient_id, ts);
   CREATE TABLE IF NOT EXISTS alerts (
     id TEXT PRIMARY KEY, patient_id TEXT NOT NULL, state TEXT NOT NULL, raised_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL, body TEXT NOT NULL);
+    updated_at TEXT NOT NULL, body TEXT NOT NULL, ward TEXT);
+  CREATE INDEX IF NOT EXISTS alerts_by_ward ON alerts (ward, raised_at) WHERE ward IS NOT NULL;
   CREATE INDEX IF NOT EXISTS alerts_by_state ON alerts (state);
   CREATE INDEX IF NOT EXISTS alerts_by_update ON alerts (updated_at);
   CREATE INDEX IF NOT EXISTS alerts_by_patient ON alerts (patient_id, raised_at);
@@ -139,6 +140,8 @@ export function openEmbeddedDatabase(
   }
   if (hasTables && version < 4) db.exec('DROP TABLE IF EXISTS refresh_tokens');
   if (hasTables && version < 5) db.exec(PATIENT_COLUMNS_OF_VERSION_5);
+  // Version 7: a ward's own alarms, which concern no single patient.
+  if (hasTables && version < 7) db.exec('ALTER TABLE alerts ADD COLUMN ward TEXT');
   db.exec(SCHEMA);
   if (hasTables && version < 5) db.transaction(() => db.exec(STAYS_OF_VERSION_5))();
   db.pragma('foreign_keys = ON');

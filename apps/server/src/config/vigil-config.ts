@@ -38,6 +38,10 @@ export interface VigilConfig {
   readonly consoleDir: string;
   /** A bound device silent this long raises a technical alarm. */
   readonly noDataTimeoutMs: number;
+  /** How long a lost device waits to see whether others of its ward are lost with it. */
+  readonly lostDeviceGroupingMs: number;
+  /** How many patients of a ward lost at once raise one ward alarm instead of theirs. */
+  readonly wardOutagePatients: number;
   /** A high-priority alert unacknowledged this long is escalated; then reminded every remindEveryMs. */
   readonly escalateAfterMs: number;
   readonly remindEveryMs: number;
@@ -135,6 +139,8 @@ export function loadConfig(env: Env): VigilConfig {
     dbEncryptionKey: readEncryptionKey(text, problems),
     consoleDir: resolve(text('CONSOLE_DIR') ?? 'dist/console'),
     noDataTimeoutMs: integer('NO_DATA_TIMEOUT_SECONDS', 30, 1, 86_400) * 1000,
+    lostDeviceGroupingMs: integer('LOST_DEVICE_GROUPING_SECONDS', 5, 0, 120) * 1000,
+    wardOutagePatients: integer('WARD_OUTAGE_PATIENTS', 5, 2, 100_000),
     escalateAfterMs: integer('ESCALATE_AFTER_SECONDS', 120, 1, 86_400) * 1000,
     remindEveryMs: integer('REMIND_EVERY_SECONDS', 60, 1, 86_400) * 1000,
   };

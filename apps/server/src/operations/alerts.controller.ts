@@ -81,6 +81,8 @@ export class AlertsController {
       if (!from || from < stay.start) from = stay.start;
       if (stay.end && (!to || to > stay.end)) to = stay.end;
     }
+    if (query.ward !== undefined && !seesWard(user, query.ward))
+      throw new ForbiddenException({ code: 'AUTH.WARD', message: ['not one of your wards'] });
     const after = query.after === undefined ? undefined : decodeCursor(query.after);
     if (query.after !== undefined && !after)
       problems.push('after must be the cursor of a previous page');
@@ -89,7 +91,7 @@ export class AlertsController {
     const stored = await this.alerts.list({
       state: query.state,
       patientId: query.patientId,
-      wards: wardsSeenBy(user),
+      wards: query.ward === undefined ? wardsSeenBy(user) : [query.ward],
       from,
       to,
       after,

@@ -122,9 +122,11 @@ export class PatientsController {
     const latest = await this.store.latestSample(patient.id).catch(() => undefined);
     const due = this.schedule.dueOf(patient.id);
     const alarmPause = this.alerts.pauseOf(patient.id);
+    const standby = this.alerts.standbyOf(patient.id);
     return {
       ...patient,
       ...(alarmPause && { alarmPause }),
+      ...(standby && { standby }),
       ...(due !== undefined && { nextObservationDue: new Date(due).toISOString() }),
       deviceIds: this.devices.devicesOf(patient.id).map((device) => device.id),
       latest: latest ? { ts: latest.ts, vitals: latest.vitals, battery: latest.battery } : null,

@@ -87,8 +87,9 @@ export class StayService {
       for (const device of this.devices.devicesOf(patientId))
         await this.takeOff(device.id, by, reason);
       await this.evaluator.forget(patientId);
-      // Nothing is left for a pause to hold back: it ends with the stay.
+      // Nothing is left for a pause or a standby to hold back: they end with the stay.
       this.alerts.resume(patientId);
+      this.alerts.endStandby(patientId);
       const patient = await this.patients.endStay(patientId, reason, note, by);
       this.announce(reason, patient);
       return patient;
