@@ -23,6 +23,7 @@ import { DeviceRegistry } from './registry/device-registry';
 import { PatientRegistry } from './registry/patient-registry';
 import { StaysModule } from './stays/stays.module';
 import { Hl7Module } from './hl7/hl7.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { ObservationsModule } from './observations/observations.module';
 
 /** Composes the line: broker → ingest → storage and rules → alerts → gateway. */
@@ -107,6 +108,7 @@ export class AppModule {
             ]
           : []),
         auth,
+        NotificationsModule.forRoot({ imports: [registry], options: config.notifications }),
         GatewayModule.forRoot({ imports: [ingest, auth], access: CareAccess }),
       ],
       // Here, not in RegistryModule: they also need ingest's ClinicalEvaluator and the broker.

@@ -74,6 +74,8 @@ export async function createVigilApp(
       ...(config.tls && { httpsOptions: { key: config.tls.key, cert: config.tls.cert } }),
       // Start-up errors (a bad seed file, a taken port) reach the caller instead of aborting.
       abortOnError: false,
+      // Signed requests (a gateway's answers to webhooks) are verified on the bytes sent.
+      rawBody: true,
     },
   );
   app.useLogger(app.get(Logger));

@@ -179,6 +179,31 @@ export class AlertBook {
   }
 
   /**
+   * Escalates an open alert to the second audience now, whatever its priority (the person it
+   * reached declined it); one already escalated is announced again.
+   */
+  escalate(alertId: string, now: Date): AcknowledgeResult {
+    const entry = [...this.open].find(([, alert]) => alert.id === alertId);
+    if (!entry) return { ok: false, reason: 'not-found' };
+    const [key, alert] = entry;
+    const at = now.toISOString();
+    return alert.escalationLevel === 0
+      ? {
+          ok: true,
+          events: this.record(
+            key,
+            { ...alert, escalationLevel: 1, escalatedAt: at, remindedAt: at, updatedAt: at },
+            'escalated',
+            at,
+          ),
+        }
+      : {
+          ok: true,
+          events: this.record(key, { ...alert, remindedAt: at, updatedAt: at }, 'reminded', at),
+        };
+  }
+
+  /**
    * Marks (or unmarks) the open physiological alerts a device raised on a patient as based on data
    * that is no longer current: its sensor came off, or it went silent.
    */

@@ -185,6 +185,14 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /** Escalates an open alert at once. @throws AlertNotFoundError when no open alert has this id. */
+  async escalate(alertId: string): Promise<Alert> {
+    const result = this.book.escalate(alertId, new Date());
+    if (!result.ok) throw new AlertNotFoundError(alertId);
+    await this.commit(result.events);
+    return result.events[0].alert;
+  }
+
   /**
    * Persists, then announces. A failed write must not silence an alert: the book already holds
    * it, so its repeats would never be announced either. The nurse is told in any case, and the

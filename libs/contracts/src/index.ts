@@ -11,3 +11,4 @@ export * from './http-views';
 export * from './paging';
 export * from './instants';
 export * from './observation';
+export * from './notification';

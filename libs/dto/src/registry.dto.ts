@@ -35,8 +35,8 @@ import {
 const idMessage = '$property must be 1-64 letters, digits, dot, dash or underscore';
 
 /** A ward, bed or visit number: what HL7 v2 and the console send, without markup characters. */
-const PLACE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$/;
-const placeMessage =
+export const PLACE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,63}$/;
+export const placeMessage =
   '$property must be 1-64 letters, digits, space, dot, slash, dash or underscore';
 
 export class PatientIdentifierDto implements PatientIdentifier {

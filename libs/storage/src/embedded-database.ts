@@ -69,6 +69,14 @@ const SCHEMA = `
     id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL, kind TEXT NOT NULL,
     at TEXT NOT NULL, by TEXT, body TEXT NOT NULL);
   CREATE INDEX IF NOT EXISTS alert_events_by_alert ON alert_events (alert_id, id);
+  CREATE TABLE IF NOT EXISTS notification_targets (
+    id TEXT PRIMARY KEY, body TEXT NOT NULL, secret TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS notification_queue (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, target_id TEXT NOT NULL, message_id TEXT NOT NULL,
+    payload TEXT NOT NULL, queued_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL, last_error TEXT, delivered_at INTEGER);
+  CREATE INDEX IF NOT EXISTS notification_queue_pending
+    ON notification_queue (target_id, seq) WHERE delivered_at IS NULL;
   CREATE TABLE IF NOT EXISTS rule_state (patient_id TEXT PRIMARY KEY, body TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS spool (id INTEGER PRIMARY KEY AUTOINCREMENT, line TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS users (

@@ -1,5 +1,6 @@
 export * from './alert-store.port';
 export * from './hl7-message-log.port';
+export * from './notification-store.port';
 export * from './observation-store.port';
 export * from './registry-store.port';
 export * from './rule-state-store.port';

@@ -21,6 +21,8 @@ import { ALERT_STORE } from './alert-store.port';
 import { EmbeddedHl7MessageLog } from './embedded-hl7-message-log';
 import { EmbeddedObservationStore } from './embedded-observation.store';
 import { OBSERVATION_STORE } from './observation-store.port';
+import { EmbeddedNotificationStore } from './embedded-notification.store';
+import { NOTIFICATION_STORE } from './notification-store.port';
 import { HL7_MESSAGE_LOG } from './hl7-message-log.port';
 import { REGISTRY_STORE } from './registry-store.port';
 import { RULE_STATE_STORE } from './rule-state-store.port';
@@ -128,6 +130,11 @@ export class StorageModule {
           inject: [EMBEDDED_DATABASE],
         },
         {
+          provide: NOTIFICATION_STORE,
+          useFactory: (db: EmbeddedDatabase) => new EmbeddedNotificationStore(db),
+          inject: [EMBEDDED_DATABASE],
+        },
+        {
           provide: HL7_MESSAGE_LOG,
           useFactory: (db: EmbeddedDatabase) => new EmbeddedHl7MessageLog(db),
           inject: [EMBEDDED_DATABASE],
@@ -153,6 +160,7 @@ export class StorageModule {
         USER_STORE,
         HL7_MESSAGE_LOG,
         OBSERVATION_STORE,
+        NOTIFICATION_STORE,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from '@vigil/contracts';
 import type { InfluxOptions } from '@vigil/storage';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../operations/logging';
+import type { NotificationOptions } from '../notifications/notification-options';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
@@ -42,6 +43,7 @@ export interface VigilConfig {
   readonly lostDeviceGroupingMs: number;
   /** How many patients of a ward lost at once raise one ward alarm instead of theirs. */
   readonly wardOutagePatients: number;
+  readonly notifications: NotificationOptions;
   /** A high-priority alert unacknowledged this long is escalated; then reminded every remindEveryMs. */
   readonly escalateAfterMs: number;
   readonly remindEveryMs: number;
@@ -141,6 +143,12 @@ export function loadConfig(env: Env): VigilConfig {
     noDataTimeoutMs: integer('NO_DATA_TIMEOUT_SECONDS', 30, 1, 86_400) * 1000,
     lostDeviceGroupingMs: integer('LOST_DEVICE_GROUPING_SECONDS', 5, 0, 120) * 1000,
     wardOutagePatients: integer('WARD_OUTAGE_PATIENTS', 5, 2, 100_000),
+    notifications: {
+      failureAlarmAfterMs: integer('NOTIFICATION_FAILURE_ALARM_SECONDS', 120, 1, 86_400) * 1000,
+      maxRetryDelayMs: integer('NOTIFICATION_RETRY_MAX_SECONDS', 30, 1, 3_600) * 1000,
+      attemptTimeoutMs: integer('NOTIFICATION_TIMEOUT_SECONDS', 10, 1, 120) * 1000,
+      maxQueuedPerTarget: integer('NOTIFICATION_QUEUE_MAX', 100_000, 100, 10_000_000),
+    },
     escalateAfterMs: integer('ESCALATE_AFTER_SECONDS', 120, 1, 86_400) * 1000,
     remindEveryMs: integer('REMIND_EVERY_SECONDS', 60, 1, 86_400) * 1000,
   };

@@ -3,6 +3,8 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { AlertsService } from '@vigil/alerts';
 import { MqttBrokerService } from '@vigil/broker';
 import { IngestService } from '@vigil/ingest';
+import { NotificationQueue } from '../notifications/notification-queue.service';
+import { WebhookDelivery } from '../notifications/webhook-delivery.service';
 import { EventLoopMonitor } from './event-loop-monitor';
 
 /** Prometheus text exposition (prometheus.io/docs/instrumenting/exposition_formats). */
@@ -14,6 +16,8 @@ export class MetricsController {
     private readonly alerts: AlertsService,
     private readonly broker: MqttBrokerService,
     private readonly eventLoop: EventLoopMonitor,
+    private readonly notificationQueue: NotificationQueue,
+    private readonly webhooks: WebhookDelivery,
   ) {}
 
   @Get()
@@ -45,6 +49,15 @@ export class MetricsController {
       '# HELP vigil_devices_connected MQTT clients connected.',
       '# TYPE vigil_devices_connected gauge',
       `vigil_devices_connected ${this.broker.connectedDevices}`,
+      '# HELP vigil_notifications_delivered_total Alert events a notification target took (2xx).',
+      '# TYPE vigil_notifications_delivered_total counter',
+      `vigil_notifications_delivered_total ${this.webhooks.counters.delivered}`,
+      '# HELP vigil_notification_attempts_failed_total Deliveries to a notification target that failed and were retried.',
+      '# TYPE vigil_notification_attempts_failed_total counter',
+      `vigil_notification_attempts_failed_total ${this.webhooks.counters.failedAttempts}`,
+      "# HELP vigil_notifications_dropped_total Alert events not queued: the target's queue was full.",
+      '# TYPE vigil_notifications_dropped_total counter',
+      `vigil_notifications_dropped_total ${[...this.notificationQueue.dropped.values()].reduce((sum, n) => sum + n, 0)}`,
       '# HELP vigil_event_loop_utilization Share of the last 10 s the main thread (every device socket) was busy.',
       '# TYPE vigil_event_loop_utilization gauge',
       `vigil_event_loop_utilization ${this.eventLoop.last.utilization.toFixed(3)}`,

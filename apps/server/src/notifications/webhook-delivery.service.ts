@@ -1,0 +1,184 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { AlertsService } from '@vigil/alerts';
+import { NOTIFICATION_FAILED } from '@vigil/contracts';
+import {
+  NOTIFICATION_STORE,
+  type NotificationStore,
+  type QueuedNotification,
+} from '@vigil/storage';
+import { NotificationTargets, type KnownTarget } from './notification-targets';
+import { NOTIFICATION_OPTIONS, type NotificationOptions } from './notification-options';
+import { retryDelayMs } from './retry-delay';
+
+/** Delivered events are kept a day (for a look at what was sent), then forgotten. */
+const KEEP_DELIVERED_MS = 24 * 3_600_000;
+
+/**
+ * Delivers each target's queue in order, one event at a time (so each alert's events arrive in
+ * the order they happened), signed the Standard Webhooks way; a failure is retried with backoff,
+ * and the events behind it wait. A target failing for longer than the limit raises
+ * `notification.failed` on the wards it serves, cleared once it takes deliveries again.
+ */
+@Injectable()
+export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(WebhookDelivery.name);
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly wakers = new Map<string, () => void>();
+  /** Wards whose `notification.failed` is open, with the names of the targets failing them. */
+  private readonly alarmed = new Map<string, string>();
+  private ticker?: NodeJS.Timeout;
+  private stopping = false;
+  readonly counters = { delivered: 0, failedAttempts: 0 };
+
+  constructor(
+    private readonly targets: NotificationTargets,
+    private readonly alerts: AlertsService,
+    @Inject(NOTIFICATION_STORE) private readonly store: NotificationStore,
+    @Inject(NOTIFICATION_OPTIONS) private readonly options: NotificationOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const open of this.alerts.openAlerts())
+      if (open.rule === NOTIFICATION_FAILED && open.ward !== undefined)
+        this.alarmed.set(open.ward, open.message ?? '');
+    // What a restart interrupted goes out first.
+    for (const { target } of this.targets.list()) this.wake(target.id);
+    let ticks = 0;
+    this.ticker = setInterval(() => {
+      void this.checkFailures(Date.now());
+      if (++ticks % 3_600 === 0)
+        void this.store.pruneDelivered(Date.now() - KEEP_DELIVERED_MS).catch(() => undefined);
+    }, 1_000);
+  }
+
+  /** Stops delivering; an attempt under way is let finish (bounded by its time-out) and recorded. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.ticker);
+    for (const wake of this.wakers.values()) wake();
+    await Promise.allSettled(this.running.values());
+  }
+
+  /** Something was queued for the target: deliver, unless delivery is already under way. */
+  wake(targetId: string): void {
+    const waker = this.wakers.get(targetId);
+    if (waker) return waker();
+    if (this.running.has(targetId) || this.stopping) return;
+    const run = this.deliverQueue(targetId).finally(() => this.running.delete(targetId));
+    this.running.set(targetId, run);
+  }
+
+  private async deliverQueue(targetId: string): Promise<void> {
+    while (!this.stopping) {
+      const known = this.targets.find(targetId);
+      const head = known && (await this.store.head(targetId));
+      if (!known || !head) return;
+      const wait = head.nextAttemptAt - Date.now();
+      if (wait > 0) {
+        await this.sleep(targetId, wait);
+        continue;
+      }
+      const failure = await this.attempt(known, head);
+      if (failure === undefined) {
+        this.counters.delivered++;
+        await this.store.markDelivered(head.seq, Date.now());
+      } else {
+        this.counters.failedAttempts++;
+        const next = Date.now() + retryDelayMs(head.attempts + 1, this.options.maxRetryDelayMs);
+        await this.store.markFailed(head.seq, next, failure);
+        if (head.attempts === 0)
+          this.logger.warn(`delivery to ${known.target.name} failed (${failure}); retrying`);
+      }
+    }
+  }
+
+  /** One signed POST; answers why it failed, or undefined when the target took it (2xx). */
+  private async attempt(
+    { target, webhook }: KnownTarget,
+    queued: QueuedNotification,
+  ): Promise<string | undefined> {
+    try {
+      const response = await fetch(target.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': queued.messageId,
+          'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+          'webhook-signature': webhook.sign(queued.messageId, new Date(), queued.payload),
+        },
+        body: queued.payload,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.attemptTimeoutMs),
+      });
+      await response.body?.cancel();
+      return response.ok ? undefined : `HTTP ${response.status}`;
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      return cause ?? (error instanceof Error ? error.name : String(error));
+    }
+  }
+
+  /** Waits `ms`, or less when woken (stopping, or a target changed). */
+  private sleep(targetId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const wakers = this.wakers;
+      function done(): void {
+        clearTimeout(timer);
+        wakers.delete(targetId);
+        resolve();
+      }
+      this.wakers.set(targetId, done);
+    });
+  }
+
+  /** Raises or clears `notification.failed` per ward, naming the targets failing it. */
+  private async checkFailures(now: number): Promise<void> {
+    const failing = new Map<string, string[]>();
+    for (const { target } of this.targets.list()) {
+      const head = await this.store.head(target.id).catch(() => undefined);
+      if (!head || head.attempts === 0 || now - head.queuedAt < this.options.failureAlarmAfterMs)
+        continue;
+      for (const ward of this.targets.wardsServedBy(target))
+        failing.set(ward, [...(failing.get(ward) ?? []), target.name]);
+    }
+    for (const [ward, names] of failing) {
+      const message = `Alerts are not reaching ${names.join(', ')}: phones and pagers of this ward may not ring; watch the console.`;
+      if (this.alarmed.get(ward) === message) continue;
+      this.alarmed.set(ward, message);
+      await this.alerts
+        .breach({
+          patientId: '',
+          ward,
+          deviceId: '',
+          category: 'technical',
+          condition: NOTIFICATION_FAILED,
+          vital: null,
+          value: names.length,
+          threshold: this.options.failureAlarmAfterMs / 1000,
+          priority: 'medium',
+          worse: 'above',
+          ts: now,
+          message,
+        })
+        .catch((error: unknown) =>
+          this.logger.error(`${NOTIFICATION_FAILED} not raised: ${String(error)}`),
+        );
+    }
+    for (const ward of [...this.alarmed.keys()]) {
+      if (failing.has(ward)) continue;
+      this.alarmed.delete(ward);
+      await this.alerts
+        .clearWardAlarm(ward, NOTIFICATION_FAILED)
+        .catch((error: unknown) =>
+          this.logger.error(`${NOTIFICATION_FAILED} not cleared: ${String(error)}`),
+        );
+    }
+  }
+}
