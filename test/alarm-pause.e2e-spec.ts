@@ -11,6 +11,7 @@ import {
   connectDevice,
   nextEvent,
   openConsole,
+  publishSustained,
   recordEvents,
   signInAs,
   startVigil,
@@ -26,14 +27,9 @@ describe('alarm pause', () => {
   let ward: Socket;
   let seq = 0;
 
-  /** A vital held past its sustain time: two samples 16 s apart in device time, the last now. */
   const breach = (vitals: Record<string, number>) => {
-    const now = Date.now();
-    return wearable.publishAsync(
-      'devices/wear-pause/vitals',
-      JSON.stringify({ samples: [now - 16_000, now].map((ts) => ({ ts, seq: ++seq, vitals })) }),
-      { qos: 1 },
-    );
+    seq += 2;
+    return publishSustained(wearable, 'wear-pause', vitals, seq - 2);
   };
   const openAlerts = async () =>
     (await (await vigil.fetch('/api/alerts?state=open&patientId=p-pause')).json()) as Alert[];

@@ -84,7 +84,7 @@ describe('technical alarms: one alarm for one cause', () => {
       value: 50,
       category: 'technical',
     });
-    expect(alarm.message).toMatch(/50 patients on ward ward-3/);
+    expect(alarm.message).toMatch(/devices of 50 patients at once/);
     // Well past the grouping window: still nobody's own alarm.
     await sleep(3_500);
     raised.stop();

@@ -14,6 +14,7 @@ import {
   connectConsole,
   connectDevice,
   nextEvent,
+  publishSustained,
   signInAs,
   startVigil,
   type VigilHarness,
@@ -125,14 +126,9 @@ describe('webhooks: alerts beyond the console', () => {
     ESCALATE_AFTER_SECONDS: '600',
   };
 
-  /** A vital held past its sustain time: two samples 16 s apart in device time, the last now. */
   const breach = (vitals: Record<string, number>) => {
-    const now = Date.now();
-    return wearable.publishAsync(
-      'devices/wear-hook/vitals',
-      JSON.stringify({ samples: [now - 16_000, now].map((ts) => ({ ts, seq: ++seq, vitals })) }),
-      { qos: 1 },
-    );
+    seq += 2;
+    return publishSustained(wearable, 'wear-hook', vitals, seq - 2);
   };
   const raised = (rule: string) =>
     nextEvent<Alert>(ward, 'alert:raised', (alert) => alert.rule === rule, 10_000);

@@ -238,6 +238,26 @@ export function connectDevice(
 }
 
 /**
+ * A wearable's readings held past a rule's sustain time: two samples 16 s apart in device time,
+ * the last now, numbered after `seq` (the caller's counter for that device).
+ */
+export function publishSustained(
+  wearable: MqttClient,
+  deviceId: string,
+  vitals: Record<string, number>,
+  seq: number,
+): Promise<unknown> {
+  const now = Date.now();
+  return wearable.publishAsync(
+    `devices/${deviceId}/vitals`,
+    JSON.stringify({
+      samples: [now - 16_000, now].map((ts, index) => ({ ts, seq: seq + index + 1, vitals })),
+    }),
+    { qos: 1 },
+  );
+}
+
+/**
  * A console socket not yet connected, so a test can listen before the server's first words;
  * signed in as the charge nurse of every test ward unless a token is given.
  */

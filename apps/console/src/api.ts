@@ -1,4 +1,5 @@
 import type {
+  AlarmLoadReport,
   AlarmPause,
   Standby,
   AlertWithHistory,
@@ -45,6 +46,10 @@ export const api = {
     getJson<PatientThresholds>(`${patientPath(patientId)}/thresholds`),
   alertHistory: (patientId: string) =>
     getJson<AlertWithHistory[]>(`/api/alerts?patientId=${encodeURIComponent(patientId)}`),
+  alarmLoad: (ward: string, from: number, to: number) =>
+    getJson<AlarmLoadReport>(
+      `/api/reports/alarm-load?ward=${encodeURIComponent(ward)}&from=${from}&to=${to}`,
+    ),
   stays: (patientId: string) => getJson<Stay[]>(`${patientPath(patientId)}/stays`),
   devices: () => getJson<Device[]>('/api/devices'),
   deviceHistory: (deviceId: string) =>

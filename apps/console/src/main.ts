@@ -19,6 +19,7 @@ import { AlertPanel } from './alert-panel';
 import { api } from './api';
 import { byId, make } from './dom';
 import { PatientView } from './patient-view';
+import { showAlarmLoad } from './alarm-load-view';
 import { admitForm } from './stay-actions';
 import { tickCountdowns } from './alarm-pause';
 import { accessToken, refresh, signIn, signOut, signedInUser } from './session';
@@ -143,11 +144,23 @@ socket.on(CareEvent.PatientLeft, (event: PatientLeftEvent) => {
   }
 });
 
+/** Charge nurses, administrators and auditors read a ward's alarm load. */
+function readsAlarmLoad(user: UserView | undefined): boolean {
+  return user?.role === 'charge-nurse' || user?.role === 'admin' || user?.role === 'auditor';
+}
+
 function route(): void {
   const match = /^#\/patients\/(.+)$/.exec(location.hash);
-  byId('ward-view').hidden = Boolean(match);
+  const report = location.hash === '#/reports/alarm-load';
+  byId('ward-view').hidden = Boolean(match) || report;
   byId('patient-view').hidden = !match;
+  byId('report-view').hidden = !report;
   if (!match) patientView.shown = undefined;
+  if (report) {
+    const user = signedInUser();
+    if (readsAlarmLoad(user))
+      void showAlarmLoad(user && user.wards.length > 0 ? user.wards : ward.wardNames());
+  }
   if (match) {
     byId('notice').textContent = '';
     const patientId = decodeURIComponent(match[1]);
@@ -186,6 +199,7 @@ function start(user: UserView): void {
   const scope = user.wards.length > 0 ? user.wards.join(', ') : 'all wards';
   byId('signed-in').textContent = `${user.displayName} · ${user.role} · ${scope}`;
   panel.canAcknowledge = CLINICAL_ROLES.includes(user.role);
+  byId('report-link').hidden = !readsAlarmLoad(user);
   const managed =
     user.role === 'admin' ? [] : user.role === 'charge-nurse' ? user.wards : undefined;
   byId('manage-ward').replaceChildren(

@@ -54,6 +54,11 @@ export class WardView {
     this.render();
   }
 
+  /** The wards of the patients on screen, for a viewer who is not tied to wards. */
+  wardNames(): string[] {
+    return [...new Set([...this.tiles.values()].map((tile) => tile.patient.ward))].sort();
+  }
+
   has(patientId: string): boolean {
     return this.tiles.has(patientId);
   }

@@ -11,6 +11,7 @@ import { loggingModule } from './operations/logging';
 import type { DestinationStream } from 'pino';
 import { AlarmPauseController } from './operations/alarm-pause.controller';
 import { StandbyController } from './operations/standby.controller';
+import { AlarmLoadController } from './reports/alarm-load.controller';
 import { AlertsController } from './operations/alerts.controller';
 import { EventLoopMonitor } from './operations/event-loop-monitor';
 import { HealthController } from './operations/health.controller';
@@ -119,6 +120,7 @@ export class AppModule {
         PatientSettingsController,
         AlarmPauseController,
         StandbyController,
+        AlarmLoadController,
         DeviceSecretsController,
       ],
       providers: [{ provide: EventLoopMonitor, useFactory: () => new EventLoopMonitor() }],

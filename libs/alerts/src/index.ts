@@ -4,3 +4,4 @@ export * from './alerts.module';
 export * from './alerts.service';
 export * from './connection-outages';
 export * from './patient-wards.port';
+export * from './alarm-load';

@@ -70,3 +70,56 @@ export interface News2View {
   /** When her next set of observations is due by this score (ISO-8601); absent once discharged. */
   readonly nextObservationDue?: string;
 }
+
+/** One rule's share of a ward's alarms. */
+export interface AlarmLoadByRule {
+  readonly rule: string;
+  readonly category: string;
+  readonly alarms: number;
+  readonly high: number;
+  readonly medium: number;
+  readonly low: number;
+  readonly acknowledged: number;
+  /** Cleared on their own before anyone acknowledged them: the likeliest to need no action. */
+  readonly resolvedUnacknowledged: number;
+  readonly medianSecondsToAcknowledge?: number;
+}
+
+/** `GET /api/reports/alarm-load`: how many alarms a ward lived with, and what became of them. */
+export interface AlarmLoadReport {
+  readonly ward: string;
+  readonly from: string;
+  readonly to: string;
+  /** Alarms raised on the ward within [from, to). */
+  readonly alarms: number;
+  /** The time patients lay on the ward within the period, summed, in days. */
+  readonly patientDays: number;
+  /** Alarms per patient-day (once patients lay there a day in all): the burden a nurse feels. */
+  readonly alarmsPerPatientDay?: number;
+  readonly byPriority: { readonly high: number; readonly medium: number; readonly low: number };
+  readonly byRule: AlarmLoadByRule[];
+  /** Most alarms first; the ward's own alarms under `patientId: ""`. */
+  readonly byPatient: {
+    readonly patientId: string;
+    readonly name?: string;
+    readonly bed?: string;
+    readonly alarms: number;
+  }[];
+  readonly timeToAcknowledge: {
+    readonly acknowledged: number;
+    readonly medianSeconds?: number;
+    readonly p90Seconds?: number;
+  };
+  readonly resolvedUnacknowledged: { readonly count: number; readonly share: number };
+  /** Closed by a change of stay, device or standby, or folded into a ward alarm. */
+  readonly withdrawn: number;
+  /** Pauses and standbys set, with the time they were set for. */
+  readonly pauses: {
+    readonly count: number;
+    readonly minutes: number;
+    readonly byScope: Record<string, number>;
+  };
+  readonly standbys: { readonly count: number; readonly hours: number };
+  /** More alarms were raised than one report reads: the figures cover the first of them. */
+  readonly truncated: boolean;
+}

@@ -13,6 +13,8 @@ import {
   type AlertState,
 } from '@vigil/contracts';
 
+import { PLACE_PATTERN, placeMessage } from './registry.dto';
+
 const idMessage = '$property must be 1-64 letters, digits, dot, dash or underscore';
 
 /** An instant, ISO-8601 with a time zone or epoch milliseconds, that the route then reads. */
@@ -136,6 +138,19 @@ export class PatientListQueryDto {
 
 /** `GET /api/patients/:id/observations?from=&to=`. */
 export class ObservationListQueryDto {
+  @OptionalInstant()
+  from?: string;
+
+  @OptionalInstant()
+  to?: string;
+}
+
+/** `GET /api/reports/alarm-load?ward=&from=&to=`. */
+export class AlarmLoadQueryDto {
+  @IsString()
+  @Matches(PLACE_PATTERN, { message: placeMessage })
+  ward!: string;
+
   @OptionalInstant()
   from?: string;
 

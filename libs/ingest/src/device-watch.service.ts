@@ -190,7 +190,7 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
           priority: 'medium',
           worse: 'above',
           ts: now,
-          message: `Connection lost to the devices of ${patients} patients on ward ${ward} at once: check the ward's network before each patient.`,
+          message: `Connection lost to the devices of ${patients} patients at once: check the ward's network before each patient.`,
         }),
       );
     for (const ward of decision.wardClears)

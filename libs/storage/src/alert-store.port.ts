@@ -1,4 +1,5 @@
 import type { Alert, AlertEvent, AlertState, AlertWithHistory } from '@vigil/contracts';
+import type { AlarmLoadQuery, AlarmLoadRows } from './alarm-load.port';
 
 export type { AlertWithHistory };
 
@@ -45,4 +46,6 @@ export interface AlertStore {
   alertsChangedSince(query: AlertChangeQuery): Promise<Alert[]>;
   /** Alerts with their history, newest first, filtered before they are counted to the limit. */
   listAlerts(query: AlertQuery): Promise<AlertWithHistory[]>;
+  /** What a ward's alarm-load report is made of, read beside the broker's thread. */
+  alarmLoad(query: AlarmLoadQuery): Promise<AlarmLoadRows>;
 }

@@ -7,6 +7,8 @@ import type {
   AlertWithHistory,
 } from './alert-store.port';
 import type { EmbeddedWriter } from './embedded-writer';
+import type { EmbeddedHistoryReader } from './embedded-history-reader';
+import type { AlarmLoadQuery, AlarmLoadRows } from './alarm-load.port';
 
 const OPEN_STATES = `(${OPEN_ALERT_STATES.map((state) => `'${state}'`).join(', ')})`;
 
@@ -35,7 +37,10 @@ export class EmbeddedAlertState {
 
   constructor(private readonly db: EmbeddedDatabase) {
     this.upsert = db.prepare(
-      'INSERT INTO alerts (id, patient_id, ward, state, raised_at, updated_at, body) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+      // The ward it is raised on stays with it: a transfer does not move her old alarms.
+      `INSERT INTO alerts (id, patient_id, ward, raised_ward, state, raised_at, updated_at, body)
+         VALUES (@id, @patientId, @ward, coalesce(@ward, (SELECT ward FROM patients WHERE id = @patientId)),
+           @state, @raisedAt, @updatedAt, @body) ` +
         'ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, body = excluded.body',
     );
     this.insertEvent = db.prepare(
@@ -51,15 +56,15 @@ export class EmbeddedAlertState {
   record(event: AlertEvent): void {
     const { alert } = event;
     const body = JSON.stringify(alert);
-    this.upsert.run(
-      alert.id,
-      alert.patientId,
-      alert.ward ?? null,
-      alert.state,
-      alert.raisedAt,
-      alert.updatedAt,
+    this.upsert.run({
+      id: alert.id,
+      patientId: alert.patientId,
+      ward: alert.ward ?? null,
+      state: alert.state,
+      raisedAt: alert.raisedAt,
+      updatedAt: alert.updatedAt,
       body,
-    );
+    });
     this.insertEvent.run(alert.id, event.kind, event.at, event.by ?? null, body);
   }
 
@@ -129,8 +134,13 @@ export class EmbeddedAlertStore implements AlertStore {
   constructor(
     db: EmbeddedDatabase,
     private readonly writer: EmbeddedWriter,
+    private readonly reader: EmbeddedHistoryReader,
   ) {
     this.state = new EmbeddedAlertState(db);
+  }
+
+  alarmLoad(query: AlarmLoadQuery): Promise<AlarmLoadRows> {
+    return this.reader.alarmLoad(query);
   }
 
   writeAlertEvents(events: readonly AlertEvent[]): Promise<void> {

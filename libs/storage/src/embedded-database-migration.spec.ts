@@ -1,6 +1,6 @@
 // A file written by version 4 (before stays) is brought forward at start-up: each patient gets a
-// stay from her admission on her ward, and each device's binding becomes the first of its history
-// while devices may now be bound to no one.
+// stay from her admission on her ward, each device's binding becomes the first of its history
+// while devices may now be bound to no one, and each alarm keeps the ward it was raised on.
 import Database from 'better-sqlite3-multiple-ciphers';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,11 @@ const VERSION_4 = `
   CREATE TABLE devices (
     id TEXT PRIMARY KEY, patient_id TEXT NOT NULL REFERENCES patients(id), bound_at TEXT NOT NULL,
     secret_hash TEXT);
+  CREATE TABLE alerts (
+    id TEXT PRIMARY KEY, patient_id TEXT NOT NULL, state TEXT NOT NULL, raised_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL, body TEXT NOT NULL);
+  INSERT INTO alerts VALUES ('a1', 'p1', 'resolved', '2026-11-30T09:00:00.000Z',
+    '2026-11-30T09:01:00.000Z', '{}');
   INSERT INTO patients VALUES ('p1', 'Ann Old', 'ward-1', '2026-11-30T08:00:00.000Z', 2);
   INSERT INTO devices VALUES ('d1', 'p1', '2026-11-30T08:05:00.000Z', 'hash-of-d1');
   PRAGMA user_version = 4;
@@ -73,6 +78,10 @@ describe('the embedded database, opening a file of schema version 4', () => {
         from: '2026-11-30T08:05:00.000Z',
         to: '2026-12-02T00:00:00.000Z',
       },
+    ]);
+    // Version 7: her old alarms count on the ward she lies on, for its alarm-load report.
+    expect(db.prepare('SELECT ward, raised_ward FROM alerts').all()).toEqual([
+      { ward: null, raised_ward: 'ward-1' },
     ]);
     expect(db.pragma('user_version', { simple: true })).toBe(7);
     expect(db.pragma('foreign_key_check')).toEqual([]);

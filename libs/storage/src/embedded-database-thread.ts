@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { EmbeddedDatabaseOptions } from './embedded-database';
 import type { EmbeddedWrite } from './embedded-writes';
 import type { HistoryPoint, HistoryQuery } from './telemetry-store.port';
+import type { AlarmLoadQuery, AlarmLoadRows } from './alarm-load.port';
 
 export interface EmbeddedDatabaseThreadSetup extends EmbeddedDatabaseOptions {
   /** The database file the main thread opened (and created the schema of). */
@@ -15,6 +16,7 @@ export interface EmbeddedDatabaseThreadSetup extends EmbeddedDatabaseOptions {
 export type EmbeddedDatabaseThreadRequest =
   | { readonly kind: 'commit'; readonly id: number; readonly writes: readonly EmbeddedWrite[] }
   | { readonly kind: 'history'; readonly id: number; readonly query: HistoryQuery }
+  | { readonly kind: 'alarm-load'; readonly id: number; readonly query: AlarmLoadQuery }
   | { readonly kind: 'close' };
 
 export interface EmbeddedDatabaseThreadReply {
@@ -39,7 +41,7 @@ function workerScript(): { file: string; execArgv?: string[] } {
 
 /**
  * A worker thread holding its own connection to the database file, so SQLite's work (a group
- * commit's inserts and fsync, a history aggregate) runs beside the broker's thread instead of on
+ * commit's inserts and fsync, a history aggregate, a report) runs beside the broker's thread instead of on
  * it. Requests run one at a time, in order. A request's promise settles with the worker's answer;
  * if the worker dies, the requests under way fail (commits are then not acknowledged and their
  * devices resend) and the next request starts a new worker.
@@ -65,6 +67,10 @@ export class EmbeddedDatabaseThread {
 
   history(query: HistoryQuery): Promise<HistoryPoint[]> {
     return this.send({ kind: 'history', id: this.nextId++, query }) as Promise<HistoryPoint[]>;
+  }
+
+  alarmLoad(query: AlarmLoadQuery): Promise<AlarmLoadRows> {
+    return this.send({ kind: 'alarm-load', id: this.nextId++, query }) as Promise<AlarmLoadRows>;
   }
 
   /** Call once every request has settled. */

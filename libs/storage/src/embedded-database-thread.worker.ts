@@ -1,7 +1,8 @@
-// A SQLite thread (embedded-database-thread.ts): the writer commits telemetry, the reader aggregates history,
+// A SQLite thread (embedded-database-thread.ts): the writer commits telemetry, the reader aggregates history and reports,
 // each on its own connection, so neither runs on the broker's thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectEmbeddedDatabase } from './embedded-database';
+import { prepareAlarmLoadQuery } from './embedded-alarm-load';
 import { prepareHistoryQuery } from './embedded-history';
 import { prepareEmbeddedCommit } from './embedded-writes';
 import type {
@@ -16,11 +17,13 @@ const db = connectEmbeddedDatabase(setup.file, setup);
 if (setup.role === 'writer') db.pragma('synchronous = FULL');
 const commit = setup.role === 'writer' ? prepareEmbeddedCommit(db) : undefined;
 const history = setup.role === 'reader' ? prepareHistoryQuery(db) : undefined;
+const alarmLoad = setup.role === 'reader' ? prepareAlarmLoadQuery(db) : undefined;
 const port = parentPort!;
 
 function answer(request: Exclude<EmbeddedDatabaseThreadRequest, { kind: 'close' }>): unknown {
   if (request.kind === 'commit' && commit) return commit(request.writes);
   if (request.kind === 'history' && history) return history(request.query);
+  if (request.kind === 'alarm-load' && alarmLoad) return alarmLoad(request.query);
   throw new Error(`a ${setup.role} thread does not take ${request.kind}`);
 }
 

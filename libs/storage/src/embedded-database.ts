@@ -60,8 +60,9 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS samples_by_patient ON samples (patient_id, ts);
   CREATE TABLE IF NOT EXISTS alerts (
     id TEXT PRIMARY KEY, patient_id TEXT NOT NULL, state TEXT NOT NULL, raised_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL, body TEXT NOT NULL, ward TEXT);
+    updated_at TEXT NOT NULL, body TEXT NOT NULL, ward TEXT, raised_ward TEXT);
   CREATE INDEX IF NOT EXISTS alerts_by_ward ON alerts (ward, raised_at) WHERE ward IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS alerts_by_raised_ward ON alerts (raised_ward, raised_at);
   CREATE INDEX IF NOT EXISTS alerts_by_state ON alerts (state);
   CREATE INDEX IF NOT EXISTS alerts_by_update ON alerts (updated_at);
   CREATE INDEX IF NOT EXISTS alerts_by_patient ON alerts (patient_id, raised_at);
@@ -119,6 +120,17 @@ const STAYS_OF_VERSION_5 = `
 `;
 
 /**
+ * Version 7: a ward's own alarms (`ward`, which concern no single patient), and the ward every
+ * alarm was raised on (`raised_ward`), for the ward's alarm-load report; alarms of version 6 take
+ * their patient's ward now, the best there is.
+ */
+const ALERT_WARDS_OF_VERSION_7 = `
+  ALTER TABLE alerts ADD COLUMN ward TEXT;
+  ALTER TABLE alerts ADD COLUMN raised_ward TEXT;
+  UPDATE alerts SET raised_ward = (SELECT ward FROM patients WHERE patients.id = alerts.patient_id);
+`;
+
+/**
  * Opens (creating if needed) Vigil's embedded database, `vigil.db` in `dataDir`, or an in-memory
  * one for `:memory:`. WAL with synchronous=FULL: a committed transaction survives a power cut,
  * which is what acknowledging a device on commit requires (sqlite.org/pragma.html#pragma_synchronous).
@@ -148,8 +160,9 @@ export function openEmbeddedDatabase(
   }
   if (hasTables && version < 4) db.exec('DROP TABLE IF EXISTS refresh_tokens');
   if (hasTables && version < 5) db.exec(PATIENT_COLUMNS_OF_VERSION_5);
-  // Version 7: a ward's own alarms, which concern no single patient.
-  if (hasTables && version < 7) db.exec('ALTER TABLE alerts ADD COLUMN ward TEXT');
+  const hasAlerts =
+    db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'alerts'").get() !== undefined;
+  if (hasAlerts && version < 7) db.exec(ALERT_WARDS_OF_VERSION_7);
   db.exec(SCHEMA);
   if (hasTables && version < 5) db.transaction(() => db.exec(STAYS_OF_VERSION_5))();
   db.pragma('foreign_keys = ON');

@@ -1,5 +1,7 @@
 import type { EmbeddedDatabase, EmbeddedDatabaseOptions } from './embedded-database';
+import { prepareAlarmLoadQuery } from './embedded-alarm-load';
 import { prepareHistoryQuery } from './embedded-history';
+import type { AlarmLoadQuery, AlarmLoadRows } from './alarm-load.port';
 import { EmbeddedDatabaseThread } from './embedded-database-thread';
 import { StoreBusyError, type HistoryPoint, type HistoryQuery } from './telemetry-store.port';
 
@@ -7,25 +9,40 @@ import { StoreBusyError, type HistoryPoint, type HistoryQuery } from './telemetr
 const MAX_PENDING_READS = 4;
 
 /**
- * History reads of the embedded store. For a database file they run on a reader thread with its
+ * History and report reads of the embedded store. For a database file they run on a reader thread with its
  * own connection, so however heavy a read is, the broker's thread (and every alarm) goes on; and
  * no more than a few wait, so a loop of heavy reads cannot queue up unbounded work.
  */
 export class EmbeddedHistoryReader {
   private readonly thread?: EmbeddedDatabaseThread;
-  private readonly inline?: (query: HistoryQuery) => HistoryPoint[];
+  private readonly inline?: {
+    history: (query: HistoryQuery) => HistoryPoint[];
+    alarmLoad: (query: AlarmLoadQuery) => AlarmLoadRows;
+  };
 
   constructor(db: EmbeddedDatabase, options: EmbeddedDatabaseOptions = {}) {
-    if (db.memory) this.inline = prepareHistoryQuery(db);
+    if (db.memory)
+      this.inline = { history: prepareHistoryQuery(db), alarmLoad: prepareAlarmLoadQuery(db) };
     else this.thread = new EmbeddedDatabaseThread({ file: db.name, role: 'reader', ...options });
   }
 
   async read(query: HistoryQuery): Promise<HistoryPoint[]> {
-    if (this.inline) return this.inline(query);
+    if (this.inline) return this.inline.history(query);
+    return this.admitted().history(query);
+  }
+
+  /** The rows of a ward's alarm-load report. */
+  async alarmLoad(query: AlarmLoadQuery): Promise<AlarmLoadRows> {
+    if (this.inline) return this.inline.alarmLoad(query);
+    return this.admitted().alarmLoad(query);
+  }
+
+  /** The reader thread, unless too many reads already wait for it. */
+  private admitted(): EmbeddedDatabaseThread {
     const thread = this.thread as EmbeddedDatabaseThread;
     if (thread.pending >= MAX_PENDING_READS)
-      throw new StoreBusyError(`${thread.pending} history reads are under way; retry shortly`);
-    return thread.history(query);
+      throw new StoreBusyError(`${thread.pending} reads are under way; retry shortly`);
+    return thread;
   }
 
   async close(): Promise<void> {

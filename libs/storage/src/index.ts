@@ -1,3 +1,4 @@
+export * from './alarm-load.port';
 export * from './alert-store.port';
 export * from './hl7-message-log.port';
 export * from './notification-store.port';

@@ -115,9 +115,12 @@ export class StorageModule {
         },
         {
           provide: ALERT_STORE,
-          useFactory: (db: EmbeddedDatabase, writer: EmbeddedWriter) =>
-            new EmbeddedAlertStore(db, writer),
-          inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER],
+          useFactory: (
+            db: EmbeddedDatabase,
+            writer: EmbeddedWriter,
+            reader: EmbeddedHistoryReader,
+          ) => new EmbeddedAlertStore(db, writer, reader),
+          inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER, EMBEDDED_READER],
         },
         {
           provide: REGISTRY_STORE,

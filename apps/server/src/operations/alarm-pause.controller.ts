@@ -35,7 +35,7 @@ export class AlarmPauseController {
     @Body() body: AlarmPauseDto,
     @CurrentUser() user: UserView,
   ): Promise<AlarmPause> {
-    this.patients.requireAdmitted(id);
+    const { ward } = this.patients.requireAdmitted(id);
     const now = Date.now();
     const pause: AlarmPause = {
       patientId: id,
@@ -45,7 +45,8 @@ export class AlarmPauseController {
       from: new Date(now).toISOString(),
       until: new Date(now + body.minutes * 60_000).toISOString(),
     };
-    await this.audit.record(user.username, 'patient.alarms-paused', id, pause);
+    // With the ward, for its alarm-load report.
+    await this.audit.record(user.username, 'patient.alarms-paused', id, { ...pause, ward });
     this.alerts.pause(pause);
     return pause;
   }

@@ -42,7 +42,7 @@ export class StandbyController {
     @Body() body: StandbyDto,
     @CurrentUser() user: UserView,
   ): Promise<Standby> {
-    this.patients.requireAdmitted(id);
+    const { ward } = this.patients.requireAdmitted(id);
     const now = Date.now();
     const until = Date.parse(body.until);
     if (until <= now || until > now + MAX_STANDBY_HOURS * 3_600_000)
@@ -57,7 +57,7 @@ export class StandbyController {
       from: new Date(now).toISOString(),
       until: new Date(until).toISOString(),
     };
-    await this.audit.record(user.username, 'patient.standby-begun', id, standby);
+    await this.audit.record(user.username, 'patient.standby-begun', id, { ...standby, ward });
     await this.alerts.standby(standby);
     return standby;
   }
