@@ -1,7 +1,8 @@
 // Proves the observation form and the alarm pause in a real Chromium: a nurse previews the NEWS2
 // a set would give, cannot save without confirming the patient by her two identifiers, saves, and
 // sees the set listed and the next set's due time on the ward tile; she pauses the patient's
-// alarms, every console of the ward shows the pause counting down, and she resumes them.
+// alarms, every console of the ward shows the pause counting down, and she resumes them; her
+// values are marked on the patient's charts apart from the wearable's.
 import type { News2View } from '@vigil/contracts';
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
@@ -17,10 +18,11 @@ import {
 describe('the observation form and the alarm pause, in Chromium', () => {
   let vigil: VigilHarness;
   let browser: Browser;
+  let nurse: string;
 
   beforeAll(async () => {
     vigil = await startVigil();
-    await signInAs(vigil, { username: 'nurse-eight', role: 'nurse', wards: ['ward-8'] });
+    nurse = await signInAs(vigil, { username: 'nurse-eight', role: 'nurse', wards: ['ward-8'] });
     await signInAs(vigil, { username: 'nurse-eight-b', role: 'nurse', wards: ['ward-8'] });
     await admitPatientWithDevice(
       vigil,
@@ -126,5 +128,28 @@ describe('the observation form and the alarm pause, in Chromium', () => {
     expect(pause).toBeNull();
     await page.close();
     await colleague.close();
+  });
+
+  it("marks a nurse's values on the patient's charts apart from the wearable's", async () => {
+    const recorded = await vigil.post(
+      '/api/patients/p-ob/observations',
+      { effectiveAt: new Date().toISOString(), vitals: { respRate: 19, systolicBp: 124 } },
+      nurse,
+    );
+    expect(recorded.status).toBe(201);
+    const page = await openConsolePage(browser, Number(new URL(vigil.httpUrl).port), 'nurse-eight');
+    page.setDefaultTimeout(5_000);
+    await page
+      .locator('article[data-patient-id="p-ob"]')
+      .getByRole('link', { name: 'Agnes Hunt' })
+      .click();
+    const respiration = page.locator('figure[data-vital="respRate"]');
+    await respiration.getByText('◆ 1 recorded by a nurse').waitFor();
+    expect(await respiration.getAttribute('data-manual-points')).toBe('1');
+    expect(
+      await page.locator('figure[data-vital="heartRate"]').getAttribute('data-manual-points'),
+    ).toBe('0');
+    await page.screenshot({ path: `${SCREENSHOTS}/patient-manual-points.png`, fullPage: true });
+    await page.close();
   });
 });

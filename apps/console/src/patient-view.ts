@@ -1,4 +1,10 @@
-import { VITAL_NAMES, VITAL_SIGNS, type ThresholdView, type VitalName } from '@vigil/contracts';
+import {
+  VITAL_NAMES,
+  VITAL_SIGNS,
+  type Observation,
+  type ThresholdView,
+  type VitalName,
+} from '@vigil/contracts';
 import uPlot from 'uplot';
 import { api } from './api';
 import { byId, identification, make, placeOf, unitLabel } from './dom';
@@ -84,7 +90,7 @@ export class PatientView {
         }),
       );
     }
-    const sets = await api.observations(patientId).catch(() => []);
+    const sets = await api.observations(patientId).catch((): Observation[] => []);
     if (sets.length > 0) {
       const list = make('ul', undefined, 'observation-history');
       for (const set of sets) {
@@ -112,12 +118,16 @@ export class PatientView {
         ),
       );
     }
+    const to = Date.now();
+    const from = to - SPANS[span];
     for (const name of VITAL_NAMES) {
       charts.append(
         this.chart(
           name,
           history.points,
           thresholds.effective.filter((rule) => rule.vital === name),
+          manualPoints(sets, name, from, to),
+          [from, to],
         ),
       );
     }
@@ -155,11 +165,16 @@ export class PatientView {
     name: VitalName,
     points: { ts: string; vitals: Record<string, number | undefined> }[],
     rules: ThresholdView[],
+    manual: ManualPoint[],
+    [from, to]: [number, number],
   ): HTMLElement {
     const definition = VITAL_SIGNS[name];
     const figure = make('figure', undefined, 'chart');
     figure.dataset.vital = name;
+    figure.dataset.manualPoints = String(manual.length);
     const caption = make('figcaption', `${definition.display} (${unitLabel(definition.unit)})`);
+    if (manual.length > 0)
+      caption.append(' ', make('span', `◆ ${manual.length} recorded by a nurse`, 'manual-key'));
     figure.append(caption);
     const xs = points.map((point) => Date.parse(point.ts) / 1000);
     const ys = points.map((point) => point.vitals[name] ?? null);
@@ -176,13 +191,86 @@ export class PatientView {
       })),
     ];
     const width = Math.min(560, Math.max(280, byId('patient-view').clientWidth - 40));
-    this.charts.push(
-      new uPlot({ width, height: 160, series, legend: { show: true } }, data, figure),
-    );
+    const options: uPlot.Options = {
+      width,
+      height: 160,
+      series,
+      legend: { show: true },
+      scales: {
+        // The span asked for, whatever the data: a single point does not stretch the axis to years.
+        x: { time: true, range: (): uPlot.Range.MinMax => [from / 1000, to / 1000] },
+        y: { range: (_u, min, max) => valueRange([min, max, ...manual.map((p) => p.value)]) },
+      },
+      plugins: [manualPointsPlugin(manual)],
+    };
+    this.charts.push(new uPlot(options, data, figure));
     figure.setAttribute(
       'aria-label',
-      `${definition.display}: ${points.length} points; thresholds ${rules.map((r) => `${r.comparison} ${r.threshold}`).join(', ') || 'none'}`,
+      `${definition.display}: ${points.length} points, ${manual.length} recorded by a nurse; thresholds ${rules.map((r) => `${r.comparison} ${r.threshold}`).join(', ') || 'none'}`,
     );
     return figure;
   }
+}
+
+/** A value a nurse recorded in a set, where the chart marks it. */
+interface ManualPoint {
+  /** Epoch seconds, as uPlot's time axis. */
+  readonly ts: number;
+  readonly value: number;
+}
+
+const MANUAL_COLOUR = '#7a2f8f';
+
+/** The vital's values from her valid sets taken within [from, to]. */
+function manualPoints(
+  sets: Observation[],
+  name: VitalName,
+  from: number,
+  to: number,
+): ManualPoint[] {
+  return sets.flatMap((set) => {
+    const at = Date.parse(set.effectiveAt);
+    const value = set.vitals[name];
+    return set.enteredInError || value === undefined || at < from || at > to
+      ? []
+      : [{ ts: at / 1000, value }];
+  });
+}
+
+/** The y range: the data and the manual points with a margin; uPlot's own when there is none. */
+function valueRange(values: (number | null)[]): uPlot.Range.MinMax {
+  const known = values.filter((value): value is number => value !== null && Number.isFinite(value));
+  if (known.length === 0) return [0, 1];
+  const low = Math.min(...known);
+  const high = Math.max(...known);
+  const margin = Math.max((high - low) * 0.1, Math.abs(high) * 0.02, 1);
+  return [low - margin, high + margin];
+}
+
+/** Draws each manual point as a diamond over the device's line: hand-taken, not streamed. */
+function manualPointsPlugin(points: ManualPoint[]): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: [
+        (u) => {
+          const { ctx } = u;
+          const size = 6 * devicePixelRatio;
+          ctx.save();
+          ctx.fillStyle = MANUAL_COLOUR;
+          for (const point of points) {
+            const x = u.valToPos(point.ts, 'x', true);
+            const y = u.valToPos(point.value, 'y', true);
+            ctx.beginPath();
+            ctx.moveTo(x, y - size);
+            ctx.lineTo(x + size, y);
+            ctx.lineTo(x, y + size);
+            ctx.lineTo(x - size, y);
+            ctx.closePath();
+            ctx.fill();
+          }
+          ctx.restore();
+        },
+      ],
+    },
+  };
 }
