@@ -222,4 +222,22 @@ describe('AlertBook.markDataStale', () => {
     const [cleared] = alerts.clear('', 'ward.connection-lost', at(3), '4B');
     expect(cleared).toMatchObject({ kind: 'resolved', alert: { id: raised.alert.id } });
   });
+
+  it('escalates an alert at once when asked, whatever its priority, and reminds when already escalated', () => {
+    const alerts = book();
+    const [raised] = alerts.breach(spo2(93), at(0));
+    expect(raised.alert.priority).toBe('medium');
+    const first = alerts.escalate(raised.alert.id, at(5));
+    expect(first).toMatchObject({
+      ok: true,
+      events: [
+        { kind: 'escalated', alert: { escalationLevel: 1, escalatedAt: at(5).toISOString() } },
+      ],
+    });
+    expect(alerts.escalate(raised.alert.id, at(6))).toMatchObject({
+      ok: true,
+      events: [{ kind: 'reminded', alert: { remindedAt: at(6).toISOString() } }],
+    });
+    expect(alerts.escalate('no-such-alert', at(7))).toEqual({ ok: false, reason: 'not-found' });
+  });
 });

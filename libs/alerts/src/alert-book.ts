@@ -187,20 +187,13 @@ export class AlertBook {
     if (!entry) return { ok: false, reason: 'not-found' };
     const [key, alert] = entry;
     const at = now.toISOString();
-    return alert.escalationLevel === 0
-      ? {
-          ok: true,
-          events: this.record(
-            key,
-            { ...alert, escalationLevel: 1, escalatedAt: at, remindedAt: at, updatedAt: at },
-            'escalated',
-            at,
-          ),
-        }
-      : {
-          ok: true,
-          events: this.record(key, { ...alert, remindedAt: at, updatedAt: at }, 'reminded', at),
-        };
+    return {
+      ok: true,
+      events:
+        alert.escalationLevel === 0
+          ? this.escalated(key, alert, at)
+          : this.reminded(key, alert, at),
+    };
   }
 
   /**
@@ -257,24 +250,30 @@ export class AlertBook {
       if (alert.priority !== 'high' || alert.state === 'acknowledged' || paused(alert)) continue;
       const waited = now.getTime() - Date.parse(alert.raisedAt);
       if (alert.escalationLevel === 0 && waited >= this.policy.escalateAfterMs) {
-        events.push(
-          ...this.record(
-            key,
-            { ...alert, escalationLevel: 1, escalatedAt: at, remindedAt: at, updatedAt: at },
-            'escalated',
-            at,
-          ),
-        );
+        events.push(...this.escalated(key, alert, at));
       } else if (
         alert.escalationLevel > 0 &&
         now.getTime() - Date.parse(alert.remindedAt ?? alert.raisedAt) >= this.policy.remindEveryMs
       ) {
-        events.push(
-          ...this.record(key, { ...alert, remindedAt: at, updatedAt: at }, 'reminded', at),
-        );
+        events.push(...this.reminded(key, alert, at));
       }
     }
     return events;
+  }
+
+  /** Announced to the second audience (the ward's charge nurse) for the first time. */
+  private escalated(key: string, alert: Alert, at: string): AlertEvent[] {
+    return this.record(
+      key,
+      { ...alert, escalationLevel: 1, escalatedAt: at, remindedAt: at, updatedAt: at },
+      'escalated',
+      at,
+    );
+  }
+
+  /** Announced to the second audience again. */
+  private reminded(key: string, alert: Alert, at: string): AlertEvent[] {
+    return this.record(key, { ...alert, remindedAt: at, updatedAt: at }, 'reminded', at);
   }
 
   private record(
