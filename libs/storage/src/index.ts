@@ -9,7 +9,7 @@ export * from './storage.module';
 export * from './telemetry-store.port';
 export * from './user-store.port';
 export type { InfluxApi, InfluxOptions } from './influx/influx-options';
-// Adapters, for tools that drive a store without Nest (npm run bench).
+// Adapters, for tools that drive a store without Nest (npm run bench) and adapter tests.
 export { openEmbeddedDatabase } from './embedded-database';
 export { EmbeddedHistoryReader } from './embedded-history-reader';
 export { EmbeddedWriter } from './embedded-writer';
@@ -17,3 +17,4 @@ export { InfluxConnection, quietInfluxClientLogs } from './influx/influx-connect
 export { InfluxTelemetryStore } from './influx/influx-telemetry.store';
 export { DEFAULT_DRAINER_OPTIONS } from './influx/spool-drainer';
 export { EmbeddedTelemetryStore } from './embedded-telemetry.store';
+export { EmbeddedNotificationStore } from './embedded-notification.store';

@@ -30,6 +30,8 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly logger = new Logger(WebhookDelivery.name);
   private readonly running = new Map<string, Promise<void>>();
   private readonly wakers = new Map<string, () => void>();
+  /** Targets woken while their delivery was busy: it looks at the queue once more before ending. */
+  private readonly wokenWhileBusy = new Set<string>();
   /** Wards whose `notification.failed` is open, with the names of the targets failing them. */
   private readonly alarmed = new Map<string, string>();
   private ticker?: NodeJS.Timeout;
@@ -69,16 +71,25 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
   wake(targetId: string): void {
     const waker = this.wakers.get(targetId);
     if (waker) return waker();
-    if (this.running.has(targetId) || this.stopping) return;
+    if (this.stopping) return;
+    if (this.running.has(targetId)) {
+      this.wokenWhileBusy.add(targetId);
+      return;
+    }
     const run = this.deliverQueue(targetId).finally(() => this.running.delete(targetId));
     this.running.set(targetId, run);
   }
 
   private async deliverQueue(targetId: string): Promise<void> {
     while (!this.stopping) {
+      this.wokenWhileBusy.delete(targetId);
       const known = this.targets.find(targetId);
       const head = known && (await this.store.head(targetId));
-      if (!known || !head) return;
+      // Something queued while the queue was read is looked for again, not left until the next.
+      if (!known || !head) {
+        if (this.wokenWhileBusy.has(targetId)) continue;
+        return;
+      }
       const wait = head.nextAttemptAt - Date.now();
       if (wait > 0) {
         await this.sleep(targetId, wait);
