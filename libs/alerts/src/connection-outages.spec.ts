@@ -56,4 +56,25 @@ describe('ConnectionOutages', () => {
     expect(decision.wardClears).toEqual(['4B']);
     expect(decision.raise.sort()).toEqual(['d2', 'd3']);
   });
+
+  it('keeps a ward alarm restored after a restart while wearables come back, then clears it once too few are lost', () => {
+    const outages = new ConnectionOutages(policy);
+    outages.restoreWardAlarm('4B', 12, 30_000);
+    expect(outages.decide(29_999).wardClears).toEqual([]);
+    outages.lose('d1', 'p1', '4B', 30_000);
+    outages.lose('d2', 'p2', '4B', 30_000);
+    outages.lose('d3', 'p3', '4B', 30_000);
+    expect(outages.decide(30_000)).toMatchObject({
+      wardAlarms: [{ ward: '4B', patients: 3 }],
+      wardClears: [],
+    });
+    outages.recover('d1');
+    expect(outages.decide(31_000)).toMatchObject({ wardClears: ['4B'], raise: ['d2', 'd3'] });
+  });
+
+  it('clears a restored ward alarm when nothing is lost once the wearables have had their time', () => {
+    const outages = new ConnectionOutages(policy);
+    outages.restoreWardAlarm('4B', 12, 30_000);
+    expect(outages.decide(30_000).wardClears).toEqual(['4B']);
+  });
 });

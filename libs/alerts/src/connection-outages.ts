@@ -40,8 +40,19 @@ export interface OutageDecision {
 export class ConnectionOutages {
   private readonly lost = new Map<string, LostDevice>();
   private readonly wardAlarms = new Map<string, number>();
+  /** Ward alarms restored after a restart, not cleared before these times (epoch ms). */
+  private readonly standsUntil = new Map<string, number>();
 
   constructor(private readonly policy: OutagePolicy) {}
+
+  /**
+   * A ward alarm open before a restart: it stands until `until` (while the wearables come back),
+   * then until the grouping finds too few lost.
+   */
+  restoreWardAlarm(ward: string, patients: number, until: number): void {
+    this.wardAlarms.set(ward, patients);
+    this.standsUntil.set(ward, until);
+  }
 
   /** The device is lost (again: its first loss time is kept). */
   lose(deviceId: string, patientId: string, ward: string, now: number): void {
@@ -96,7 +107,8 @@ export class ConnectionOutages {
     }
     for (const ward of [...this.wardAlarms.keys()]) {
       const patients = new Set((byWard.get(ward) ?? []).map(([, device]) => device.patientId)).size;
-      if (patients >= this.policy.minPatients) continue;
+      if (patients >= this.policy.minPatients || now < (this.standsUntil.get(ward) ?? 0)) continue;
+      this.standsUntil.delete(ward);
       this.wardAlarms.delete(ward);
       decision.wardClears.push(ward);
     }

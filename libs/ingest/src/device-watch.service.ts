@@ -75,6 +75,13 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
   onApplicationBootstrap(): void {
     this.startedAt = Date.now();
     for (const alert of this.alerts.openAlerts()) {
+      // It stands while the wearables come back (a no-data timeout), then as the grouping finds.
+      if (alert.rule === WARD_CONNECTION_LOST && alert.ward !== undefined)
+        this.outages.restoreWardAlarm(
+          alert.ward,
+          alert.value,
+          this.startedAt + this.options.noDataTimeoutMs,
+        );
       if (alert.category !== 'technical' || alert.ward !== undefined) continue;
       const key = keyOf(alert.deviceId, alert.rule);
       this.holding.set(key, { value: alert.value, threshold: alert.threshold });
