@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
+import { launchServer, waitUntilReady, type ServerProcess } from './server-process';
 
 // Beside the sources under Jest; from the repository root when compiled (npm run bench).
 const TEMPLATE = [join(__dirname, '../influxdb'), join(process.cwd(), 'test/influxdb')]
@@ -24,21 +24,6 @@ export interface InfluxdServer {
   stop(): Promise<void>;
 }
 
-async function waitForPing(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`influxd exited with ${child.exitCode}:\n${log()}`);
-    const ok = await fetch(`${url}/ping`).then(
-      (response) => response.status === 204,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`influxd did not answer /ping within 30 s:\n${log()}`);
-}
-
 export async function startInfluxd(): Promise<InfluxdServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-influxd-'));
   const httpPort = await freePort();
@@ -51,33 +36,17 @@ export async function startInfluxd(): Promise<InfluxdServer> {
       .replaceAll('${DATA_DIR}', dataDir),
   );
   const url = `http://127.0.0.1:${httpPort}`;
-  let child: ChildProcess;
-  let output = '';
-
+  let server: ServerProcess;
   const launch = async () => {
-    output = '';
-    child = spawn('influxd', ['-config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const spawned = new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', (error: NodeJS.ErrnoException) =>
-        reject(
-          error.code === 'ENOENT'
-            ? new Error('influxd is not installed: apt-get install influxdb (.ci/run does)')
-            : error,
-        ),
-      );
-    });
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await spawned;
-    await waitForPing(url, child, () => output);
+    server = await launchServer('influxd', ['-config', configFile], 'influxdb');
+    await waitUntilReady(server, 'influxd', () =>
+      fetch(`${url}/ping`).then(
+        (response) => response.status === 204,
+        () => false,
+      ),
+    );
   };
-  const kill = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  };
+  const kill = () => server.kill();
   const query = async (database: string, influxQl: string, method: 'GET' | 'POST') => {
     const params = new URLSearchParams({ db: database, q: influxQl, epoch: 'ms' });
     const response = await fetch(`${url}/query?${params}`, { method });

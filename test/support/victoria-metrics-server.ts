@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
+import { launchServer, waitUntilReady } from './server-process';
 
 /**
  * A real VictoriaMetrics (Debian's `victoria-metrics`), which accepts InfluxDB line protocol at
@@ -21,8 +21,7 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetricsServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-vm-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let output = '';
-  const child: ChildProcess = spawn(
+  const server = await launchServer(
     'victoria-metrics',
     [
       `-httpListenAddr=127.0.0.1:${port}`,
@@ -30,31 +29,14 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetricsServer> {
       '-retentionPeriod=100y',
       '-loggerLevel=ERROR',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    'victoria-metrics',
   );
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'ENOENT'
-          ? new Error('victoria-metrics is not installed: apt-get install victoria-metrics')
-          : error,
-      ),
-    );
-  });
-  const deadline = Date.now() + 30_000;
-  while (
-    !(await fetch(`${url}/health`).then(
-      (r) => r.ok,
+  await waitUntilReady(server, 'victoria-metrics', () =>
+    fetch(`${url}/health`).then(
+      (response) => response.ok,
       () => false,
-    ))
-  ) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`victoria-metrics did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    ),
+  );
   return {
     url,
     async exportSeries(prefix) {
@@ -74,9 +56,7 @@ export async function startVictoriaMetrics(): Promise<VictoriaMetricsServer> {
         );
     },
     async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await server.kill();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
