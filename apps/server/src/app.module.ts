@@ -110,7 +110,11 @@ export class AppModule {
           : []),
         auth,
         NotificationsModule.forRoot({ imports: [registry], options: config.notifications }),
-        GatewayModule.forRoot({ imports: [ingest, auth], access: CareAccess }),
+        GatewayModule.forRoot({
+          imports: [ingest, auth],
+          access: CareAccess,
+          clustered: config.redisUrl !== undefined,
+        }),
       ],
       // Here, not in RegistryModule: they also need ingest's ClinicalEvaluator and the broker.
       controllers: [

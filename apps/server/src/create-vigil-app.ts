@@ -7,6 +7,8 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { existsSync } from 'node:fs';
+import { ClusterIoAdapter } from '@vigil/gateway';
+import { createClient } from 'redis';
 import { AppModule } from './app.module';
 import type { VigilConfig } from './config/vigil-config';
 import { HttpErrorFilter } from './operations/http-error.filter';
@@ -61,6 +63,52 @@ export interface CreateVigilAppOptions {
   readonly logStream?: DestinationStream;
 }
 
+/** How long a start waits for Redis before giving up. */
+const REDIS_START_ATTEMPTS = 20;
+const REDIS_RETRY_MS = 250;
+/** Once up, a lost Redis is retried at most this far apart. */
+const REDIS_MAX_RETRY_MS = 2_000;
+
+/**
+ * The Redis client the consoles' events travel through. A Redis that does not answer within five
+ * seconds of the start stops the start; one lost later is retried for as long as it takes, and
+ * its loss logged once, not at every attempt.
+ */
+async function connectRedis(url: string, app: NestExpressApplication) {
+  const logger = app.get(Logger);
+  const where = new URL(url).host;
+  let up = false;
+  let lossLogged = false;
+  const client = createClient({
+    url,
+    socket: {
+      reconnectStrategy: (retries, cause) =>
+        up
+          ? Math.min(REDIS_RETRY_MS * 2 ** retries, REDIS_MAX_RETRY_MS)
+          : retries >= REDIS_START_ATTEMPTS
+            ? new Error(`${retries} attempts failed, the last: ${(cause as Error).message}`)
+            : REDIS_RETRY_MS,
+    },
+  });
+  client.on('ready', () => {
+    if (lossLogged) logger.log(`Redis at ${where} is back`, 'ClusterIoAdapter');
+    up = true;
+    lossLogged = false;
+  });
+  client.on('error', (error: Error) => {
+    if (!up || lossLogged) return;
+    lossLogged = true;
+    logger.warn(`Redis at ${where} lost (${error.message}); retrying`, 'ClusterIoAdapter');
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    await app.close();
+    throw new Error(`REDIS_URL: Redis at ${where} does not answer (${String(error)})`);
+  }
+  return client;
+}
+
 /** Builds the application; the caller decides when to `listen`. Tests use it with port 0. */
 export async function createVigilApp(
   config: VigilConfig,
@@ -79,6 +127,8 @@ export async function createVigilApp(
     },
   );
   app.useLogger(app.get(Logger));
+  if (config.redisUrl)
+    app.useWebSocketAdapter(new ClusterIoAdapter(app, await connectRedis(config.redisUrl, app)));
   app.enableShutdownHooks();
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

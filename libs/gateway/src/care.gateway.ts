@@ -63,6 +63,13 @@ type CareSocket = Socket<
  * handshake and joins the rooms of its wards, so a nurse receives her wards' alerts, vitals and
  * device status and nothing else; escalations go to the ward's charge nurses.
  */
+export const CARE_GATEWAY_OPTIONS = Symbol('CareGatewayOptions');
+
+export interface CareGatewayOptions {
+  /** Consoles also connect to other nodes: which wards they watch is not known here. */
+  readonly clustered: boolean;
+}
+
 @WebSocketGateway({ namespace: CARE_NAMESPACE })
 export class CareGateway
   implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
@@ -83,6 +90,7 @@ export class CareGateway
     private readonly alerts: AlertsService,
     private readonly acknowledgements: AcknowledgementService,
     @Inject(CARE_ACCESS) private readonly access: CareAccessPolicy,
+    @Inject(CARE_GATEWAY_OPTIONS) private readonly options: CareGatewayOptions,
   ) {}
 
   afterInit(): void {
@@ -253,6 +261,7 @@ export class CareGateway
   }
 
   private watched(ward: string | undefined): boolean {
+    if (this.options.clustered) return true;
     const rooms = this.namespace.adapter.rooms;
     const members = (room: string) => rooms.get(room)?.size ?? 0;
     return members(EVERY_WARD_ROOM) > 0 || (ward !== undefined && members(wardRoom(ward)) > 0);

@@ -1,11 +1,13 @@
 import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
 import { CARE_ACCESS, type CareAccessPolicy } from './care-access.port';
-import { CareGateway } from './care.gateway';
+import { CARE_GATEWAY_OPTIONS, CareGateway } from './care.gateway';
 
 export interface GatewayModuleOptions {
   /** Modules exporting IngestService and the access policy; AlertsService is global. */
   readonly imports: ModuleMetadata['imports'];
   readonly access: Type<CareAccessPolicy>;
+  /** Other nodes' consoles hear this one's events through Redis (ClusterIoAdapter). */
+  readonly clustered?: boolean;
 }
 
 @Module({})
@@ -14,7 +16,11 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: options.imports,
-      providers: [{ provide: CARE_ACCESS, useExisting: options.access }, CareGateway],
+      providers: [
+        { provide: CARE_ACCESS, useExisting: options.access },
+        { provide: CARE_GATEWAY_OPTIONS, useValue: { clustered: options.clustered ?? false } },
+        CareGateway,
+      ],
     };
   }
 }

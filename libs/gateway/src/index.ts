@@ -1,3 +1,4 @@
 export * from './care-access.port';
 export * from './gateway.module';
 export * from './live-vitals';
+export * from './cluster-io.adapter';

@@ -49,6 +49,8 @@ export interface VigilConfig {
   readonly remindEveryMs: number;
   /** Absent: the embedded store keeps telemetry. */
   readonly influx?: InfluxOptions;
+  /** Redis, when several nodes serve one set of consoles: their events travel through it. */
+  readonly redisUrl?: string;
   /** The HL7 v2 ADT listener (MLLP), when HL7_PORT is set; over TLS when `tls` is configured. */
   readonly hl7?: {
     readonly port: number;
@@ -154,11 +156,21 @@ export function loadConfig(env: Env): VigilConfig {
   };
   const influx = readInfluxOptions(env, text, integer, problems);
   const hl7 = readHl7Options(text, integer, problems);
+  const redisUrl = text('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^/]+/.test(redisUrl))
+    problems.push(`REDIS_URL must be a redis:// or rediss:// URL (got "${redisUrl}")`);
   const tls = readTlsOptions(text, integer, problems);
   const auth = readAuthOptions(env, { text, integer, flag }, problems, Boolean(tls));
   if (!mqttPlain && !tls) problems.push('MQTT_PLAIN=false needs TLS_CERT_FILE and TLS_KEY_FILE');
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...config, auth, ...(influx && { influx }), ...(tls && { tls }), ...(hl7 && { hl7 }) };
+  return {
+    ...config,
+    auth,
+    ...(influx && { influx }),
+    ...(tls && { tls }),
+    ...(hl7 && { hl7 }),
+    ...(redisUrl !== undefined && { redisUrl }),
+  };
 }
 
 function readInfluxOptions(
