@@ -2,3 +2,4 @@ export * from './broker.module';
 export * from './broker.port';
 export { MqttBrokerService } from './mqtt-broker.service';
 export { TokenBuckets } from './token-bucket';
+export * from './connect-reader';
