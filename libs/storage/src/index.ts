@@ -18,3 +18,4 @@ export { InfluxTelemetryStore } from './influx/influx-telemetry.store';
 export { DEFAULT_DRAINER_OPTIONS } from './influx/spool-drainer';
 export { EmbeddedTelemetryStore } from './embedded-telemetry.store';
 export { EmbeddedNotificationStore } from './embedded-notification.store';
+export { PartitionLeases, FencedError, type PartitionLease } from './postgres/partition-leases';

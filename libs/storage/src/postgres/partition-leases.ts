@@ -1,0 +1,100 @@
+import type { Pool, PoolClient } from 'pg';
+
+/** A node holds a partition of patients until `expiresAt`, under an epoch that only grows. */
+export interface PartitionLease {
+  readonly partition: number;
+  readonly owner: string;
+  readonly epoch: number;
+}
+
+/** A write refused because the lease it was made under has moved on. */
+export class FencedError extends Error {
+  constructor(readonly lease: PartitionLease) {
+    super(`partition ${lease.partition}: lease epoch ${lease.epoch} of ${lease.owner} is over`);
+  }
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS partition_leases (
+    partition INTEGER PRIMARY KEY,
+    owner TEXT NOT NULL,
+    epoch BIGINT NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL)`;
+
+/**
+ * Which node acts for which partition of patients, in PostgreSQL (docs/decisions/scale-out.md):
+ * a node takes a partition that is free or whose lease lapsed, each take raising the epoch;
+ * renews it while it lives; and makes every write for it inside `fenced`, which the database
+ * refuses once the lease is someone else's, so a node that stalled past its lease and woke up
+ * cannot act for patients it lost. Time is the database's own clock, one for every node.
+ */
+export class PartitionLeases {
+  constructor(
+    private readonly pool: Pool,
+    private readonly ttlMs: number,
+  ) {}
+
+  async createSchema(): Promise<void> {
+    await this.pool.query(SCHEMA);
+  }
+
+  /** Takes the partition if it is free or its lease lapsed; undefined when another holds it. */
+  async acquire(partition: number, node: string): Promise<PartitionLease | undefined> {
+    const { rows } = await this.pool.query<{ epoch: string }>(
+      `INSERT INTO partition_leases (partition, owner, epoch, expires_at)
+         VALUES ($1, $2, 1, now() + $3 * interval '1 millisecond')
+       ON CONFLICT (partition) DO UPDATE
+         SET owner = EXCLUDED.owner, epoch = partition_leases.epoch + 1,
+             expires_at = EXCLUDED.expires_at
+         WHERE partition_leases.expires_at <= now()
+       RETURNING epoch`,
+      [partition, node, this.ttlMs],
+    );
+    return rows[0] && { partition, owner: node, epoch: Number(rows[0].epoch) };
+  }
+
+  /** Extends the lease; false when it was lost (lapsed and taken): stop acting for it at once. */
+  async renew(lease: PartitionLease): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE partition_leases SET expires_at = now() + $4 * interval '1 millisecond'
+         WHERE partition = $1 AND owner = $2 AND epoch = $3`,
+      [lease.partition, lease.owner, lease.epoch, this.ttlMs],
+    );
+    return rowCount === 1;
+  }
+
+  /** Gives the partition up now, for another node to take without waiting for the lease to lapse. */
+  async release(lease: PartitionLease): Promise<void> {
+    await this.pool.query(
+      `UPDATE partition_leases SET expires_at = now()
+         WHERE partition = $1 AND owner = $2 AND epoch = $3`,
+      [lease.partition, lease.owner, lease.epoch],
+    );
+  }
+
+  /**
+   * Runs `write` in a transaction that first checks, and holds for its length, the lease it is
+   * made under: a take-over waits for it, and a write under a lease that has moved on, or lapsed,
+   * is refused with FencedError and nothing of it is kept.
+   */
+  async fenced<T>(lease: PartitionLease, write: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ current: boolean }>(
+        `SELECT owner = $2 AND epoch = $3 AND expires_at > now() AS current
+           FROM partition_leases WHERE partition = $1 FOR SHARE`,
+        [lease.partition, lease.owner, lease.epoch],
+      );
+      if (!rows[0]?.current) throw new FencedError(lease);
+      const result = await write(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
