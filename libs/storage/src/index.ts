@@ -19,3 +19,4 @@ export { DEFAULT_DRAINER_OPTIONS } from './influx/spool-drainer';
 export { EmbeddedTelemetryStore } from './embedded-telemetry.store';
 export { EmbeddedNotificationStore } from './embedded-notification.store';
 export { PartitionLeases, FencedError, type PartitionLease } from './postgres/partition-leases';
+export { PartitionOwnership, type PartitionOwnershipOptions } from './postgres/partition-ownership';

@@ -14,6 +14,25 @@ export class FencedError extends Error {
   }
 }
 
+/**
+ * Runs schema statements under a lock, one node at a time: PostgreSQL's `CREATE TABLE IF NOT
+ * EXISTS` is not safe against the same statement run at once by another connection.
+ */
+export async function createSchemaOnce(pool: Pool, statements: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('vigil schema'))");
+    await client.query(statements);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS partition_leases (
     partition INTEGER PRIMARY KEY,
@@ -35,7 +54,7 @@ export class PartitionLeases {
   ) {}
 
   async createSchema(): Promise<void> {
-    await this.pool.query(SCHEMA);
+    await createSchemaOnce(this.pool, SCHEMA);
   }
 
   /** Takes the partition if it is free or its lease lapsed; undefined when another holds it. */
