@@ -91,6 +91,8 @@ describe('standby, the ward alarm and the alarm-load page, in Chromium', () => {
     const wardAlarm = page.locator('#alerts li', { hasText: 'Ward ward-7' });
     // Cora's wearable, still off since her scan, makes three.
     await wardAlarm.getByText(/Connection lost to the devices of 3 patients/).waitFor();
+    // Cora's was lost before this page opened: her tile says so from the first load.
+    await page.locator('article[data-patient-id="p-ct"]').getByText('device offline').waitFor();
     await page.locator('#alerts li', { hasText: 'Cora Scan' }).waitFor({ state: 'detached' });
     expect(
       await page.locator('#alerts li', { hasText: /Abel Point|Ada Point|Cora Scan/ }).count(),

@@ -75,7 +75,12 @@ export class WardView {
         vitals: known?.vitals ?? patient.latest?.vitals ?? {},
         lastTs: known?.lastTs ?? patient.latest?.ts,
         battery: known?.battery ?? patient.latest?.battery,
-        status: known?.status,
+        // The server's view at load wins over an event heard before it.
+        status: patient.lostDeviceIds
+          ? 'offline'
+          : known?.status === 'online'
+            ? 'online'
+            : undefined,
         news2: known?.news2,
         trends: known?.trends ?? {},
       });

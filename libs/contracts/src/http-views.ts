@@ -6,6 +6,8 @@ import type { VitalName, VitalValues } from './vital-signs.catalogue';
 /** `GET /api/patients`, `GET /api/patients/:id`. */
 export interface PatientSummary extends Patient {
   readonly deviceIds: string[];
+  /** Her devices offline or silent now, if any: the tile says so from the first load. */
+  readonly lostDeviceIds?: string[];
   /** The most recent stored sample, or null before the first one. */
   readonly latest: Pick<Sample, 'ts' | 'vitals' | 'battery'> | null;
   /** When her next set of observations is due (ISO-8601); absent once discharged. */

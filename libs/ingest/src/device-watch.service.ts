@@ -119,6 +119,11 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
       }
   }
 
+  /** Whether the device is offline or silent now (whoever's alarm speaks for it). */
+  isLost(deviceId: string): boolean {
+    return this.lost(deviceId);
+  }
+
   /**
    * Whether the device's readings may be evaluated: not while it reports its sensor off (a probe
    * off the skin sends what it picks up from the air), until it reports the sensor on again.

@@ -14,6 +14,7 @@ import {
   TransferDto,
 } from '@vigil/dto';
 import { AlertsService } from '@vigil/alerts';
+import { DeviceWatchService } from '@vigil/ingest';
 import { TELEMETRY_STORE, type TelemetryStore } from '@vigil/storage';
 import { CurrentUser, PatientWard, Roles } from '../auth/access.decorators';
 import { ObservationScheduleService } from '../observations/observation-schedule.service';
@@ -30,6 +31,7 @@ export class PatientsController {
     private readonly stays: StayService,
     private readonly schedule: ObservationScheduleService,
     private readonly alerts: AlertsService,
+    private readonly watch: DeviceWatchService,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
   ) {}
 
@@ -123,12 +125,15 @@ export class PatientsController {
     const due = this.schedule.dueOf(patient.id);
     const alarmPause = this.alerts.pauseOf(patient.id);
     const standby = this.alerts.standbyOf(patient.id);
+    const deviceIds = this.devices.devicesOf(patient.id).map((device) => device.id);
+    const lostDeviceIds = deviceIds.filter((deviceId) => this.watch.isLost(deviceId));
     return {
       ...patient,
       ...(alarmPause && { alarmPause }),
       ...(standby && { standby }),
       ...(due !== undefined && { nextObservationDue: new Date(due).toISOString() }),
-      deviceIds: this.devices.devicesOf(patient.id).map((device) => device.id),
+      deviceIds,
+      ...(lostDeviceIds.length > 0 && { lostDeviceIds }),
       latest: latest ? { ts: latest.ts, vitals: latest.vitals, battery: latest.battery } : null,
     };
   }
