@@ -1,6 +1,34 @@
-import { CARE_NAMESPACE, CareEvent, type Alert } from '@vigil/contracts';
+import { CARE_NAMESPACE, CareEvent, WARD_CONNECTION_LOST, type Alert } from '@vigil/contracts';
 import { io, type Socket } from 'socket.io-client';
-import { SCENARIOS, type ScenarioName } from './patient-scenarios';
+import { SCENARIOS, type ScenarioExpectation, type ScenarioName } from './patient-scenarios';
+
+/** A lost device's own alarms, for which its ward's alarm speaks when many are lost at once. */
+const CONNECTION_RULES: readonly string[] = ['device.offline', 'device.no-data'];
+
+/**
+ * One patient's verdict from the rules she raised: `fail` on a rule her scenario does not
+ * allow, or on one it promises still missing once due; `pending` before then. A ward alarm for
+ * many devices lost at once stands in for her device's own.
+ */
+export function verdictOf(
+  expectation: ScenarioExpectation,
+  raised: readonly string[],
+  wardAlarmRaised: boolean,
+  due: boolean,
+): Pick<PatientVerdict, 'missing' | 'unexpected' | 'verdict'> {
+  const allowed = new Set([...expectation.raises, ...expectation.mayAlsoRaise]);
+  const missing = expectation.raises.filter(
+    (rule) => !raised.includes(rule) && !(wardAlarmRaised && CONNECTION_RULES.includes(rule)),
+  );
+  const unexpected = raised.filter((rule) => !allowed.has(rule));
+  const verdict =
+    unexpected.length > 0 || (due && missing.length > 0)
+      ? 'fail'
+      : missing.length > 0
+        ? 'pending'
+        : 'pass';
+  return { missing, unexpected, verdict };
+}
 
 export interface CheckedPatient {
   readonly id: string;
@@ -24,11 +52,14 @@ export interface PatientVerdict {
 export class AcceptanceCheck {
   private readonly socket: Socket;
   private readonly raised = new Map<string, Set<string>>();
+  private wardAlarmRaised = false;
 
   constructor(
     httpUrl: string,
     token: string,
     private readonly patients: CheckedPatient[],
+    /** The ward the patients lie on. */
+    ward: string,
   ) {
     const ids = new Set(patients.map((patient) => patient.id));
     this.socket = io(`${httpUrl}${CARE_NAMESPACE}`, {
@@ -36,6 +67,7 @@ export class AcceptanceCheck {
       auth: { token },
     });
     const note = (alert: Alert) => {
+      if (alert.ward === ward && alert.rule === WARD_CONNECTION_LOST) this.wardAlarmRaised = true;
       // Care reminders (observations overdue) follow the ward's routine, not the scenario.
       if (!ids.has(alert.patientId) || alert.category === 'care') return;
       const rules = this.raised.get(alert.patientId) ?? new Set<string>();
@@ -61,18 +93,14 @@ export class AcceptanceCheck {
     return this.patients.map(({ id, scenario }) => {
       const expectation = SCENARIOS[scenario];
       const raised = [...(this.raised.get(id) ?? [])].sort();
-      const allowed = new Set([...expectation.raises, ...expectation.mayAlsoRaise]);
-      const missing = expectation.raises.filter((rule) => !raised.includes(rule));
-      const unexpected = raised.filter((rule) => !allowed.has(rule));
       const due =
         scenarioSeconds >= expectation.dueBySeconds && wallSeconds >= expectation.minRealSeconds;
-      const verdict =
-        unexpected.length > 0 || (due && missing.length > 0)
-          ? 'fail'
-          : missing.length > 0
-            ? 'pending'
-            : 'pass';
-      return { patientId: id, scenario, raised, missing, unexpected, verdict };
+      return {
+        patientId: id,
+        scenario,
+        raised,
+        ...verdictOf(expectation, raised, this.wardAlarmRaised, due),
+      };
     });
   }
 

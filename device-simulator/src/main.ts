@@ -143,6 +143,7 @@ async function simulate(options: SimulatorOptions, client: VigilClient): Promise
         options.httpUrl,
         client.accessToken,
         plan.map((e) => e.patient),
+        options.ward,
       )
     : undefined;
   await check?.connected();
