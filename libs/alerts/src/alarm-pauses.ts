@@ -54,11 +54,6 @@ export class Inactivations<T extends Inactivation> {
     return inactivation;
   }
 
-  /** Whether this inactivation covers the alert. */
-  covering(inactivation: T, alert: Alert): boolean {
-    return this.covers(inactivation, alert);
-  }
-
   /** Whether the alert's announcement is silenced now. */
   silences(alert: Alert, now: number): boolean {
     const inactivation = this.of(alert.patientId, now);
