@@ -33,10 +33,6 @@ export class Inactivations<T extends Inactivation> {
 
   constructor(private readonly covers: (inactivation: T, alert: Alert) => boolean) {}
 
-  list(): T[] {
-    return [...this.byPatient.values()];
-  }
-
   of(patientId: string, now: number): T | undefined {
     const inactivation = this.byPatient.get(patientId);
     return inactivation && Date.parse(inactivation.until) > now ? inactivation : undefined;

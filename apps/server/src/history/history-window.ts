@@ -1,4 +1,4 @@
-import { INSTANT_PROBLEM, parseInstant } from '@vigil/contracts';
+import { parsePeriod } from '../operations/query-period';
 
 /** The time window and bucket width of a history request, parsed from its query string. */
 export interface HistoryWindow {
@@ -32,25 +32,19 @@ export function parseHistoryWindow(
   query: { from?: string; to?: string; every?: string },
   now: number,
 ): HistoryWindow | { problems: string[] } {
-  const problems: string[] = [];
-  const instant = (name: 'from' | 'to', fallback: number) => {
-    const raw = query[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = parseInstant(raw);
-    if (value === undefined) problems.push(`${name} ${INSTANT_PROBLEM}`);
-    return value ?? fallback;
-  };
-  const to = instant('to', now);
-  const from = instant('from', Math.max(0, to - DEFAULT_SPAN_MS));
+  const period = parsePeriod(query, {
+    now,
+    defaultSpanMs: DEFAULT_SPAN_MS,
+    maxSpanMs: MAX_SPAN_MS,
+  });
+  const problems = 'problems' in period ? [...period.problems] : [];
   const everyMs = query.every ? parseDuration(query.every) : DEFAULT_EVERY_MS;
   if (everyMs === undefined || everyMs < 1_000)
     problems.push('every must be a duration from 1s to 7d, e.g. 30s, 5m, 1h');
-  if (from >= to) problems.push('from must be before to');
-  else if (to - from > MAX_SPAN_MS) problems.push('the window may be at most 7 days long');
-  else if (everyMs && everyMs >= 1_000 && (to - from) / everyMs > MAX_BUCKETS) {
+  else if (!('problems' in period) && (period.to - period.from) / everyMs > MAX_BUCKETS)
     problems.push(
       `the window holds more than ${MAX_BUCKETS} buckets of ${query.every}; widen every`,
     );
-  }
-  return problems.length > 0 ? { problems } : { from, to, everyMs: everyMs as number };
+  if ('problems' in period || everyMs === undefined || problems.length > 0) return { problems };
+  return { from: period.from, to: period.to, everyMs };
 }

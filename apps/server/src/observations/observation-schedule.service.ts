@@ -1,5 +1,4 @@
 import {
-  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
@@ -8,12 +7,7 @@ import {
 import { AlertsService } from '@vigil/alerts';
 import type { Observation } from '@vigil/contracts';
 import { ClinicalEvaluator } from '@vigil/ingest';
-import {
-  OBSERVED_STATE_FRESHNESS_MS,
-  nextObservationDue,
-  observationIntervalMs,
-} from '@vigil/rules';
-import { OBSERVATION_STORE, type ObservationStore } from '@vigil/storage';
+import { nextObservationDue, observationIntervalMs } from '@vigil/rules';
 import { PatientRegistry } from '../registry/patient-registry';
 
 export const OBSERVATION_OVERDUE = 'observation.overdue';
@@ -33,15 +27,12 @@ export class ObservationScheduleService implements OnApplicationBootstrap, OnMod
   private ticker?: NodeJS.Timeout;
 
   constructor(
-    @Inject(OBSERVATION_STORE) private readonly store: ObservationStore,
     private readonly patients: PatientRegistry,
     private readonly evaluator: ClinicalEvaluator,
     private readonly alerts: AlertsService,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    for (const set of await this.store.listValidSince(Date.now() - OBSERVED_STATE_FRESHNESS_MS))
-      this.taken(set);
+  onApplicationBootstrap(): void {
     for (const alert of this.alerts.openAlerts())
       if (alert.rule === OBSERVATION_OVERDUE) this.overdue.add(alert.patientId);
     this.ticker = setInterval(() => this.checkAll(Date.now()), CHECK_EVERY_MS);
@@ -67,6 +58,11 @@ export class ObservationScheduleService implements OnApplicationBootstrap, OnMod
       score,
     );
     return { score, due };
+  }
+
+  /** The sets still valid after a restart (the observation service reads them once for both). */
+  restore(sets: readonly Observation[]): void {
+    for (const set of sets) this.taken(set);
   }
 
   /** A set recorded: her schedule starts again from it. */

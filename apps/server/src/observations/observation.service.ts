@@ -7,17 +7,13 @@ import {
   NotFoundException,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import {
-  LATE_OBSERVATION_MS,
-  MAX_OBSERVATION_AGE_MS,
-  parseInstant,
-  type Observation,
-} from '@vigil/contracts';
+import { LATE_OBSERVATION_MS, MAX_OBSERVATION_AGE_MS, type Observation } from '@vigil/contracts';
 import type { ObservationDto } from '@vigil/dto';
 import { ClinicalEvaluator, MAX_CLOCK_SKEW_MS } from '@vigil/ingest';
 import { OBSERVED_STATE_FRESHNESS_MS, type News2Score } from '@vigil/rules';
 import { OBSERVATION_STORE, auditEntry, type ObservationStore } from '@vigil/storage';
 import { randomUUID } from 'node:crypto';
+import { parsePeriod } from '../operations/query-period';
 import { PatientRegistry } from '../registry/patient-registry';
 import { ObservationScheduleService } from './observation-schedule.service';
 
@@ -44,6 +40,7 @@ export class ObservationService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const valid = await this.validRecent(undefined);
     this.evaluator.restoreObservations(valid);
+    this.schedule.restore(valid);
     if (valid.length > 0) this.logger.log(`restored ${valid.length} observation sets`);
   }
 
@@ -113,13 +110,12 @@ export class ObservationService implements OnApplicationBootstrap {
   /** Her sets taken within [from, to], newest first (by default the last day; at most a week). */
   list(patientId: string, from?: string, to?: string): Promise<Observation[]> {
     this.patients.require(patientId);
-    const end = to === undefined ? Date.now() : parseInstant(to);
-    const start = from === undefined ? (end ?? Date.now()) - DAY_MS : parseInstant(from);
-    if (end === undefined || start === undefined || start > end || end - start > 7 * DAY_MS)
-      throw new BadRequestException([
-        'from and to must be ISO-8601 or epoch ms, from before to, at most 7 days apart',
-      ]);
-    return this.store.list({ patientId, from: start, to: end, limit: MAX_OBSERVATIONS_PAGE });
+    const period = parsePeriod(
+      { from, to },
+      { now: Date.now(), defaultSpanMs: DAY_MS, maxSpanMs: 7 * DAY_MS },
+    );
+    if ('problems' in period) throw new BadRequestException(period.problems);
+    return this.store.list({ patientId, ...period, limit: MAX_OBSERVATIONS_PAGE });
   }
 
   /** Validates and dates a set; it is hers, on her current stay. */

@@ -7,16 +7,11 @@ import {
   Query,
 } from '@nestjs/common';
 import { alarmLoadReport } from '@vigil/alerts';
-import {
-  INSTANT_PROBLEM,
-  parseInstant,
-  seesWard,
-  type AlarmLoadReport,
-  type UserView,
-} from '@vigil/contracts';
+import { seesWard, type AlarmLoadReport, type UserView } from '@vigil/contracts';
 import { AlarmLoadQueryDto } from '@vigil/dto';
 import { ALERT_STORE, type AlertStore } from '@vigil/storage';
 import { CurrentUser, Roles } from '../auth/access.decorators';
+import { parsePeriod } from '../operations/query-period';
 import { PatientRegistry } from '../registry/patient-registry';
 
 const DAY_MS = 86_400_000;
@@ -46,16 +41,14 @@ export class AlarmLoadController {
   ): Promise<AlarmLoadReport> {
     if (!seesWard(user, query.ward))
       throw new ForbiddenException({ code: 'AUTH.WARD', message: ['not one of your wards'] });
-    const to = query.to === undefined ? Date.now() : parseInstant(query.to);
-    const from =
-      query.from === undefined ? (to ?? Date.now()) - 7 * DAY_MS : parseInstant(query.from);
-    if (from === undefined || to === undefined)
-      throw new BadRequestException([`from and to ${INSTANT_PROBLEM}`]);
-    if (from >= to || to - from > MAX_ALARM_LOAD_DAYS * DAY_MS)
-      throw new BadRequestException({
-        code: 'REPORT.PERIOD',
-        message: [`from must be before to, at most ${MAX_ALARM_LOAD_DAYS} days apart`],
-      });
+    const period = parsePeriod(query, {
+      now: Date.now(),
+      defaultSpanMs: 7 * DAY_MS,
+      maxSpanMs: MAX_ALARM_LOAD_DAYS * DAY_MS,
+    });
+    if ('problems' in period)
+      throw new BadRequestException({ code: 'REPORT.PERIOD', message: period.problems });
+    const { from, to } = period;
     const rows = await this.alerts.alarmLoad({
       ward: query.ward,
       from,
