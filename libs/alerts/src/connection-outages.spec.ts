@@ -15,10 +15,33 @@ describe('ConnectionOutages', () => {
   it('raises one ward alarm, naming the patients, when enough of a ward are lost at once', () => {
     const outages = new ConnectionOutages(policy);
     for (let i = 0; i < 50; i++) outages.lose(`d${i}`, `p${i}`, '4B', 100);
-    const decision = outages.decide(200);
+    expect(outages.decide(200).wardAlarms).toEqual([]);
+    const decision = outages.decide(5_100);
     expect(decision.wardAlarms).toEqual([{ ward: '4B', patients: 50 }]);
     expect(decision.raise).toEqual([]);
     expect(outages.decide(60_000)).toEqual({ raise: [], fold: [], wardAlarms: [], wardClears: [] });
+  });
+
+  it('raises nothing for a ward whose devices all come back within the window (a restart)', () => {
+    const outages = new ConnectionOutages(policy);
+    for (let i = 0; i < 50; i++) outages.lose(`d${i}`, `p${i}`, '4B', 0);
+    expect(outages.decide(500)).toEqual({ raise: [], fold: [], wardAlarms: [], wardClears: [] });
+    for (let i = 0; i < 50; i++) outages.recover(`d${i}`);
+    expect(outages.decide(5_000)).toEqual({ raise: [], fold: [], wardAlarms: [], wardClears: [] });
+  });
+
+  it('counts those still within the window once the first of the ward is due', () => {
+    const outages = new ConnectionOutages(policy);
+    outages.lose('d1', 'p1', '4B', 0);
+    outages.lose('d2', 'p2', '4B', 3_000);
+    outages.lose('d3', 'p3', '4B', 4_000);
+    expect(outages.decide(4_500).wardAlarms).toEqual([]);
+    expect(outages.decide(5_000)).toEqual({
+      raise: [],
+      fold: [],
+      wardAlarms: [{ ward: '4B', patients: 3 }],
+      wardClears: [],
+    });
   });
 
   it('counts patients, not devices, and keeps wards apart', () => {
@@ -48,11 +71,11 @@ describe('ConnectionOutages', () => {
   it('clears the ward alarm when too few are lost, and those still lost raise their own', () => {
     const outages = new ConnectionOutages(policy);
     for (let i = 0; i < 4; i++) outages.lose(`d${i}`, `p${i}`, '4B', 0);
-    outages.decide(0);
+    expect(outages.decide(5_000).wardAlarms).toEqual([{ ward: '4B', patients: 4 }]);
     expect(outages.recover('d0')).toEqual({ hadOwnAlarm: false });
-    expect(outages.decide(1_000).wardClears).toEqual([]);
+    expect(outages.decide(6_000).wardClears).toEqual([]);
     outages.recover('d1');
-    const decision = outages.decide(2_000);
+    const decision = outages.decide(7_000);
     expect(decision.wardClears).toEqual(['4B']);
     expect(decision.raise.sort()).toEqual(['d2', 'd3']);
   });

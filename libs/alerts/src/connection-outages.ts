@@ -32,10 +32,10 @@ export interface OutageDecision {
 }
 
 /**
- * Groups devices lost (offline or silent) by ward and decides who raises the alarm: a device
- * alone raises its own after the grouping window; once `minPatients` patients of a ward are lost,
- * one ward alarm names how many, and it speaks for all of them until fewer are lost, when those
- * still lost raise their own. Pure: devices and the clock come in as arguments.
+ * Groups devices lost (offline or silent) by ward and decides who raises the alarm once the first
+ * of them has been lost for the grouping window: a device alone raises its own; when
+ * `minPatients` patients of its ward are lost, one ward alarm names how many, and it speaks for
+ * all of them until fewer are lost, when those still lost raise their own. Pure: devices and the clock come in as arguments.
  */
 export class ConnectionOutages {
   private readonly lost = new Map<string, LostDevice>();
@@ -89,6 +89,14 @@ export class ConnectionOutages {
     for (const [ward, devices] of byWard) {
       const patients = new Set(devices.map(([, device]) => device.patientId)).size;
       if (patients >= this.policy.minPatients) {
+        // A blip shorter than the window (a worker or access point restarting) raises nothing.
+        const due =
+          this.wardAlarms.has(ward) ||
+          devices.some(
+            ([, device]) =>
+              device.announced !== 'pending' || now - device.since >= this.policy.groupingWindowMs,
+          );
+        if (!due) continue;
         if (this.wardAlarms.get(ward) !== patients) decision.wardAlarms.push({ ward, patients });
         this.wardAlarms.set(ward, patients);
         for (const [deviceId, device] of devices) {
