@@ -19,10 +19,8 @@ export async function launchServer(
   args: readonly string[],
   debianPackage: string,
 ): Promise<ServerProcess> {
-  let output = '';
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const server = serverProcess(child);
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (error: NodeJS.ErrnoException) =>
@@ -35,6 +33,14 @@ export async function launchServer(
       ),
     );
   });
+  return server;
+}
+
+/** Keeps a spawned server's output, and kills it when asked. */
+export function serverProcess(child: ChildProcess): ServerProcess {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   return {
     child,

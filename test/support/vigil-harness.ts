@@ -127,6 +127,8 @@ export async function startVigil(
     MQTT_PORT: '0',
     BIND_ADDRESS: '127.0.0.1',
     ADMIN_PASSWORD: TEST_ADMIN.password,
+    // In Jest's own process, which cannot fork Vigil's workers (test/workers.e2e-spec.ts runs them).
+    VIGIL_WORKERS: '1',
     // Quiet unless asked for: VIGIL_TEST_LOGS=1, or a test that reads the lines.
     LOG_LEVEL: process.env.VIGIL_TEST_LOGS || options.logLines ? 'info' : 'silent',
     LOG_FORMAT: options.logLines ? 'json' : 'auto',

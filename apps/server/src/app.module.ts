@@ -26,6 +26,8 @@ import { StaysModule } from './stays/stays.module';
 import { Hl7Module } from './hl7/hl7.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ObservationsModule } from './observations/observations.module';
+import { brokerOptions } from './config/broker-options';
+import { EdgeFleetModule } from './workers/edge-fleet.module';
 
 /** Composes the line: broker → ingest → storage and rules → alerts → gateway. */
 @Module({})
@@ -46,24 +48,15 @@ export class AppModule {
       },
       ingest: { maxSamplesPerSecond: config.mqttMaxSamplesPerSecond },
     });
-    const broker = BrokerModule.forRoot({
-      options: {
-        port: config.mqttPort,
-        tls: config.tls && {
-          port: config.tls.mqttsPort,
-          key: config.tls.key,
-          cert: config.tls.cert,
-          clientCa: config.tls.clientCa,
-        },
-        host: config.bindAddress,
-        maxPayloadBytes: config.mqttMaxPayloadBytes,
-        maxMessagesPerSecond: config.mqttMaxMessagesPerSecond,
-        maxTopicLevels: 8,
-      },
-      imports: [registry, ingest],
-      accessPolicy: DeviceRegistry,
-      messageHandler: IngestService,
-    });
+    const broker =
+      config.workers > 1
+        ? EdgeFleetModule.forRoot({ workers: config.workers, imports: [registry, ingest] })
+        : BrokerModule.forRoot({
+            options: brokerOptions(config),
+            imports: [registry, ingest],
+            accessPolicy: DeviceRegistry,
+            messageHandler: IngestService,
+          });
     const observations = ObservationsModule.forRoot({ imports: [registry, ingest] });
     const stays = StaysModule.forRoot({ imports: [registry, ingest, broker, observations] });
     const auth = AuthModule.forRoot({ options: config.auth, dataDir: config.dataDir, registry });

@@ -11,6 +11,7 @@ import {
 import { deviceAccessHooks } from './device-access.hooks';
 import { publishRejection } from './device-replies';
 import { printable } from './printable';
+import { DeviceConnections } from './device-connections';
 import { AEDES_BROKER, MqttBrokerService } from './mqtt-broker.service';
 
 export interface BrokerModuleOptions {
@@ -65,8 +66,9 @@ export class BrokerModule {
           inject: [BROKER_OPTIONS, DEVICE_ACCESS_POLICY, DEVICE_MESSAGE_HANDLER],
         },
         MqttBrokerService,
+        { provide: DeviceConnections, useExisting: MqttBrokerService },
       ],
-      exports: [MqttBrokerService],
+      exports: [MqttBrokerService, DeviceConnections],
     };
   }
 }

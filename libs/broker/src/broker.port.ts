@@ -32,7 +32,7 @@ export interface DeviceAccessPolicy {
   /** True when `deviceId` is bound and `password` is its current secret. */
   verifyDevice(deviceId: string, password: Buffer | undefined): Promise<boolean>;
   /** True when `deviceId` is bound and not revoked, for a device proven by its certificate. */
-  acceptsCertificate(deviceId: string): boolean;
+  acceptsCertificate(deviceId: string): boolean | Promise<boolean>;
 }
 
 /**

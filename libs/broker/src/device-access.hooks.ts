@@ -71,9 +71,11 @@ export function deviceAccessHooks(
       // Mutual TLS: a trusted client certificate whose subject CN is the client id stands for the secret.
       const certified = (client.conn as Partial<CertifiedConnection>).certifiedDeviceId;
       if (certified !== undefined) {
-        return certified === client.id && policy.acceptsCertificate(client.id)
-          ? done(null, true)
-          : refuse();
+        if (certified !== client.id) return refuse();
+        return void Promise.resolve(policy.acceptsCertificate(client.id)).then(
+          (accepted) => (accepted ? done(null, true) : refuse()),
+          () => refuse(),
+        );
       }
       // The username must repeat the client id, so a secret is only ever tried against its device.
       if (username !== client.id) return refuse();

@@ -11,12 +11,16 @@ import type { AedesBroker } from './aedes.types';
 import type { CertifiedConnection } from './device-access.hooks';
 import { guardConnection } from './mqtt-frame-limit';
 import { BROKER_OPTIONS, type BrokerOptions } from './broker.port';
+import { DeviceConnections } from './device-connections';
 
 export const AEDES_BROKER = Symbol('AedesBroker');
 
 /** The MQTT listener around the aedes broker: opens on bootstrap, closes on shutdown. */
 @Injectable()
-export class MqttBrokerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MqttBrokerService
+  extends DeviceConnections
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(MqttBrokerService.name);
   private readonly servers: { server: Server; port: number; name: string }[] = [];
 
@@ -24,6 +28,7 @@ export class MqttBrokerService implements OnApplicationBootstrap, OnApplicationS
     @Inject(AEDES_BROKER) private readonly broker: AedesBroker,
     @Inject(BROKER_OPTIONS) private readonly options: BrokerOptions,
   ) {
+    super();
     // A packet past four times the payload limit closes the connection before it is buffered;
     // one between the two limits is read and answered with TELEMETRY.PAYLOAD_TOO_LARGE.
     const maxFrameBytes = options.maxPayloadBytes * 4;
@@ -83,7 +88,6 @@ export class MqttBrokerService implements OnApplicationBootstrap, OnApplicationS
     return this.servers.every(({ server }) => server.listening) && !this.broker.closed;
   }
 
-  /** Closes a device's connection now (its secret was rotated or revoked). */
   disconnect(deviceId: string): boolean {
     // aedes keeps connected clients by id; `clients` is public on the instance, not in its types.
     const client = (

@@ -103,7 +103,6 @@ export class IngestService {
     this.counters.rejected[code] = (this.counters.rejected[code] ?? 0) + 1;
   }
 
-  // The per-message path: parse, validate, limit, resolve patient, dedupe, store, evaluate, notify.
   private async handleVitals(
     deviceId: string,
     payload: Buffer,
@@ -111,15 +110,28 @@ export class IngestService {
     const now = Date.now();
     const parsed = parseTelemetry(payload, now);
     if (!parsed.ok) return this.rejected(deviceId, parsed.rejection);
+    return this.acceptReadings(deviceId, parsed.samples, now);
+  }
+
+  /**
+   * The rest of the per-message path, for readings already parsed and validated (here, or by an
+   * edge worker that holds the device's connection): limit, resolve patient, dedupe, store,
+   * evaluate, notify.
+   */
+  async acceptReadings(
+    deviceId: string,
+    readings: readonly DeviceSample[],
+    now: number,
+  ): Promise<TelemetryRejection | undefined> {
     // Counted in samples, not messages: one 500-sample batch costs what 500 messages do.
-    if (!this.sampleAllowance.take(deviceId, now, parsed.samples.length)) {
+    if (!this.sampleAllowance.take(deviceId, now, readings.length)) {
       return this.rejected(deviceId, {
         code: TelemetryErrorCode.RateLimited,
         detail: [`more than ${this.options.maxSamplesPerSecond} samples per second`],
       });
     }
 
-    const fresh = this.dropRepeats(deviceId, parsed.samples);
+    const fresh = this.dropRepeats(deviceId, readings);
     if (fresh.length === 0) return undefined;
     const { worn, earlier, unattributed } = this.attribute(deviceId, fresh);
     if (worn.length + earlier.length === 0) {

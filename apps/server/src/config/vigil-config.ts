@@ -4,6 +4,7 @@ import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../opera
 import type { NotificationOptions } from '../notifications/notification-options';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /** Vigil's configuration, read once from the environment at start-up. */
@@ -49,6 +50,11 @@ export interface VigilConfig {
   readonly remindEveryMs: number;
   /** Absent: the embedded store keeps telemetry. */
   readonly influx?: InfluxOptions;
+  /**
+   * Edge worker processes that hold the devices' MQTT connections (VIGIL_WORKERS, default the
+   * machine's available parallelism); 1: this process holds them, with no worker.
+   */
+  readonly workers: number;
   /** Redis, when several nodes serve one set of consoles: their events travel through it. */
   readonly redisUrl?: string;
   /** The HL7 v2 ADT listener (MLLP), when HL7_PORT is set; over TLS when `tls` is configured. */
@@ -153,6 +159,7 @@ export function loadConfig(env: Env): VigilConfig {
     },
     escalateAfterMs: integer('ESCALATE_AFTER_SECONDS', 120, 1, 86_400) * 1000,
     remindEveryMs: integer('REMIND_EVERY_SECONDS', 60, 1, 86_400) * 1000,
+    workers: integer('VIGIL_WORKERS', availableParallelism(), 1, 64),
   };
   const influx = readInfluxOptions(env, text, integer, problems);
   const hl7 = readHl7Options(text, integer, problems);

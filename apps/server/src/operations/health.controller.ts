@@ -1,6 +1,6 @@
 import { Public } from '../auth/access.decorators';
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import { MqttBrokerService } from '@vigil/broker';
+import { DeviceConnections } from '@vigil/broker';
 import { TELEMETRY_STORE, type StoreHealth, type TelemetryStore } from '@vigil/storage';
 import type { Response } from 'express';
 
@@ -14,7 +14,7 @@ export interface HealthReport {
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly broker: MqttBrokerService,
+    private readonly broker: DeviceConnections,
     @Inject(TELEMETRY_STORE) private readonly store: TelemetryStore,
   ) {}
 

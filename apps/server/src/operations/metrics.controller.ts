@@ -1,7 +1,7 @@
 import { Public } from '../auth/access.decorators';
 import { Controller, Get, Header } from '@nestjs/common';
 import { AlertsService } from '@vigil/alerts';
-import { MqttBrokerService } from '@vigil/broker';
+import { DeviceConnections } from '@vigil/broker';
 import { IngestService } from '@vigil/ingest';
 import { NotificationQueue } from '../notifications/notification-queue.service';
 import { WebhookDelivery } from '../notifications/webhook-delivery.service';
@@ -14,7 +14,7 @@ export class MetricsController {
   constructor(
     private readonly ingest: IngestService,
     private readonly alerts: AlertsService,
-    private readonly broker: MqttBrokerService,
+    private readonly broker: DeviceConnections,
     private readonly eventLoop: EventLoopMonitor,
     private readonly notificationQueue: NotificationQueue,
     private readonly webhooks: WebhookDelivery,

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { MqttBrokerService } from '@vigil/broker';
+import { DeviceConnections } from '@vigil/broker';
 import type { UserView } from '@vigil/contracts';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import { DeviceRegistry } from './device-registry';
@@ -13,7 +13,7 @@ import { DeviceRegistry } from './device-registry';
 export class DeviceSecretsController {
   constructor(
     private readonly devices: DeviceRegistry,
-    private readonly broker: MqttBrokerService,
+    private readonly broker: DeviceConnections,
   ) {}
 
   /** A new secret, shown once; the old one stops working and the device is disconnected. */

@@ -6,7 +6,7 @@ import {
   type DeviceBindingPeriod,
   type UserView,
 } from '@vigil/contracts';
-import { MqttBrokerService } from '@vigil/broker';
+import { DeviceConnections } from '@vigil/broker';
 import { BindDeviceDto, CreateDeviceDto } from '@vigil/dto';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import { DeviceRegistry } from '../registry/device-registry';
@@ -20,7 +20,7 @@ export class DevicesController {
     private readonly devices: DeviceRegistry,
     private readonly patients: PatientRegistry,
     private readonly stays: StayService,
-    private readonly broker: MqttBrokerService,
+    private readonly broker: DeviceConnections,
   ) {}
 
   /** 201 with the device and its secret: the only time the secret is shown. */

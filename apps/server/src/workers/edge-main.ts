@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { MqttBrokerService } from '@vigil/broker';
+import { Logger } from 'nestjs-pino';
+import { loadConfig } from '../config/vigil-config';
+import { EdgeRelay } from './edge-relay';
+import { EdgeWorkerModule } from './edge-worker.module';
+
+/** An edge worker's process, forked by the primary's EdgeFleet with the primary's environment. */
+async function main(): Promise<void> {
+  const app = await NestFactory.createApplicationContext(
+    EdgeWorkerModule.forRoot(loadConfig(process.env)),
+    { bufferLogs: true, abortOnError: false },
+  );
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  const relay = app.get(EdgeRelay);
+  const broker = app.get(MqttBrokerService);
+  let stopping = false;
+  relay.stop = () => {
+    if (stopping) return;
+    stopping = true;
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  relay.closeDevice = (deviceId) => broker.disconnect(deviceId);
+  await app.init();
+  const portOf = (read: () => number) => {
+    try {
+      return read();
+    } catch {
+      return null;
+    }
+  };
+  relay.listening(
+    portOf(() => broker.port),
+    portOf(() => broker.tlsPort),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

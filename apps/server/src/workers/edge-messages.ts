@@ -1,0 +1,51 @@
+import type { TelemetryErrorCode, TelemetryRejection } from '@vigil/contracts';
+import type { DeviceSample } from '@vigil/ingest';
+
+/**
+ * What an edge worker asks of, or tells, the process that owns the patients (the primary). Each
+ * `ref` is answered once, by an `EdgeAnswer` with the same `ref`.
+ */
+export type EdgeRequest =
+  | {
+      readonly kind: 'verify';
+      readonly ref: number;
+      readonly deviceId: string;
+      readonly password?: string;
+    }
+  | { readonly kind: 'certificate'; readonly ref: number; readonly deviceId: string }
+  | {
+      readonly kind: 'readings';
+      readonly ref: number;
+      readonly deviceId: string;
+      readonly readings: readonly DeviceSample[];
+      /** When the edge received them: the sample allowance counts from there. */
+      readonly receivedAt: number;
+    }
+  | {
+      readonly kind: 'status';
+      readonly ref: number;
+      readonly deviceId: string;
+      readonly text: string;
+    }
+  | { readonly kind: 'connected'; readonly deviceId: string }
+  | { readonly kind: 'disconnected'; readonly deviceId: string }
+  | { readonly kind: 'rejected'; readonly code: TelemetryErrorCode };
+
+export type EdgeAnswer =
+  | { readonly ref: number; readonly accepted: boolean }
+  | { readonly ref: number; readonly rejection?: TelemetryRejection }
+  | { readonly ref: number; readonly failed: string };
+
+/** Messages over the IPC channel, both ways; requests and answers travel in batches. */
+export type EdgeToOwner =
+  | { readonly kind: 'listening'; readonly port: number | null; readonly tlsPort: number | null }
+  | { readonly kind: 'requests'; readonly requests: readonly EdgeRequest[] };
+
+export type OwnerToEdge =
+  | { readonly kind: 'answers'; readonly answers: readonly EdgeAnswer[] }
+  | { readonly kind: 'disconnect'; readonly deviceId: string }
+  /** Close every connection and exit: Vigil is stopping. */
+  | { readonly kind: 'stop' };
+
+/** Set in an edge worker's environment by the primary that forks it. */
+export const EDGE_WORKER_ENV = 'VIGIL_EDGE_WORKER';

@@ -1,0 +1,179 @@
+import { CARE_NAMESPACE, type Alert } from '@vigil/contracts';
+import { VigilClient } from '@vigil/client';
+import Database from 'better-sqlite3-multiple-ciphers';
+import mqtt, { type MqttClient } from 'mqtt';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { startVigilProcess, type VigilProcess } from './support/vigil-process';
+import { TEST_ADMIN } from './support/vigil-harness';
+
+// Vigil as `npm start` runs it, with two edge workers holding the devices' connections (the
+// build must be current: npm test builds first).
+
+const WARD = 'ward-1';
+const NURSE = { username: 'workers-nurse', password: 'workers-nurse-password' };
+const PROBE = 'wk-probe';
+const DEVICES = [PROBE, ...Array.from({ length: 20 }, (_, i) => `wk-${i}`)];
+const NORMAL = { heartRate: 72, spo2: 97, respRate: 14, systolicBp: 122, temperature: 36.8 };
+const HIGH_HEART_RATE = { ...NORMAL, heartRate: 140 };
+const PERIOD_MS = 200;
+/** Heart rate's sustain time (libs/rules ALARM_TIMING). */
+const SUSTAIN_MS = 10_000;
+
+interface Wearable {
+  readonly client: MqttClient;
+  readonly acknowledged: number[];
+  unanswered: number;
+}
+
+async function connectWearable(vigil: VigilProcess, id: string, secret: string): Promise<Wearable> {
+  const client = await mqtt.connectAsync(vigil.mqttUrl, {
+    clientId: id,
+    username: id,
+    password: secret,
+    reconnectPeriod: 200,
+    connectTimeout: 5_000,
+  });
+  return { client, acknowledged: [], unanswered: 0 };
+}
+
+function publish(wearable: Wearable, id: string, ts: number, vitals: object, seq: number): void {
+  wearable.unanswered += 1;
+  wearable.client.publish(
+    `devices/${id}/vitals`,
+    JSON.stringify({ samples: [{ ts, seq, vitals }] }),
+    { qos: 1 },
+    (error) => {
+      wearable.unanswered -= 1;
+      if (!error) wearable.acknowledged.push(ts);
+    },
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+/** Kills one edge worker the hard way and waits for its replacement. */
+async function killWorker(vigil: VigilProcess, pid: number): Promise<void> {
+  process.kill(pid, 'SIGKILL');
+  await until(
+    () => {
+      const pids = vigil.workerPids();
+      return pids.length === 2 && !pids.includes(pid);
+    },
+    10_000,
+    `no replacement for worker ${pid}`,
+  );
+}
+
+describe('Edge workers (VIGIL_WORKERS=2, a real process)', () => {
+  let vigil: VigilProcess;
+  let console: Socket;
+  const wearables = new Map<string, Wearable>();
+
+  beforeAll(async () => {
+    vigil = await startVigilProcess({ VIGIL_WORKERS: '2' });
+    const admin = new VigilClient(vigil.httpUrl);
+    await admin.signIn(TEST_ADMIN.username, TEST_ADMIN.password);
+    await admin.createUser({
+      ...NURSE,
+      displayName: 'Ward Nurse',
+      role: 'nurse',
+      wards: [WARD],
+    });
+    for (const id of DEVICES) {
+      const secret = await admin.admit({
+        id: `p-${id}`,
+        name: `Patient ${id}`,
+        ward: WARD,
+        deviceId: id,
+      });
+      wearables.set(id, await connectWearable(vigil, id, secret));
+    }
+    const nurse = new VigilClient(vigil.httpUrl);
+    await nurse.signIn(NURSE.username, NURSE.password);
+    console = io(`${vigil.httpUrl}${CARE_NAMESPACE}`, {
+      transports: ['websocket'],
+      auth: { token: nurse.accessToken },
+    });
+    await new Promise<void>((resolve, reject) => {
+      console.once('connect', resolve);
+      console.once('connect_error', reject);
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    console?.close();
+    for (const { client } of wearables.values()) await client.endAsync(true);
+    await vigil?.stop();
+  });
+
+  it('runs two workers, and every device connects through them', async () => {
+    expect(vigil.workerPids()).toHaveLength(2);
+    const health = (await (await fetch(`${vigil.httpUrl}/health`)).json()) as {
+      broker: { connectedDevices: number };
+    };
+    expect(health.broker.connectedDevices).toBe(DEVICES.length);
+  });
+
+  it('loses no acknowledged sample and raises each alert once while both workers are killed in turn', async () => {
+    const raised: Alert[] = [];
+    console.on('alert:raised', (alert: Alert) => raised.push(alert));
+    const [first, second] = vigil.workerPids();
+    const start = Date.now();
+    const stopAt = start + 16_000;
+    let seq = 0;
+    const stream = (async () => {
+      while (Date.now() < stopAt) {
+        const ts = Date.now();
+        seq += 1;
+        for (const [id, wearable] of wearables)
+          publish(wearable, id, ts, id === PROBE ? HIGH_HEART_RATE : NORMAL, seq);
+        await sleep(PERIOD_MS);
+      }
+    })();
+    await sleep(3_000);
+    await killWorker(vigil, first);
+    await sleep(2_000);
+    await killWorker(vigil, second);
+    await stream;
+    await until(
+      () => [...wearables.values()].every((w) => w.unanswered === 0),
+      30_000,
+      'publishes still unacknowledged',
+    );
+    await sleep(1_000);
+
+    const db = new Database(join(vigil.dataDir, 'vigil.db'), { readonly: true });
+    const stored = db.prepare('SELECT ts FROM samples WHERE device_id = ?');
+    let acknowledged = 0;
+    for (const [id, wearable] of wearables) {
+      const times = new Set((stored.all(id) as { ts: number }[]).map((row) => row.ts));
+      const lost = wearable.acknowledged.filter((ts) => !times.has(ts));
+      expect({ id, lost }).toEqual({ id, lost: [] });
+      // Every device went on being served after both kills.
+      expect(Math.max(...wearable.acknowledged)).toBeGreaterThan(stopAt - 2_000);
+      acknowledged += wearable.acknowledged.length;
+    }
+    db.close();
+    expect(acknowledged).toBeGreaterThan(DEVICES.length * 60);
+
+    const probe = raised.filter((alert) => alert.patientId === `p-${PROBE}`);
+    const rules = probe.map((alert) => alert.rule);
+    expect(new Set(rules).size).toBe(rules.length);
+    const heart = probe.find((alert) => alert.vital === 'heartRate');
+    expect(heart).toBeDefined();
+    const after = Date.parse((heart as Alert).raisedAt) - start;
+    expect(after).toBeGreaterThanOrEqual(SUSTAIN_MS - 500);
+    expect(after).toBeLessThan(SUSTAIN_MS + 3_000);
+    // Only the probe patient was ever abnormal: no device alarm from the kills.
+    expect(raised.filter((alert) => alert.patientId !== `p-${PROBE}`)).toEqual([]);
+  }, 90_000);
+});
