@@ -12,7 +12,7 @@ import { io } from 'socket.io-client';
 import { VigilClient } from '@vigil/client';
 import type { GeneratorCommand, GeneratorDevice, GeneratorReport } from './load-generator';
 import { distribution, distributionByMinute, type Distribution } from './percentiles';
-import { meterProcess, type ProcessUse } from './process-meter';
+import { meterMachine, meterProcess, type ProcessUse } from './process-meter';
 import { BENCH_ADMIN_PASSWORD, startBareAedes, startVigil, type RunningServer } from './servers';
 
 const { values: args } = parseArgs({
@@ -25,6 +25,8 @@ const { values: args } = parseArgs({
     phases: { type: 'string', default: 'steady,max,overload' },
     targets: { type: 'string', default: 'aedes,vigil' },
     window: { type: 'string', default: '20' },
+    workers: { type: 'string', default: '1' },
+    'max-devices': { type: 'string', default: '200' },
   },
 });
 const DEVICES = Number(args.devices);
@@ -33,7 +35,28 @@ const DURATION_S = Number(args.duration);
 const PROBES = Math.min(Number(args.probes), DEVICES);
 const GENERATORS = Number(args.generators);
 const PHASES = args.phases.split(',');
-const TARGETS = args.targets.split(',') as ('aedes' | 'vigil')[];
+const WORKERS = Number(args.workers);
+const MAX_DEVICES = Number(args['max-devices']);
+
+/** A server under test: the bare broker, or Vigil with so many edge workers (VIGIL_WORKERS). */
+interface Target {
+  readonly name: string;
+  readonly kind: 'aedes' | 'vigil';
+  readonly workers: number;
+}
+/** `vigil` is Vigil in one process; `--workers N` adds Vigil with N edge workers to the run. */
+const TARGETS: Target[] = args.targets
+  .split(',')
+  .flatMap((name): Target[] =>
+    name !== 'vigil'
+      ? [{ name, kind: 'aedes', workers: 0 }]
+      : [
+          { name: 'vigil', kind: 'vigil', workers: 1 },
+          ...(WORKERS > 1
+            ? [{ name: `vigil-${WORKERS}w`, kind: 'vigil' as const, workers: WORKERS }]
+            : []),
+        ],
+  );
 const WINDOW = Number(args.window);
 const PROBE_WARD = 'bench-probe';
 
@@ -41,7 +64,7 @@ const logDir = mkdtempSync(join(tmpdir(), 'vigil-bench-logs-'));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface PhaseResult {
-  readonly target: 'aedes' | 'vigil';
+  readonly target: string;
   readonly phase: string;
   readonly connected: number;
   readonly sent: number;
@@ -51,6 +74,10 @@ interface PhaseResult {
   readonly perSecond: number;
   readonly latency?: Distribution;
   readonly use: ProcessUse;
+  /** The load generators' CPU meanwhile: with the server's, how busy the machine was. */
+  readonly generatorCores: number;
+  /** The whole machine, kernel included, in cores busy. */
+  readonly machineBusyCores: number;
   readonly survived: boolean;
   readonly note?: string;
   /** overload: acknowledged QoS 1 samples looked up one by one and not found. */
@@ -263,10 +290,16 @@ async function drive(
   );
   const connectSeconds = (Date.now() - connectedAt) / 1000;
   const meter = meterProcess(server.pid);
+  const generatorMeters = generators.map((generator) => meterProcess(generator.pid as number));
+  const machine = meterMachine();
   const startedAt = Date.now();
   const done = await Promise.all(generators.map((generator) => ask(generator, go)));
   const seconds = (Date.now() - startedAt) / 1000;
+  const generatorCores = generatorMeters.reduce((cores, m) => cores + m.stop().cores, 0);
+  const machineUse = machine.stop();
   return {
+    machineBusyCores: machineUse.busyCores,
+    generatorCores,
     connected: sum(connected, 'connected'),
     failed: sum(connected, 'failed'),
     connectSeconds,
@@ -289,25 +322,28 @@ function probePlan(ids: string[]): GeneratorDevice[] {
   }));
 }
 
-async function steady(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
+async function steady(target: Target): Promise<PhaseResult> {
   const ids = Array.from({ length: DEVICES }, (_, i) => `w${i}`);
   const plan = probePlan(ids);
   const server =
-    target === 'vigil'
-      ? await startVigil(logDir, { NO_DATA_TIMEOUT_SECONDS: '600' })
+    target.kind === 'vigil'
+      ? await startVigil(logDir, {
+          NO_DATA_TIMEOUT_SECONDS: '600',
+          VIGIL_WORKERS: String(target.workers),
+        })
       : await startBareAedes(logDir);
   try {
     const probeIds = new Set(plan.filter((d) => d.probeAt !== undefined).map((d) => d.id));
     const admittedAt = Date.now();
     const secrets =
-      target === 'vigil' ? await admit(server, ids, probeIds) : new Map<string, string>();
-    if (target === 'vigil')
+      target.kind === 'vigil' ? await admit(server, ids, probeIds) : new Map<string, string>();
+    if (target.kind === 'vigil')
       console.log(
         `  admitted ${ids.length} patients and devices in ${((Date.now() - admittedAt) / 1000).toFixed(0)} s`,
       );
     const observer =
-      target === 'vigil' ? await watchAlerts(server) : await watchDeliveries(server, probeIds);
-    const metrics = target === 'vigil' ? readMetrics(server) : undefined;
+      target.kind === 'vigil' ? await watchAlerts(server) : await watchDeliveries(server, probeIds);
+    const metrics = target.kind === 'vigil' ? readMetrics(server) : undefined;
     const run = await drive(
       server,
       plan.map((device) => ({ ...device, secret: secrets.get(device.id) })),
@@ -331,17 +367,19 @@ async function steady(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
     const survived = !server.crashed();
     await server.stop();
     return {
-      target,
+      target: target.name,
       phase: `steady ${DEVICES} devices at ${RATE} Hz`,
       connected: run.connected,
       sent: sum(run.done, 'sent'),
       acknowledged,
       // A probe message carries two samples.
-      stored: target === 'vigil' ? storedSamples(server) - probesAcked : undefined,
+      stored: target.kind === 'vigil' ? storedSamples(server) - probesAcked : undefined,
       rejected: sum(run.done, 'rejected'),
       perSecond: acknowledged / run.seconds,
       latency: distribution(latencies),
       use: run.use,
+      generatorCores: run.generatorCores,
+      machineBusyCores: run.machineBusyCores,
       survived,
       note: `connected in ${run.connectSeconds.toFixed(0)} s; ${run.failed} refused; ${latencies.filter((l) => l === Infinity).length} probes never arrived`,
       minutes: minuteRows(probes, run.startedAt, run.use.rssMb, metrics?.readings ?? []),
@@ -355,21 +393,22 @@ async function steady(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
  * The server for a flat-out phase. Vigil's per-device message and sample limits (50/s each by
  * default, a protection) are raised so the phase measures the line, not the limiter.
  */
-async function startFlatOut(target: 'aedes' | 'vigil', ids: string[]) {
+async function startFlatOut(target: Target, ids: string[]) {
   const server =
-    target === 'vigil'
+    target.kind === 'vigil'
       ? await startVigil(logDir, {
           MQTT_MAX_MESSAGES_PER_SECOND: '100000',
           MQTT_MAX_SAMPLES_PER_SECOND: '100000',
+          VIGIL_WORKERS: String(target.workers),
         })
       : await startBareAedes(logDir);
   const secrets =
-    target === 'vigil' ? await admit(server, ids, new Set()) : new Map<string, string>();
+    target.kind === 'vigil' ? await admit(server, ids, new Set()) : new Map<string, string>();
   return { server, secrets };
 }
 
-async function maxRate(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
-  const ids = Array.from({ length: 200 }, (_, i) => `m${i}`);
+async function maxRate(target: Target): Promise<PhaseResult> {
+  const ids = Array.from({ length: MAX_DEVICES }, (_, i) => `m${i}`);
   const { server, secrets } = await startFlatOut(target, ids);
   try {
     const run = await drive(
@@ -381,15 +420,17 @@ async function maxRate(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
     const survived = !server.crashed();
     await server.stop();
     return {
-      target,
-      phase: `max QoS 1 rate, 200 devices x ${WINDOW} in flight, 20 s`,
+      target: target.name,
+      phase: `max QoS 1 rate, ${MAX_DEVICES} devices x ${WINDOW} in flight, 20 s`,
       connected: run.connected,
       sent: sum(run.done, 'sent'),
       acknowledged,
-      stored: target === 'vigil' ? storedSamples(server) : undefined,
+      stored: target.kind === 'vigil' ? storedSamples(server) : undefined,
       rejected: sum(run.done, 'rejected'),
       perSecond: acknowledged / run.seconds,
       use: run.use,
+      generatorCores: run.generatorCores,
+      machineBusyCores: run.machineBusyCores,
       survived,
     };
   } finally {
@@ -397,13 +438,13 @@ async function maxRate(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
   }
 }
 
-async function overload(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
+async function overload(target: Target): Promise<PhaseResult> {
   const ids = Array.from({ length: 100 }, (_, i) => `f${i}`);
   const { server, secrets } = await startFlatOut(target, [...ids, 'after']);
   try {
     // On the bare broker, a subscriber that stops reading: the slow consumer of the failure seen.
     const slow =
-      target === 'aedes'
+      target.kind === 'aedes'
         ? await mqtt.connectAsync(server.mqttUrl, { clientId: 'slow-subscriber' })
         : undefined;
     await slow?.subscribeAsync('devices/+/vitals', { qos: 1 });
@@ -443,24 +484,26 @@ async function overload(target: 'aedes' | 'vigil'): Promise<PhaseResult> {
     const acknowledged = sum(run.done, 'acknowledged');
     await server.stop();
     const missing =
-      target === 'vigil'
+      target.kind === 'vigil'
         ? missingSamples(
             server,
             run.done.flatMap((report) => report.acknowledgedSamples),
           )
         : 0;
     return {
-      target,
+      target: target.name,
       phase: 'overload: 100 devices flood QoS 0+1 for 10 s, then all disconnect',
       connected: run.connected,
       sent: sum(run.done, 'sent'),
       acknowledged,
-      stored: target === 'vigil' ? storedSamples(server) - (crash ? 0 : 1) : undefined,
+      stored: target.kind === 'vigil' ? storedSamples(server) - (crash ? 0 : 1) : undefined,
       rejected: sum(run.done, 'rejected'),
       perSecond: acknowledged / run.seconds,
       use: run.use,
+      generatorCores: run.generatorCores,
+      machineBusyCores: run.machineBusyCores,
       survived: !crash,
-      missing: target === 'vigil' ? missing : undefined,
+      missing: target.kind === 'vigil' ? missing : undefined,
       note: crash
         ? `CRASHED: ${crash}`
         : `${note}; ${sum(run.done, 'qos0')} QoS 0 offered; ${missing} acknowledged QoS 1 samples missing from the store`,
@@ -481,7 +524,7 @@ function row(result: PhaseResult): string {
         : value.toFixed(0);
   const l = result.latency;
   return [
-    result.target.padEnd(5),
+    result.target.padEnd(8),
     String(result.connected).padStart(6),
     String(result.sent).padStart(8),
     String(result.acknowledged).padStart(8),
@@ -494,6 +537,17 @@ function row(result: PhaseResult): string {
     result.use.peakRssMb.toFixed(0).padStart(6),
     result.survived ? 'up' : 'DIED',
   ].join(' ');
+}
+
+/** Where the CPU went, per acknowledged message: the main thread, its other threads, the workers. */
+function cpuByRole(result: PhaseResult): string {
+  const { use, acknowledged } = result;
+  const perMessage = (seconds: number) => ((seconds * 1e6) / Math.max(1, acknowledged)).toFixed(0);
+  return (
+    `CPU per message: main thread ${perMessage(use.mainThreadCpuSeconds)} us, its other threads ${perMessage(use.otherThreadsCpuSeconds)} us` +
+    (use.childrenCpuSeconds > 0 ? `, edge workers ${perMessage(use.childrenCpuSeconds)} us` : '') +
+    `; load generators ${result.generatorCores.toFixed(2)} cores; machine ${result.machineBusyCores.toFixed(2)} of ${cpus().length} cores busy`
+  );
 }
 
 /** A run longer than a minute, minute by minute. */
@@ -527,20 +581,23 @@ async function main(): Promise<void> {
     durationSeconds: DURATION_S,
     probes: PROBES,
     generators: GENERATORS,
+    workers: WORKERS,
   };
   console.log(`conditions: ${JSON.stringify(conditions)}\nlogs: ${logDir}`);
   const results: PhaseResult[] = [];
-  const phases: Record<string, (target: 'aedes' | 'vigil') => Promise<PhaseResult>> = {
+  const phases: Record<string, (target: Target) => Promise<PhaseResult>> = {
     steady,
     max: maxRate,
     overload,
   };
   for (const phase of PHASES) {
     for (const target of TARGETS) {
-      console.log(`${phase}: ${target}...`);
+      console.log(`${phase}: ${target.name}...`);
       const result = await phases[phase](target);
       results.push(result);
-      console.log(`  ${row(result)}${result.note ? `\n  ${result.note}` : ''}`);
+      console.log(
+        `  ${row(result)}\n  ${cpuByRole(result)}${result.note ? `\n  ${result.note}` : ''}`,
+      );
       if (result.minutes && result.minutes.length > 1)
         console.log(
           minuteTable(result.minutes)
@@ -550,27 +607,38 @@ async function main(): Promise<void> {
     }
   }
   const header =
-    'who   connec     sent    acked   stored   msg/s  latency p50/95/99/max ms  cpu  us/msg  rssMB state';
+    'who      connec     sent    acked   stored   msg/s  latency p50/95/99/max ms  cpu  us/msg  rssMB state';
   const lines = [header];
   for (const phase of PHASES) {
-    const [bare, vigil] = results.filter((r) =>
-      r.phase.startsWith(phase === 'max' ? 'max' : phase),
-    );
-    if (!bare || !vigil) continue;
-    lines.push(`-- ${vigil.phase}`, row(bare), row(vigil));
-    lines.push(
-      `   Vigil/bare: throughput ${(vigil.perSecond / bare.perSecond).toFixed(2)}, peak memory ${(vigil.use.peakRssMb / bare.use.peakRssMb).toFixed(2)}` +
-        (vigil.latency && bare.latency && Number.isFinite(bare.latency.p99)
-          ? `, p99 latency ${(vigil.latency.p99 / bare.latency.p99).toFixed(2)}`
-          : ''),
-    );
-    if (vigil.missing !== undefined)
+    const ofPhase = results.filter((r) => r.phase.startsWith(phase === 'max' ? 'max' : phase));
+    const bare = ofPhase.find((r) => r.target === 'aedes');
+    const vigils = ofPhase.filter((r) => r.target !== 'aedes');
+    if (vigils.length === 0) continue;
+    lines.push(`-- ${vigils[0].phase}`, ...ofPhase.map(row));
+    for (const vigil of vigils) {
+      lines.push(`   ${vigil.target}: ${cpuByRole(vigil)}`);
+      if (bare)
+        lines.push(
+          `   ${vigil.target}/bare: throughput ${(vigil.perSecond / bare.perSecond).toFixed(2)}, peak memory ${(vigil.use.peakRssMb / bare.use.peakRssMb).toFixed(2)}` +
+            (vigil.latency && bare.latency && Number.isFinite(bare.latency.p99)
+              ? `, p99 latency ${(vigil.latency.p99 / bare.latency.p99).toFixed(2)}`
+              : ''),
+        );
+      if (vigil.missing !== undefined)
+        lines.push(
+          `   ${vigil.target} loss at QoS 1: ${vigil.missing} acknowledged samples missing from the store`,
+        );
+      else if (vigil.stored !== undefined)
+        lines.push(
+          `   ${vigil.target} loss at QoS 1: ${vigil.acknowledged - vigil.rejected - vigil.stored} acknowledged samples not stored`,
+        );
+    }
+    if (vigils.length === 2)
       lines.push(
-        `   Vigil loss at QoS 1: ${vigil.missing} acknowledged samples missing from the store`,
-      );
-    else if (vigil.stored !== undefined)
-      lines.push(
-        `   Vigil loss at QoS 1: ${vigil.acknowledged - vigil.rejected - vigil.stored} acknowledged samples not stored`,
+        `   ${vigils[1].target}/${vigils[0].target}: throughput ${(vigils[1].perSecond / vigils[0].perSecond).toFixed(2)}` +
+          (vigils[0].latency && vigils[1].latency
+            ? `, p99 latency ${(vigils[1].latency.p99 / vigils[0].latency.p99).toFixed(2)}`
+            : ''),
       );
   }
   console.log(`\n${lines.join('\n')}`);

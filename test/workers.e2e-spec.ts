@@ -75,12 +75,13 @@ async function killWorker(vigil: VigilProcess, pid: number): Promise<void> {
 
 describe('Edge workers (VIGIL_WORKERS=2, a real process)', () => {
   let vigil: VigilProcess;
+  let admin: VigilClient;
   let console: Socket;
   const wearables = new Map<string, Wearable>();
 
   beforeAll(async () => {
     vigil = await startVigilProcess({ VIGIL_WORKERS: '2' });
-    const admin = new VigilClient(vigil.httpUrl);
+    admin = new VigilClient(vigil.httpUrl);
     await admin.signIn(TEST_ADMIN.username, TEST_ADMIN.password);
     await admin.createUser({
       ...NURSE,
@@ -121,6 +122,45 @@ describe('Edge workers (VIGIL_WORKERS=2, a real process)', () => {
       broker: { connectedDevices: number };
     };
     expect(health.broker.connectedDevices).toBe(DEVICES.length);
+  });
+
+  it("answers a bad message on the device's errors topic, from the worker that parsed it", async () => {
+    const id = 'wk-0';
+    const { client } = wearables.get(id) as Wearable;
+    await client.subscribeAsync(`devices/${id}/errors`, { qos: 1 });
+    const answer = new Promise<{ code: string }>((resolve) =>
+      client.once('message', (_topic, payload) => resolve(JSON.parse(payload.toString()))),
+    );
+    await client.publishAsync(`devices/${id}/vitals`, '{"samples": [{"ts": "soon"}]}', { qos: 1 });
+    expect((await answer).code).toMatch(/^TELEMETRY\./);
+  });
+
+  it('closes the connection of a device whose secret is rotated, whichever worker holds it', async () => {
+    const id = 'wk-rotated';
+    const secret = await admin.admit({ id: `p-${id}`, name: 'Rotated', ward: WARD, deviceId: id });
+    const device = await mqtt.connectAsync(vigil.mqttUrl, {
+      clientId: id,
+      username: id,
+      password: secret,
+      reconnectPeriod: 0,
+    });
+    const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+    const rotated = await fetch(`${vigil.httpUrl}/api/devices/${id}/secret`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.accessToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(rotated.status).toBe(200);
+    await closed;
+    await expect(
+      mqtt.connectAsync(vigil.mqttUrl, {
+        clientId: id,
+        username: id,
+        password: secret,
+        reconnectPeriod: 0,
+      }),
+    ).rejects.toThrow(/Not authorized/i);
+    await admin.discharge(`p-${id}`, 'test over');
   });
 
   it('loses no acknowledged sample and raises each alert once while both workers are killed in turn', async () => {
@@ -176,4 +216,23 @@ describe('Edge workers (VIGIL_WORKERS=2, a real process)', () => {
     // Only the probe patient was ever abnormal: no device alarm from the kills.
     expect(raised.filter((alert) => alert.patientId !== `p-${PROBE}`)).toEqual([]);
   }, 90_000);
+
+  it('stops with its workers on SIGTERM', async () => {
+    const workers = vigil.workerPids();
+    const stoppedAt = Date.now();
+    await vigil.stop();
+    // Nest closes the application, then ends the process by the signal it received.
+    const { exitCode, signalCode } = vigil.server.child;
+    expect([0, 'SIGTERM']).toContain(exitCode ?? signalCode);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    const alive = workers.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+  });
 });

@@ -8,4 +8,9 @@ export abstract class DeviceConnections {
   abstract readonly connectedDevices: number;
   /** Closes a device's connection now (its secret was rotated or revoked, it was unbound). */
   abstract disconnect(deviceId: string): void;
+
+  /** With edge workers: how many listen now, and how many were replaced since the start. */
+  edgeWorkers(): { readonly listening: number; readonly replaced: number } | undefined {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 // Proves configuration is validated once, with defaults, and that every bad variable is named.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './vigil-config';
 
@@ -25,6 +25,13 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toEqual(expect.stringContaining('HTTP_PORT'));
     expect(problems.join('\n')).toEqual(expect.stringContaining('MQTT_PORT'));
     expect(problems.join('\n')).toEqual(expect.stringContaining('MQTT_MAX_PAYLOAD_BYTES'));
+  });
+
+  it('runs an edge worker per core unless told how many, from 1 (one process) to 64', () => {
+    expect(loadConfig({}).workers).toBe(availableParallelism());
+    expect(loadConfig({ VIGIL_WORKERS: '1' }).workers).toBe(1);
+    expect(() => loadConfig({ VIGIL_WORKERS: '0' })).toThrow(/VIGIL_WORKERS/);
+    expect(() => loadConfig({ VIGIL_WORKERS: 'all' })).toThrow(/VIGIL_WORKERS/);
   });
 
   it('accepts port 0 so tests can take a free port', () => {

@@ -70,7 +70,21 @@ export class MetricsController {
       '# HELP vigil_gc_pause_max_seconds Longest garbage-collection pause over the last 10 s.',
       '# TYPE vigil_gc_pause_max_seconds gauge',
       `vigil_gc_pause_max_seconds ${this.eventLoop.last.gcPauseMaxSeconds.toFixed(4)}`,
+      ...this.edgeWorkerLines(),
     ];
     return `${lines.join('\n')}\n`;
+  }
+
+  private edgeWorkerLines(): string[] {
+    const workers = this.broker.edgeWorkers();
+    if (!workers) return [];
+    return [
+      "# HELP vigil_edge_workers_listening Edge worker processes holding devices' connections now.",
+      '# TYPE vigil_edge_workers_listening gauge',
+      `vigil_edge_workers_listening ${workers.listening}`,
+      '# HELP vigil_edge_workers_replaced_total Edge workers that ended unasked and were started again.',
+      '# TYPE vigil_edge_workers_replaced_total counter',
+      `vigil_edge_workers_replaced_total ${workers.replaced}`,
+    ];
   }
 }

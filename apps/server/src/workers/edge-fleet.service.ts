@@ -58,6 +58,7 @@ export class EdgeFleet
   private readonly sessions = new DeviceSessions<Edge>();
   private readonly deaths: number[] = [];
   private stopping = false;
+  private replaced = 0;
   private ports: { mqtt: number | null; mqtts: number | null } = { mqtt: null, mqtts: null };
 
   constructor(
@@ -90,6 +91,11 @@ export class EdgeFleet
 
   get isUp(): boolean {
     return [...this.edges.values()].some((edge) => edge.listening);
+  }
+
+  override edgeWorkers(): { listening: number; replaced: number } {
+    const listening = [...this.edges.values()].filter((edge) => edge.listening).length;
+    return { listening, replaced: this.replaced };
   }
 
   get connectedDevices(): number {
@@ -212,7 +218,9 @@ export class EdgeFleet
       `edge worker ${edge.index} (pid ${edge.worker.process.pid}) ended (${signal ?? code}); its devices reconnect to the others; replaced in ${delay} ms`,
     );
     setTimeout(() => {
-      if (!this.stopping) this.fork(edge.index);
+      if (this.stopping) return;
+      this.replaced += 1;
+      this.fork(edge.index);
     }, delay).unref();
   }
 }
