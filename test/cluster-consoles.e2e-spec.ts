@@ -5,6 +5,8 @@
 import type { Alert, VitalsEvent } from '@vigil/contracts';
 import type { MqttClient } from 'mqtt';
 import type { Socket } from 'socket.io-client';
+import { CARE_STREAM } from '@vigil/gateway';
+import { createClient } from 'redis';
 import { startRedis, type RedisServer } from './support/redis-server';
 import {
   admitPatientWithDevice,
@@ -62,6 +64,55 @@ describe('two nodes, one set of consoles (Redis Streams adapter)', () => {
     await vitals;
     expect((await raised).priority).toBe('high');
     expect(Date.now() - sentAt).toBeLessThan(1_000);
+  });
+
+  it("sends a ward's live vitals to the other nodes as one frame, not one entry per patient", async () => {
+    const ids = Array.from({ length: 5 }, (_, i) => `p-frame-${i}`);
+    const devices = [];
+    for (const id of ids) {
+      await admitPatientWithDevice(nodeA, { id, name: `Frame ${id}`, ward: 'ward-2' }, `w-${id}`);
+      devices.push(await connectDevice(nodeA, `w-${id}`));
+    }
+    const redisClient = await createClient({ url: redis.url }).connect();
+    const subscriber = await redisClient.duplicate().connect();
+    const published: Buffer[] = [];
+    await subscriber.subscribe(
+      'socket.io#/care#',
+      (message) => published.push(message),
+      true, // as Buffers: the adapter sends msgpack
+    );
+    try {
+      const [last] = await redisClient.xRevRange(CARE_STREAM, '+', '-', { COUNT: 1 });
+      const heard = new Set<string>();
+      const allHeard = new Promise<void>((resolve) =>
+        consoleOnB.on('vitals', (event: VitalsEvent) => {
+          if (ids.includes(event.patientId)) heard.add(event.patientId);
+          if (heard.size === ids.length) resolve();
+        }),
+      );
+      const ts = Date.now();
+      await Promise.all(
+        devices.map((device, i) =>
+          device.publishAsync(
+            `devices/w-${ids[i]}/vitals`,
+            JSON.stringify({ ts, seq: 1, vitals: { heartRate: 70 + i, spo2: 97 } }),
+            { qos: 1 },
+          ),
+        ),
+      );
+      await allHeard;
+      // Not one stream entry per patient's event...
+      const entries = await redisClient.xRange(CARE_STREAM, last ? `(${last.id}` : '-', '+');
+      expect(entries.filter(({ message }) => message.data?.includes('"vitals"'))).toEqual([]);
+      // ...but the ward's frame, published (live vitals are replaced by the next, not replayed).
+      const frames = published.filter((message) => message.includes('p-frame-'));
+      expect(frames.length).toBeGreaterThanOrEqual(1);
+      expect(frames.length).toBeLessThanOrEqual(2);
+    } finally {
+      await subscriber.quit();
+      await redisClient.quit();
+      for (const device of devices) await device.endAsync(true);
+    }
   });
 
   it('goes on after Redis is killed and started again', async () => {

@@ -27,9 +27,10 @@ import {
   type AlertAckResponse,
   type CareHandshake,
   type CareServerEvents,
+  type VitalsEvent,
 } from '@vigil/contracts';
 import { IngestService } from '@vigil/ingest';
-import { Subscription } from 'rxjs';
+import { Subscription, type Observable } from 'rxjs';
 import type { Namespace, Socket } from 'socket.io';
 import {
   CARE_ACCESS,
@@ -39,9 +40,18 @@ import {
 } from './care-access.port';
 import { EVERY_WARD_ROOM, chargeRoom, roomsOf, wardRoom } from './care-rooms';
 import { liveVitals } from './live-vitals';
+import { VitalsFrames, type VitalsFrame } from './vitals-frames';
 
 /** At most four live vitals events per patient per second. */
 const VITALS_INTERVAL_MS = 250;
+/** Across nodes, each ward's live vitals travel together, twice a second. */
+const VITALS_FRAME_MS = 500;
+const VITALS_FRAME = 'vitals:frame';
+
+/** What one node tells the others, besides the broadcasts to consoles. */
+interface CareServerSideEvents {
+  [VITALS_FRAME]: (frame: VitalsFrame) => void;
+}
 /** A reconnecting console is sent at most this many alerts closed while it was away, the latest. */
 const REPLAY_LIMIT = 500;
 
@@ -54,7 +64,7 @@ interface CareSocketData {
 type CareSocket = Socket<
   Record<string, never>,
   CareServerEvents,
-  Record<string, never>,
+  CareServerSideEvents,
   CareSocketData
 >;
 
@@ -81,7 +91,7 @@ export class CareGateway
   private readonly namespace!: Namespace<
     Record<string, never>,
     CareServerEvents,
-    Record<string, never>,
+    CareServerSideEvents,
     CareSocketData
   >;
 
@@ -128,14 +138,17 @@ export class CareGateway
         }
       }),
     );
-    this.subscriptions.add(
-      // Most wards have no console open at a given moment: no event is made for nobody.
-      liveVitals(this.ingest.samples$, VITALS_INTERVAL_MS, Date.now, (patientId) =>
-        this.watched(this.access.wardOf(patientId)),
-      ).subscribe((event) =>
-        this.toWard(this.access.wardOf(event.patientId)).emit(CareEvent.Vitals, event),
-      ),
+    // Most wards have no console open at a given moment: no event is made for nobody.
+    const vitals$ = liveVitals(this.ingest.samples$, VITALS_INTERVAL_MS, Date.now, (patientId) =>
+      this.watched(this.access.wardOf(patientId)),
     );
+    if (this.options.clustered) this.sendVitalsInFrames(vitals$);
+    else
+      this.subscriptions.add(
+        vitals$.subscribe((event) =>
+          this.toWard(this.access.wardOf(event.patientId)).emit(CareEvent.Vitals, event),
+        ),
+      );
     this.subscriptions.add(
       this.ingest.status$.subscribe((event) =>
         this.toWard(this.access.wardOf(event.patientId)).emit(CareEvent.PatientStatus, event),
@@ -260,6 +273,31 @@ export class CareGateway
     );
   }
 
+  /**
+   * Across nodes, live vitals go to the other nodes as one frame per ward, a server-side emit
+   * (Redis PUB/SUB: a lost frame is replaced by the next, unlike an alert), and each node hands
+   * them to its own consoles as the events they always were.
+   */
+  private sendVitalsInFrames(vitals$: Observable<VitalsEvent>): void {
+    const frames = new VitalsFrames();
+    this.subscriptions.add(
+      vitals$.subscribe((event) => frames.add(this.access.wardOf(event.patientId), event)),
+    );
+    const timer = setInterval(() => {
+      for (const frame of frames.take()) {
+        this.showFrame(frame);
+        this.namespace.serverSideEmit(VITALS_FRAME, frame);
+      }
+    }, VITALS_FRAME_MS);
+    this.subscriptions.add(() => clearInterval(timer));
+    this.namespace.on(VITALS_FRAME, (frame) => this.showFrame(frame));
+  }
+
+  private showFrame({ ward, events }: VitalsFrame): void {
+    const consoles = this.namespace.local.to(consolesOf(ward));
+    for (const event of events) consoles.emit(CareEvent.Vitals, event);
+  }
+
   private watched(ward: string | undefined): boolean {
     if (this.options.clustered) return true;
     const rooms = this.namespace.adapter.rooms;
@@ -268,8 +306,11 @@ export class CareGateway
   }
 
   private toWard(ward: string | undefined) {
-    return this.namespace.to(
-      ward === undefined ? [EVERY_WARD_ROOM] : [wardRoom(ward), EVERY_WARD_ROOM],
-    );
+    return this.namespace.to(consolesOf(ward));
   }
+}
+
+/** The rooms of the consoles that see a ward (a patient on no ward: every-ward viewers only). */
+function consolesOf(ward: string | undefined): string[] {
+  return ward === undefined ? [EVERY_WARD_ROOM] : [wardRoom(ward), EVERY_WARD_ROOM];
 }
