@@ -2,8 +2,12 @@ import { CARE_NAMESPACE, type Alert } from '@vigil/contracts';
 import { VigilClient } from '@vigil/client';
 import Database from 'better-sqlite3-multiple-ciphers';
 import mqtt, { type MqttClient } from 'mqtt';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { freePort } from './support/free-port';
 import { startVigilProcess, type VigilProcess } from './support/vigil-process';
 import { TEST_ADMIN } from './support/vigil-harness';
 
@@ -234,5 +238,67 @@ describe('Edge workers (VIGIL_WORKERS=2, a real process)', () => {
       }
     });
     expect(alive).toEqual([]);
+  });
+});
+
+describe('MQTT over TLS through edge workers (VIGIL_WORKERS=2, a real process)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'vigil-workers-tls-'));
+  const trusted = join(work, 'trusted');
+  const untrusted = join(work, 'untrusted');
+  const file = (dir: string, name: string) => readFileSync(join(dir, name));
+  let vigil: VigilProcess;
+  let mqttsUrl: string;
+
+  beforeAll(async () => {
+    execFileSync('scripts/dev-certs.sh', [trusted, 'wear-tls']);
+    execFileSync('scripts/dev-certs.sh', [untrusted, 'wear-tls']);
+    const seedFile = join(work, 'seed.json');
+    writeFileSync(
+      seedFile,
+      JSON.stringify({
+        patients: [{ id: 'p-tls', name: 'Patient TLS', ward: WARD }],
+        devices: [{ id: 'wear-tls', patientId: 'p-tls', secret: 'a-secret-for-this-test-only' }],
+      }),
+    );
+    const mqttsPort = await freePort();
+    mqttsUrl = `mqtts://127.0.0.1:${mqttsPort}`;
+    vigil = await startVigilProcess({
+      VIGIL_WORKERS: '2',
+      SEED_FILE: seedFile,
+      TLS_CERT_FILE: join(trusted, 'server.pem'),
+      TLS_KEY_FILE: join(trusted, 'server-key.pem'),
+      TLS_CA_FILE: join(trusted, 'ca.pem'),
+      MQTTS_PORT: String(mqttsPort),
+      MQTT_PLAIN: 'false',
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await vigil?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const connect = (dir: string) =>
+    mqtt.connectAsync(mqttsUrl, {
+      clientId: 'wear-tls',
+      ca: file(trusted, 'ca.pem'),
+      key: file(dir, 'device-wear-tls-key.pem'),
+      cert: file(dir, 'device-wear-tls.pem'),
+      reconnectPeriod: 0,
+      connectTimeout: 5_000,
+    });
+
+  it('accepts a trusted device certificate, asking the owner, and acknowledges what it sends', async () => {
+    const device = await connect(trusted);
+    await device.publishAsync(
+      'devices/wear-tls/vitals',
+      JSON.stringify({ ts: Date.now(), seq: 1, vitals: { heartRate: 72 } }),
+      { qos: 1 },
+    );
+    await device.endAsync();
+  });
+
+  it('refuses a certificate from another CA', async () => {
+    await expect(connect(untrusted)).rejects.toThrow();
   });
 });

@@ -10,6 +10,7 @@ import { serverProcess, waitUntilReady, type ServerProcess } from './server-proc
 export interface VigilProcess {
   readonly server: ServerProcess;
   readonly httpUrl: string;
+  /** Plain MQTT; with TLS_CERT_FILE, MQTT over TLS is on the MQTTS_PORT given. */
   readonly mqttUrl: string;
   readonly dataDir: string;
   /** Its edge workers' process ids, now. */
@@ -38,11 +39,11 @@ export async function startVigilProcess(env: Record<string, string>): Promise<Vi
       },
     }),
   );
-  const httpUrl = `http://127.0.0.1:${httpPort}`;
-  await waitUntilReady(server, 'Vigil', async () => {
-    const health = await fetch(`${httpUrl}/health`).catch(() => undefined);
-    return health?.ok === true;
-  });
+  const httpUrl = `${env.TLS_CERT_FILE ? 'https' : 'http'}://127.0.0.1:${httpPort}`;
+  // Logged once HTTP listens, which is after every edge worker listens.
+  await waitUntilReady(server, 'Vigil', async () =>
+    server.output().includes('HTTP and Socket.IO on port'),
+  );
   return {
     server,
     httpUrl,
