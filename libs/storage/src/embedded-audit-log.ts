@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { EmbeddedDatabase } from './embedded-database';
+import { auditColumns } from './registry-rows';
 import type { AuditEntry, AuditQuery, StoredAuditEntry } from './registry-store.port';
 
 interface AuditRow {
@@ -23,14 +24,7 @@ export class EmbeddedAuditLog {
   }
 
   append(entry: AuditEntry): void {
-    this.insert.run(
-      entry.at,
-      entry.actor,
-      entry.action,
-      entry.subject,
-      entry.oldValue === undefined ? null : JSON.stringify(entry.oldValue),
-      entry.newValue === undefined ? null : JSON.stringify(entry.newValue),
-    );
+    this.insert.run(...auditColumns(entry));
   }
 
   list(query: AuditQuery): StoredAuditEntry[] {

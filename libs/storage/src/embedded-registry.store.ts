@@ -1,14 +1,18 @@
-import type {
-  DeviceBindingPeriod,
-  Patient,
-  PatientIdentifier,
-  PatientSex,
-  Stay,
-  StayEndReason,
-  ThresholdOverride,
-} from '@vigil/contracts';
+import type { DeviceBindingPeriod, Patient, Stay, ThresholdOverride } from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
 import { EmbeddedAuditLog } from './embedded-audit-log';
+import {
+  bindingFromRow,
+  deviceFromRow,
+  patientsFromRows,
+  staysFromRows,
+  type BindingRow,
+  type DeviceRow,
+  type IdentifierRow,
+  type LocationRow,
+  type PatientRow,
+  type StayRow,
+} from './registry-rows';
 import {
   DuplicateRecordError,
   type AuditEntry,
@@ -19,55 +23,6 @@ import {
   type StayOpening,
   type StoredAuditEntry,
 } from './registry-store.port';
-
-interface PatientRow {
-  id: string;
-  name: string;
-  ward: string;
-  bed: string | null;
-  admitted_at: string;
-  spo2_scale: number;
-  birth_date: string | null;
-  sex: string | null;
-  status: string;
-  stay_id: string;
-  discharged_at: string | null;
-}
-interface IdentifierRow {
-  patient_id: string;
-  system: string;
-  value: string;
-  type: string | null;
-}
-interface DeviceRow {
-  id: string;
-  patient_id: string | null;
-  bound_at: string | null;
-  registered_at: string;
-  secret_hash: string | null;
-}
-interface StayRow {
-  id: string;
-  patient_id: string;
-  visit_number: string | null;
-  started_at: string;
-  ended_at: string | null;
-  end_reason: string | null;
-  discharge_note: string | null;
-}
-interface LocationRow {
-  stay_id: string;
-  ward: string;
-  bed: string | null;
-  from_at: string;
-  to_at: string | null;
-}
-interface BindingRow {
-  device_id: string;
-  patient_id: string;
-  from_at: string;
-  to_at: string | null;
-}
 
 export class EmbeddedRegistryStore implements RegistryStore {
   private readonly auditLog: EmbeddedAuditLog;
@@ -192,23 +147,7 @@ export class EmbeddedRegistryStore implements RegistryStore {
            WHERE s.patient_id = ? ORDER BY l.id`,
       )
       .all(patientId) as LocationRow[];
-    return stays.map((row) => ({
-      id: row.id,
-      patientId: row.patient_id,
-      ...(row.visit_number !== null && { visitNumber: row.visit_number }),
-      start: row.started_at,
-      ...(row.ended_at !== null && { end: row.ended_at }),
-      ...(row.end_reason !== null && { endReason: row.end_reason as StayEndReason }),
-      ...(row.discharge_note !== null && { dischargeNote: row.discharge_note }),
-      locations: locations
-        .filter((location) => location.stay_id === row.id)
-        .map((location) => ({
-          ward: location.ward,
-          ...(location.bed !== null && { bed: location.bed }),
-          from: location.from_at,
-          ...(location.to_at !== null && { to: location.to_at }),
-        })),
-    }));
+    return staysFromRows(stays, locations);
   }
 
   async addDevice(device: DeviceRecord, audit: AuditEntry): Promise<void> {
@@ -266,39 +205,15 @@ export class EmbeddedRegistryStore implements RegistryStore {
 
   async listPatients(): Promise<Patient[]> {
     const rows = this.db.prepare('SELECT * FROM patients ORDER BY ward, id').all() as PatientRow[];
-    const identifiers = new Map<string, PatientIdentifier[]>();
-    for (const row of this.db
+    const identifiers = this.db
       .prepare('SELECT * FROM patient_identifiers ORDER BY rowid')
-      .all() as IdentifierRow[]) {
-      const list = identifiers.get(row.patient_id) ?? [];
-      list.push({ system: row.system, value: row.value, ...(row.type && { type: row.type }) });
-      identifiers.set(row.patient_id, list);
-    }
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      identifiers: identifiers.get(row.id) ?? [],
-      ...(row.birth_date !== null && { birthDate: row.birth_date }),
-      ...(row.sex !== null && { sex: row.sex as PatientSex }),
-      status: row.status === 'discharged' ? 'discharged' : 'admitted',
-      ward: row.ward,
-      ...(row.bed !== null && { bed: row.bed }),
-      stayId: row.stay_id,
-      admittedAt: row.admitted_at,
-      ...(row.discharged_at !== null && { dischargedAt: row.discharged_at }),
-      spo2Scale: row.spo2_scale === 2 ? 2 : 1,
-    }));
+      .all() as IdentifierRow[];
+    return patientsFromRows(rows, identifiers);
   }
 
   async listDevices(): Promise<DeviceRecord[]> {
     const rows = this.db.prepare('SELECT * FROM devices ORDER BY id').all() as DeviceRow[];
-    return rows.map((row) => ({
-      id: row.id,
-      patientId: row.patient_id,
-      boundAt: row.bound_at,
-      registeredAt: row.registered_at,
-      secretHash: row.secret_hash,
-    }));
+    return rows.map(deviceFromRow);
   }
 
   async listBindings(query: {
@@ -316,12 +231,7 @@ export class EmbeddedRegistryStore implements RegistryStore {
             )
             .all(query.endedAfter ?? '')
     ) as BindingRow[];
-    return rows.map((row) => ({
-      deviceId: row.device_id,
-      patientId: row.patient_id,
-      from: row.from_at,
-      to: row.to_at,
-    }));
+    return rows.map(bindingFromRow);
   }
 
   async setSpo2Scale(patientId: string, scale: 1 | 2, audit: AuditEntry): Promise<void> {
