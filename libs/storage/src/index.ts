@@ -20,3 +20,4 @@ export { EmbeddedTelemetryStore } from './embedded-telemetry.store';
 export { EmbeddedNotificationStore } from './embedded-notification.store';
 export { PartitionLeases, FencedError, type PartitionLease } from './postgres/partition-leases';
 export { PartitionOwnership, type PartitionOwnershipOptions } from './postgres/partition-ownership';
+export { PostgresRegistryStore } from './postgres/postgres-registry.store';

@@ -14,23 +14,34 @@ export class FencedError extends Error {
   }
 }
 
-/**
- * Runs schema statements under a lock, one node at a time: PostgreSQL's `CREATE TABLE IF NOT
- * EXISTS` is not safe against the same statement run at once by another connection.
- */
-export async function createSchemaOnce(pool: Pool, statements: string): Promise<void> {
+/** Runs `work` in one transaction on one connection: committed if it resolves, else rolled back. */
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query("SELECT pg_advisory_xact_lock(hashtext('vigil schema'))");
-    await client.query(statements);
+    const result = await work(client);
     await client.query('COMMIT');
+    return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
     client.release();
   }
+}
+
+/**
+ * Runs schema statements under a lock, one node at a time: PostgreSQL's `CREATE TABLE IF NOT
+ * EXISTS` is not safe against the same statement run at once by another connection.
+ */
+export function createSchemaOnce(pool: Pool, statements: string): Promise<void> {
+  return inTransaction(pool, async (client) => {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('vigil schema'))");
+    await client.query(statements);
+  });
 }
 
 const SCHEMA = `
@@ -96,24 +107,15 @@ export class PartitionLeases {
    * made under: a take-over waits for it, and a write under a lease that has moved on, or lapsed,
    * is refused with FencedError and nothing of it is kept.
    */
-  async fenced<T>(lease: PartitionLease, write: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+  fenced<T>(lease: PartitionLease, write: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<{ current: boolean }>(
         `SELECT owner = $2 AND epoch = $3 AND expires_at > now() AS current
            FROM partition_leases WHERE partition = $1 FOR SHARE`,
         [lease.partition, lease.owner, lease.epoch],
       );
       if (!rows[0]?.current) throw new FencedError(lease);
-      const result = await write(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return write(client);
+    });
   }
 }
