@@ -21,3 +21,4 @@ export { EmbeddedNotificationStore } from './embedded-notification.store';
 export { PartitionLeases, FencedError, type PartitionLease } from './postgres/partition-leases';
 export { PartitionOwnership, type PartitionOwnershipOptions } from './postgres/partition-ownership';
 export { PostgresRegistryStore } from './postgres/postgres-registry.store';
+export { PostgresUserStore } from './postgres/postgres-user.store';

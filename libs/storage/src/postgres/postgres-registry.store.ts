@@ -11,7 +11,6 @@ import {
   type StoredAuditEntry,
 } from '../registry-store.port';
 import {
-  auditColumns,
   bindingFromRow,
   deviceFromRow,
   patientsFromRows,
@@ -24,6 +23,7 @@ import {
   type StayRow,
 } from '../registry-rows';
 import { createSchemaOnce, inTransaction } from './partition-leases';
+import { AUDIT_SCHEMA, appendAudit } from './postgres-audit-log';
 
 /**
  * The same tables as the embedded store's (libs/storage/src/embedded-database.ts). Times stay
@@ -56,10 +56,7 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS device_bindings_by_patient ON device_bindings (patient_id);
   CREATE TABLE IF NOT EXISTS threshold_overrides (
     patient_id TEXT PRIMARY KEY REFERENCES patients(id), body JSONB NOT NULL);
-  CREATE TABLE IF NOT EXISTS audit_log (
-    id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
-    subject TEXT NOT NULL, old_value JSONB, new_value JSONB);
-  CREATE INDEX IF NOT EXISTS audit_log_by_subject ON audit_log (subject, id);`;
+  ${AUDIT_SCHEMA}`;
 
 interface AuditRow {
   id: string;
@@ -360,14 +357,6 @@ export class PostgresRegistryStore implements RegistryStore {
       await appendAudit(client, audit);
     });
   }
-}
-
-function appendAudit(db: Pick<Pool, 'query'>, entry: AuditEntry) {
-  return db.query(
-    `INSERT INTO audit_log (at, actor, action, subject, old_value, new_value)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-    auditColumns(entry),
-  );
 }
 
 async function writeIdentifiers(client: PoolClient, patient: Patient): Promise<void> {

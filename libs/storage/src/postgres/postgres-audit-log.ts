@@ -1,0 +1,19 @@
+import type { Pool } from 'pg';
+import { auditColumns } from '../registry-rows';
+import type { AuditEntry } from '../registry-store.port';
+
+/** The audit trail's table, shared by every PostgreSQL store that records changes. */
+export const AUDIT_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS audit_log (
+    id BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    subject TEXT NOT NULL, old_value JSONB, new_value JSONB);
+  CREATE INDEX IF NOT EXISTS audit_log_by_subject ON audit_log (subject, id);`;
+
+/** Appends an entry, inside the caller's transaction when given its client. */
+export function appendAudit(db: Pick<Pool, 'query'>, entry: AuditEntry) {
+  return db.query(
+    `INSERT INTO audit_log (at, actor, action, subject, old_value, new_value)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+    auditColumns(entry),
+  );
+}

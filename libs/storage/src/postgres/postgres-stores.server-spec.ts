@@ -1,0 +1,43 @@
+// Proves the PostgreSQL registry and user stores meet their contracts (the embedded stores'
+// behaviour), against a real PostgreSQL (Debian's, started by the test), each case in a fresh
+// schema.
+import { Pool } from 'pg';
+import { startPostgres, type PostgresServer } from '../../../../test/support/postgres-server';
+import { describeRegistryStoreContract } from '../registry-store.contract';
+import { describeUserStoreContract } from '../user-store.contract';
+import { PostgresRegistryStore } from './postgres-registry.store';
+import { PostgresUserStore } from './postgres-user.store';
+
+let postgres: PostgresServer;
+let cases = 0;
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 60_000);
+
+afterAll(async () => {
+  await postgres?.stop();
+});
+
+/** A pool whose tables live in a schema of their own. */
+async function freshPool(): Promise<Pool> {
+  const schema = `case_${++cases}`;
+  const admin = new Pool({ connectionString: postgres.url, max: 1 });
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  return new Pool({ connectionString: postgres.url, max: 8, options: `-c search_path=${schema}` });
+}
+
+describeRegistryStoreContract('PostgreSQL', async () => {
+  const pool = await freshPool();
+  const store = new PostgresRegistryStore(pool);
+  await store.createSchema();
+  return { store, dispose: () => pool.end() };
+});
+
+describeUserStoreContract('PostgreSQL', async () => {
+  const pool = await freshPool();
+  const store = new PostgresUserStore(pool);
+  await store.createSchema();
+  return { store, dispose: () => pool.end() };
+});
