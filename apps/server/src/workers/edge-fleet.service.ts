@@ -18,6 +18,7 @@ import {
   type EdgeRequest,
   type EdgeToOwner,
   type OwnerToEdge,
+  type WithoutRef,
 } from './edge-messages';
 
 export const EDGE_FLEET_OPTIONS = Symbol('EdgeFleetOptions');
@@ -193,13 +194,9 @@ export class EdgeFleet
     }
   }
 
-  private answer(
-    edge: Edge,
-    ref: number,
-    outcome: Promise<Omit<EdgeAnswer, 'ref'> & Partial<Record<'accepted', boolean>>>,
-  ): void {
+  private answer(edge: Edge, ref: number, outcome: Promise<WithoutRef<EdgeAnswer>>): void {
     outcome.then(
-      (answer) => edge.answers.send({ ...answer, ref } as EdgeAnswer),
+      (answer) => edge.answers.send({ ...answer, ref }),
       (error: unknown) =>
         edge.answers.send({ ref, failed: error instanceof Error ? error.message : String(error) }),
     );

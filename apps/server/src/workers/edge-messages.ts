@@ -31,6 +31,12 @@ export type EdgeRequest =
   | { readonly kind: 'disconnected'; readonly deviceId: string }
   | { readonly kind: 'rejected'; readonly code: TelemetryErrorCode };
 
+/** The requests that are answered. */
+export type EdgeQuestion = Extract<EdgeRequest, { readonly ref: number }>;
+
+/** A message as its sender writes it, before it is given its `ref`. */
+export type WithoutRef<T> = T extends unknown ? Omit<T, 'ref'> : never;
+
 export type EdgeAnswer =
   | { readonly ref: number; readonly accepted: boolean }
   | { readonly ref: number; readonly rejection?: TelemetryRejection }

@@ -3,11 +3,16 @@ import type { DeviceAccessPolicy, DeviceMessageHandler } from '@vigil/broker';
 import type { DeviceChannel, TelemetryErrorCode, TelemetryRejection } from '@vigil/contracts';
 import { parseTelemetry } from '@vigil/ingest';
 import { BatchedSender } from './batched-sender';
-import type { EdgeAnswer, EdgeRequest, EdgeToOwner, OwnerToEdge } from './edge-messages';
+import type {
+  EdgeAnswer,
+  EdgeQuestion,
+  EdgeRequest,
+  EdgeToOwner,
+  OwnerToEdge,
+  WithoutRef,
+} from './edge-messages';
 
 type Pending = (answer: EdgeAnswer) => void;
-type Question = EdgeRequest extends infer R ? (R extends { ref: number } ? R : never) : never;
-type WithoutRef<T> = T extends unknown ? Omit<T, 'ref'> : never;
 
 /**
  * An edge worker's side of its devices: the broker here speaks MQTT with them, checks topics,
@@ -89,12 +94,12 @@ export class EdgeRelay implements DeviceAccessPolicy, DeviceMessageHandler {
     this.tell({ kind: 'disconnected', deviceId });
   }
 
-  private ask(question: WithoutRef<Question>): Promise<EdgeAnswer> {
+  private ask(question: WithoutRef<EdgeQuestion>): Promise<EdgeAnswer> {
     if (this.ownerGone) return Promise.reject(new Error('the owning process is gone'));
     const ref = this.nextRef++;
     return new Promise<EdgeAnswer>((resolve) => {
       this.pending.set(ref, resolve);
-      this.outbox.send({ ...question, ref } as Question);
+      this.outbox.send({ ...question, ref });
     });
   }
 
