@@ -22,3 +22,4 @@ export { PartitionLeases, FencedError, type PartitionLease } from './postgres/pa
 export { PartitionOwnership, type PartitionOwnershipOptions } from './postgres/partition-ownership';
 export { PostgresRegistryStore } from './postgres/postgres-registry.store';
 export { PostgresUserStore } from './postgres/postgres-user.store';
+export { PostgresAlertStore } from './postgres/postgres-alert.store';

@@ -1,10 +1,12 @@
-// Proves the PostgreSQL registry and user stores meet their contracts (the embedded stores'
+// Proves the PostgreSQL registry, user and alert stores meet their contracts (the embedded stores'
 // behaviour), against a real PostgreSQL (Debian's, started by the test), each case in a fresh
 // schema.
 import { Pool } from 'pg';
 import { startPostgres, type PostgresServer } from '../../../../test/support/postgres-server';
+import { describeAlertStoreContract } from '../alert-store.contract';
 import { describeRegistryStoreContract } from '../registry-store.contract';
 import { describeUserStoreContract } from '../user-store.contract';
+import { PostgresAlertStore } from './postgres-alert.store';
 import { PostgresRegistryStore } from './postgres-registry.store';
 import { PostgresUserStore } from './postgres-user.store';
 
@@ -40,4 +42,13 @@ describeUserStoreContract('PostgreSQL', async () => {
   const store = new PostgresUserStore(pool);
   await store.createSchema();
   return { store, dispose: () => pool.end() };
+});
+
+describeAlertStoreContract('PostgreSQL', async () => {
+  const pool = await freshPool();
+  const registry = new PostgresRegistryStore(pool);
+  const alerts = new PostgresAlertStore(pool);
+  await registry.createSchema();
+  await alerts.createSchema();
+  return { alerts, registry, dispose: () => pool.end() };
 });
