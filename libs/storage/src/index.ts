@@ -23,3 +23,4 @@ export { PartitionOwnership, type PartitionOwnershipOptions } from './postgres/p
 export { PostgresRegistryStore } from './postgres/postgres-registry.store';
 export { PostgresUserStore } from './postgres/postgres-user.store';
 export { PostgresAlertStore } from './postgres/postgres-alert.store';
+export { PostgresObservationStore } from './postgres/postgres-observation.store';

@@ -1,12 +1,14 @@
-// Proves the PostgreSQL registry, user and alert stores meet their contracts (the embedded stores'
+// Proves the PostgreSQL registry, user, alert and observation stores meet their contracts (the embedded stores'
 // behaviour), against a real PostgreSQL (Debian's, started by the test), each case in a fresh
 // schema.
 import { Pool } from 'pg';
 import { startPostgres, type PostgresServer } from '../../../../test/support/postgres-server';
 import { describeAlertStoreContract } from '../alert-store.contract';
+import { describeObservationStoreContract } from '../observation-store.contract';
 import { describeRegistryStoreContract } from '../registry-store.contract';
 import { describeUserStoreContract } from '../user-store.contract';
 import { PostgresAlertStore } from './postgres-alert.store';
+import { PostgresObservationStore } from './postgres-observation.store';
 import { PostgresRegistryStore } from './postgres-registry.store';
 import { PostgresUserStore } from './postgres-user.store';
 
@@ -51,4 +53,13 @@ describeAlertStoreContract('PostgreSQL', async () => {
   await registry.createSchema();
   await alerts.createSchema();
   return { alerts, registry, dispose: () => pool.end() };
+});
+
+describeObservationStoreContract('PostgreSQL', async () => {
+  const pool = await freshPool();
+  const registry = new PostgresRegistryStore(pool);
+  const observations = new PostgresObservationStore(pool);
+  await registry.createSchema();
+  await observations.createSchema();
+  return { observations, registry, dispose: () => pool.end() };
 });
