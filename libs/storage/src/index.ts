@@ -24,3 +24,4 @@ export { PostgresRegistryStore } from './postgres/postgres-registry.store';
 export { PostgresUserStore } from './postgres/postgres-user.store';
 export { PostgresAlertStore } from './postgres/postgres-alert.store';
 export { PostgresObservationStore } from './postgres/postgres-observation.store';
+export { PostgresNotificationStore } from './postgres/postgres-notification.store';

@@ -1,13 +1,15 @@
-// Proves the PostgreSQL registry, user, alert and observation stores meet their contracts (the embedded stores'
-// behaviour), against a real PostgreSQL (Debian's, started by the test), each case in a fresh
-// schema.
+// Proves the PostgreSQL registry, user, alert, observation and notification stores meet their
+// contracts (the embedded stores' behaviour), against a real PostgreSQL (Debian's, started by the
+// test), each case in a schema of its own.
 import { Pool } from 'pg';
 import { startPostgres, type PostgresServer } from '../../../../test/support/postgres-server';
 import { describeAlertStoreContract } from '../alert-store.contract';
+import { describeNotificationStoreContract } from '../notification-store.contract';
 import { describeObservationStoreContract } from '../observation-store.contract';
 import { describeRegistryStoreContract } from '../registry-store.contract';
 import { describeUserStoreContract } from '../user-store.contract';
 import { PostgresAlertStore } from './postgres-alert.store';
+import { PostgresNotificationStore } from './postgres-notification.store';
 import { PostgresObservationStore } from './postgres-observation.store';
 import { PostgresRegistryStore } from './postgres-registry.store';
 import { PostgresUserStore } from './postgres-user.store';
@@ -62,4 +64,11 @@ describeObservationStoreContract('PostgreSQL', async () => {
   await registry.createSchema();
   await observations.createSchema();
   return { observations, registry, dispose: () => pool.end() };
+});
+
+describeNotificationStoreContract('PostgreSQL', async () => {
+  const pool = await freshPool();
+  const store = new PostgresNotificationStore(pool);
+  await store.createSchema();
+  return { store, dispose: () => pool.end() };
 });
