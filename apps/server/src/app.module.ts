@@ -68,6 +68,7 @@ export class AppModule {
           dataDir: config.dataDir,
           influx: config.influx,
           encryptionKey: config.dbEncryptionKey,
+          databaseUrl: config.databaseUrl,
         }),
         AlertsModule.forRoot({
           escalation: {

@@ -32,10 +32,16 @@ import { EmbeddedTelemetryStore } from './embedded-telemetry.store';
 import { EmbeddedUserStore } from './embedded-user.store';
 import { USER_STORE } from './user-store.port';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store.port';
+import { openSharedStores, type SharedStores } from './postgres/shared-database';
 
 export interface StorageOptions extends EmbeddedDatabaseOptions {
   /** Folder of the embedded database, or `:memory:`. */
   readonly dataDir: string;
+  /**
+   * PostgreSQL that nodes share: the registry, users, alerts, observations and notification
+   * queues live there; telemetry, rule states and the HL7 message log stay local.
+   */
+  readonly databaseUrl?: string;
   /** Telemetry goes to InfluxDB when present; the embedded store serves otherwise. */
   readonly influx?: InfluxOptions;
 }
@@ -60,12 +66,14 @@ function openTelemetryStore(
 }
 
 const EMBEDDED_DATABASE = Symbol('EmbeddedDatabase');
+/** The shared stores, or null for the embedded ones. */
+const SHARED_STORES = Symbol('SharedStores');
 const EMBEDDED_WRITER = Symbol('EmbeddedWriter');
 const EMBEDDED_READER = Symbol('EmbeddedHistoryReader');
 
 /**
  * Closes in dependency order: the telemetry adapter, the writer (its last commits) and the
- * reader, the database.
+ * reader, the database, the shared database's connections.
  */
 @Injectable()
 class StorageLifecycle implements OnApplicationShutdown {
@@ -74,12 +82,14 @@ class StorageLifecycle implements OnApplicationShutdown {
     @Inject(EMBEDDED_WRITER) private readonly writer: EmbeddedWriter,
     @Inject(EMBEDDED_READER) private readonly reader: EmbeddedHistoryReader,
     @Inject(EMBEDDED_DATABASE) private readonly db: EmbeddedDatabase,
+    @Inject(SHARED_STORES) private readonly shared: SharedStores | null,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.telemetry.close();
     await Promise.all([this.writer.close(), this.reader.close()]);
     this.db.close();
+    await this.shared?.pool.end();
   }
 }
 
@@ -93,6 +103,10 @@ export class StorageModule {
         {
           provide: EMBEDDED_DATABASE,
           useFactory: () => openEmbeddedDatabase(options.dataDir, options),
+        },
+        {
+          provide: SHARED_STORES,
+          useFactory: () => (options.databaseUrl ? openSharedStores(options.databaseUrl) : null),
         },
         {
           provide: EMBEDDED_WRITER,
@@ -119,23 +133,27 @@ export class StorageModule {
             db: EmbeddedDatabase,
             writer: EmbeddedWriter,
             reader: EmbeddedHistoryReader,
-          ) => new EmbeddedAlertStore(db, writer, reader),
-          inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER, EMBEDDED_READER],
+            shared: SharedStores | null,
+          ) => shared?.alerts ?? new EmbeddedAlertStore(db, writer, reader),
+          inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER, EMBEDDED_READER, SHARED_STORES],
         },
         {
           provide: REGISTRY_STORE,
-          useFactory: (db: EmbeddedDatabase) => new EmbeddedRegistryStore(db),
-          inject: [EMBEDDED_DATABASE],
+          useFactory: (db: EmbeddedDatabase, shared: SharedStores | null) =>
+            shared?.registry ?? new EmbeddedRegistryStore(db),
+          inject: [EMBEDDED_DATABASE, SHARED_STORES],
         },
         {
           provide: OBSERVATION_STORE,
-          useFactory: (db: EmbeddedDatabase) => new EmbeddedObservationStore(db),
-          inject: [EMBEDDED_DATABASE],
+          useFactory: (db: EmbeddedDatabase, shared: SharedStores | null) =>
+            shared?.observations ?? new EmbeddedObservationStore(db),
+          inject: [EMBEDDED_DATABASE, SHARED_STORES],
         },
         {
           provide: NOTIFICATION_STORE,
-          useFactory: (db: EmbeddedDatabase) => new EmbeddedNotificationStore(db),
-          inject: [EMBEDDED_DATABASE],
+          useFactory: (db: EmbeddedDatabase, shared: SharedStores | null) =>
+            shared?.notifications ?? new EmbeddedNotificationStore(db),
+          inject: [EMBEDDED_DATABASE, SHARED_STORES],
         },
         {
           provide: HL7_MESSAGE_LOG,
@@ -144,8 +162,9 @@ export class StorageModule {
         },
         {
           provide: USER_STORE,
-          useFactory: (db: EmbeddedDatabase) => new EmbeddedUserStore(db),
-          inject: [EMBEDDED_DATABASE],
+          useFactory: (db: EmbeddedDatabase, shared: SharedStores | null) =>
+            shared?.users ?? new EmbeddedUserStore(db),
+          inject: [EMBEDDED_DATABASE, SHARED_STORES],
         },
         {
           provide: RULE_STATE_STORE,

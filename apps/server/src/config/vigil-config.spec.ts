@@ -34,6 +34,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ VIGIL_WORKERS: 'all' })).toThrow(/VIGIL_WORKERS/);
   });
 
+  it('takes a PostgreSQL URL for the shared records, and names a bad one without echoing it', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://vigil:pw@db:5432/vigil' }).databaseUrl).toBe(
+      'postgres://vigil:pw@db:5432/vigil',
+    );
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secret@db/x' })).toThrow(
+      /^(?![\s\S]*secret)[\s\S]*DATABASE_URL must be a postgres/,
+    );
+  });
+
   it('accepts port 0 so tests can take a free port', () => {
     expect(loadConfig({ HTTP_PORT: '0', MQTT_PORT: '0' })).toMatchObject({
       httpPort: 0,

@@ -55,6 +55,8 @@ export interface VigilConfig {
    * machine's available parallelism); 1: this process holds them, with no worker.
    */
   readonly workers: number;
+  /** PostgreSQL the nodes share: registry, users, alerts, observations, notification queues. */
+  readonly databaseUrl?: string;
   /** Redis, when several nodes serve one set of consoles: their events travel through it. */
   readonly redisUrl?: string;
   /** The HL7 v2 ADT listener (MLLP), when HL7_PORT is set; over TLS when `tls` is configured. */
@@ -163,6 +165,9 @@ export function loadConfig(env: Env): VigilConfig {
   };
   const influx = readInfluxOptions(env, text, integer, problems);
   const hl7 = readHl7Options(text, integer, problems);
+  const databaseUrl = text('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/[^/]+/.test(databaseUrl))
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
   const redisUrl = text('REDIS_URL');
   if (redisUrl !== undefined && !/^rediss?:\/\/[^/]+/.test(redisUrl))
     problems.push(`REDIS_URL must be a redis:// or rediss:// URL (got "${redisUrl}")`);
@@ -177,6 +182,7 @@ export function loadConfig(env: Env): VigilConfig {
     ...(tls && { tls }),
     ...(hl7 && { hl7 }),
     ...(redisUrl !== undefined && { redisUrl }),
+    ...(databaseUrl !== undefined && { databaseUrl }),
   };
 }
 
