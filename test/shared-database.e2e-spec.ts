@@ -1,7 +1,8 @@
 // Proves DATABASE_URL: with a real PostgreSQL (Debian's, started by the test), the registry,
 // people, alerts and audit trail live there, not in the node's own folder. A second node with an
 // empty data folder, started after the first stopped, finds the patient, her wearable's secret,
-// the alert raised and acknowledged on the first, the nurse who acknowledged it, and the trail.
+// the alert raised and acknowledged on the first, the nurse who acknowledged it, and the trail;
+// while the first runs, a second is refused the database.
 import type { Alert } from '@vigil/contracts';
 import { startPostgres, type PostgresServer } from './support/postgres-server';
 import {
@@ -47,6 +48,10 @@ describe('shared records in PostgreSQL (DATABASE_URL)', () => {
     expect(acked.status).toBe(200);
     await wearable.endAsync(true);
     consoleOnA.close();
+    // Not two nodes at once on one database, until patients are owned by partition.
+    await expect(startVigil({ DATABASE_URL: postgres.url })).rejects.toThrow(
+      /DATABASE_URL: another Vigil node is using the database/,
+    );
     await nodeA.stop({ removeData: true });
 
     nodeB = await startVigil({ DATABASE_URL: postgres.url });

@@ -32,7 +32,7 @@ import { EmbeddedTelemetryStore } from './embedded-telemetry.store';
 import { EmbeddedUserStore } from './embedded-user.store';
 import { USER_STORE } from './user-store.port';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store.port';
-import { openSharedStores, type SharedStores } from './postgres/shared-database';
+import { closeSharedStores, openSharedStores, type SharedStores } from './postgres/shared-database';
 
 export interface StorageOptions extends EmbeddedDatabaseOptions {
   /** Folder of the embedded database, or `:memory:`. */
@@ -89,7 +89,7 @@ class StorageLifecycle implements OnApplicationShutdown {
     await this.telemetry.close();
     await Promise.all([this.writer.close(), this.reader.close()]);
     this.db.close();
-    await this.shared?.pool.end();
+    if (this.shared) await closeSharedStores(this.shared);
   }
 }
 

@@ -13,6 +13,7 @@ import { PostgresNotificationStore } from './postgres-notification.store';
 import { PostgresObservationStore } from './postgres-observation.store';
 import { PostgresRegistryStore } from './postgres-registry.store';
 import { PostgresUserStore } from './postgres-user.store';
+import { closeSharedStores, openSharedStores } from './shared-database';
 
 let postgres: PostgresServer;
 let cases = 0;
@@ -71,4 +72,23 @@ describeNotificationStoreContract('PostgreSQL', async () => {
   const store = new PostgresNotificationStore(pool);
   await store.createSchema();
   return { store, dispose: () => pool.end() };
+});
+
+describe('openSharedStores: one node at a time', () => {
+  it('refuses a second node while the first holds the database, and not once its session is gone', async () => {
+    const admin = new Pool({ connectionString: postgres.url, max: 1 });
+    await admin.query('CREATE DATABASE one_node');
+    await admin.end();
+    const url = new URL(postgres.url);
+    url.pathname = '/one_node';
+    const first = await openSharedStores(url.toString());
+    await expect(openSharedStores(url.toString())).rejects.toThrow(
+      /another Vigil node is using the database/,
+    );
+    // A node that dies loses its connection: destroyed here, as a crash would.
+    first.holder.release(new Error('the node died'));
+    await first.pool.end();
+    const second = await openSharedStores(url.toString());
+    await closeSharedStores(second);
+  });
 });
