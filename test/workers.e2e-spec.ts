@@ -128,6 +128,19 @@ describe('Edge workers (VIGIL_WORKERS=2, a real process)', () => {
     expect(health.broker.connectedDevices).toBe(DEVICES.length);
   });
 
+  it("reports each worker's event loop in the owner's /metrics", async () => {
+    const metrics = () => fetch(`${vigil.httpUrl}/metrics`).then((response) => response.text());
+    let text = '';
+    for (let waited = 0; waited < 25_000; waited += 500) {
+      text = await metrics();
+      if (/vigil_edge_worker_event_loop_utilization\{worker="1"\}/.test(text)) break;
+      await sleep(500);
+    }
+    expect(text).toMatch(/^vigil_edge_workers_listening 2$/m);
+    expect(text).toMatch(/^vigil_edge_worker_event_loop_utilization\{worker="0"\} [\d.]+$/m);
+    expect(text).toMatch(/^vigil_edge_worker_event_loop_delay_p99_seconds\{worker="1"\} [\d.]+$/m);
+  }, 30_000);
+
   it("answers a bad message on the device's errors topic, from the worker that parsed it", async () => {
     const id = 'wk-0';
     const { client } = wearables.get(id) as Wearable;

@@ -9,8 +9,22 @@ export abstract class DeviceConnections {
   /** Closes a device's connection now (its secret was rotated or revoked, it was unbound). */
   abstract disconnect(deviceId: string): void;
 
-  /** With edge workers: how many listen now, and how many were replaced since the start. */
-  edgeWorkers(): { readonly listening: number; readonly replaced: number } | undefined {
+  /**
+   * With edge workers: how many listen now, how many were replaced since the start, and how busy
+   * each one's event loop was over its last window.
+   */
+  edgeWorkers(): EdgeWorkersReport | undefined {
     return undefined;
   }
+}
+
+export interface EdgeWorkersReport {
+  readonly listening: number;
+  readonly replaced: number;
+  readonly loads: readonly {
+    readonly worker: number;
+    /** Share of the window its event loop was busy, 0 to 1. */
+    readonly utilization: number;
+    readonly delayP99Seconds: number;
+  }[];
 }

@@ -1,6 +1,6 @@
 export * from './broker.module';
 export * from './broker.port';
 export { MqttBrokerService } from './mqtt-broker.service';
-export { DeviceConnections } from './device-connections';
+export { DeviceConnections, type EdgeWorkersReport } from './device-connections';
 export { TokenBuckets } from './token-bucket';
 export * from './connect-reader';

@@ -85,6 +85,18 @@ export class MetricsController {
       '# HELP vigil_edge_workers_replaced_total Edge workers that ended unasked and were started again.',
       '# TYPE vigil_edge_workers_replaced_total counter',
       `vigil_edge_workers_replaced_total ${workers.replaced}`,
+      "# HELP vigil_edge_worker_event_loop_utilization Share of an edge worker's last 10 s its event loop (its devices' sockets) was busy.",
+      '# TYPE vigil_edge_worker_event_loop_utilization gauge',
+      ...workers.loads.map(
+        ({ worker, utilization }) =>
+          `vigil_edge_worker_event_loop_utilization{worker="${worker}"} ${utilization.toFixed(3)}`,
+      ),
+      "# HELP vigil_edge_worker_event_loop_delay_p99_seconds 99th percentile of an edge worker's event-loop delay over its last 10 s.",
+      '# TYPE vigil_edge_worker_event_loop_delay_p99_seconds gauge',
+      ...workers.loads.map(
+        ({ worker, delayP99Seconds }) =>
+          `vigil_edge_worker_event_loop_delay_p99_seconds{worker="${worker}"} ${delayP99Seconds.toFixed(4)}`,
+      ),
     ];
   }
 }

@@ -5,10 +5,11 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { DeviceConnections } from '@vigil/broker';
+import { DeviceConnections, type EdgeWorkersReport } from '@vigil/broker';
 import { IngestService } from '@vigil/ingest';
 import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
+import type { EventLoopWindow } from '../operations/event-loop-monitor';
 import { DeviceRegistry } from '../registry/device-registry';
 import { BatchedSender } from './batched-sender';
 import { DeviceSessions } from './device-sessions';
@@ -40,6 +41,7 @@ interface Edge {
   readonly worker: Worker;
   readonly answers: BatchedSender<EdgeAnswer>;
   listening: boolean;
+  load?: EventLoopWindow;
 }
 
 /**
@@ -94,9 +96,23 @@ export class EdgeFleet
     return [...this.edges.values()].some((edge) => edge.listening);
   }
 
-  override edgeWorkers(): { listening: number; replaced: number } {
-    const listening = [...this.edges.values()].filter((edge) => edge.listening).length;
-    return { listening, replaced: this.replaced };
+  override edgeWorkers(): EdgeWorkersReport {
+    const edges = [...this.edges.values()];
+    return {
+      listening: edges.filter((edge) => edge.listening).length,
+      replaced: this.replaced,
+      loads: edges.flatMap(({ index, load }) =>
+        load
+          ? [
+              {
+                worker: index,
+                utilization: load.utilization,
+                delayP99Seconds: load.delayP99Seconds,
+              },
+            ]
+          : [],
+      ),
+    };
   }
 
   get connectedDevices(): number {
@@ -121,7 +137,8 @@ export class EdgeFleet
       if (message.kind === 'listening') {
         edge.listening = true;
         this.ports = { mqtt: message.port, mqtts: message.tlsPort };
-      } else for (const request of message.requests) this.serve(edge, request);
+      } else if (message.kind === 'load') edge.load = message.window;
+      else for (const request of message.requests) this.serve(edge, request);
     });
     worker.once('exit', (code, signal) => this.ended(edge, code, signal));
     return edge;

@@ -3,8 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { MqttBrokerService } from '@vigil/broker';
 import { Logger } from 'nestjs-pino';
 import { loadConfig } from '../config/vigil-config';
+import { EventLoopMonitor } from '../operations/event-loop-monitor';
 import { EdgeRelay } from './edge-relay';
 import { EdgeWorkerModule } from './edge-worker.module';
+
+/** How often a worker tells the owner how busy its event loop was (its /metrics window). */
+const LOAD_REPORT_MS = 10_000;
 
 /** An edge worker's process, forked by the primary's EdgeFleet with the primary's environment. */
 async function main(): Promise<void> {
@@ -38,6 +42,8 @@ async function main(): Promise<void> {
     portOf(() => broker.port),
     portOf(() => broker.tlsPort),
   );
+  const monitor = app.get(EventLoopMonitor);
+  setInterval(() => relay.reportLoad(monitor.last), LOAD_REPORT_MS).unref();
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import type { TelemetryErrorCode, TelemetryRejection } from '@vigil/contracts';
 import type { DeviceSample } from '@vigil/ingest';
+import type { EventLoopWindow } from '../operations/event-loop-monitor';
 
 /**
  * What an edge worker asks of, or tells, the process that owns the patients (the primary). Each
@@ -45,7 +46,9 @@ export type EdgeAnswer =
 /** Messages over the IPC channel, both ways; requests and answers travel in batches. */
 export type EdgeToOwner =
   | { readonly kind: 'listening'; readonly port: number | null; readonly tlsPort: number | null }
-  | { readonly kind: 'requests'; readonly requests: readonly EdgeRequest[] };
+  | { readonly kind: 'requests'; readonly requests: readonly EdgeRequest[] }
+  /** The worker's own event loop over its last window, for /metrics. */
+  | { readonly kind: 'load'; readonly window: EventLoopWindow };
 
 export type OwnerToEdge =
   | { readonly kind: 'answers'; readonly answers: readonly EdgeAnswer[] }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { DeviceAccessPolicy, DeviceMessageHandler } from '@vigil/broker';
 import type { DeviceChannel, TelemetryErrorCode, TelemetryRejection } from '@vigil/contracts';
 import { parseTelemetry } from '@vigil/ingest';
+import type { EventLoopWindow } from '../operations/event-loop-monitor';
 import { BatchedSender } from './batched-sender';
 import type {
   EdgeAnswer,
@@ -129,6 +130,11 @@ export class EdgeRelay implements DeviceAccessPolicy, DeviceMessageHandler {
     for (const resolve of this.pending.values())
       resolve({ ref: 0, failed: 'the owning process is gone' });
     this.pending.clear();
+  }
+
+  /** Tells the owner how busy this worker's event loop was. */
+  reportLoad(window: EventLoopWindow): void {
+    this.post({ kind: 'load', window });
   }
 
   /** Tells the owner this worker's broker listens. */
