@@ -133,7 +133,10 @@ describe('Edge workers (VIGIL_WORKERS=2, a real process)', () => {
     let text = '';
     for (let waited = 0; waited < 25_000; waited += 500) {
       text = await metrics();
-      if (/vigil_edge_worker_event_loop_utilization\{worker="1"\}/.test(text)) break;
+      // Each worker reports 10 s after its own start.
+      const reported = (worker: number) =>
+        text.includes(`vigil_edge_worker_event_loop_utilization{worker="${worker}"}`);
+      if (reported(0) && reported(1)) break;
       await sleep(500);
     }
     expect(text).toMatch(/^vigil_edge_workers_listening 2$/m);
