@@ -1,8 +1,7 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { fork, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../test/support/free-port';
+import { spawnVigil } from '../test/support/vigil-spawn';
 
 export interface RunningServer {
   readonly name: 'aedes' | 'vigil';
@@ -16,7 +15,6 @@ export interface RunningServer {
 }
 
 export const BENCH_ADMIN_PASSWORD = 'bench-admin-password';
-const VIGIL_MAIN = 'dist/server/apps/server/src/main.js';
 const BARE_AEDES = join(__dirname, 'bare-aedes.js');
 
 function watch(child: ChildProcess, logFile: string) {
@@ -70,25 +68,13 @@ export async function startVigil(
   logDir: string,
   env: Record<string, string>,
 ): Promise<RunningServer> {
-  const [httpPort, mqttPort] = [await freePort(), await freePort()];
-  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
-  // Vigil runs as npm start and the Dockerfile run it; BENCH_VIGIL_NODE_ARGS adds Node options,
-  // e.g. --cpu-prof, to profile Vigil under load.
+  // BENCH_VIGIL_NODE_ARGS adds Node options, e.g. --cpu-prof, to profile Vigil under load.
   const nodeArgs = process.env.BENCH_VIGIL_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, VIGIL_MAIN], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      HTTP_PORT: String(httpPort),
-      MQTT_PORT: String(mqttPort),
-      BIND_ADDRESS: '127.0.0.1',
-      DATA_DIR: dataDir,
-      ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
-      ...env,
-    },
-  });
+  const { child, httpUrl, mqttUrl, dataDir } = await spawnVigil(
+    { ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD, ...env },
+    nodeArgs,
+  );
   const lifecycle = watch(child, join(logDir, `vigil-${child.pid}.log`));
-  const httpUrl = `http://127.0.0.1:${httpPort}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     const crash = lifecycle.crashed();
@@ -101,7 +87,7 @@ export async function startVigil(
   return {
     name: 'vigil',
     pid: child.pid as number,
-    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    mqttUrl,
     httpUrl,
     dataDir,
     ...lifecycle,

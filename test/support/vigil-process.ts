@@ -1,10 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from './free-port';
+import { execFileSync } from 'node:child_process';
 import { TEST_ADMIN } from './vigil-harness';
 import { serverProcess, waitUntilReady, type ServerProcess } from './server-process';
+import { spawnVigil } from './vigil-spawn';
 
 /** Vigil built (npm run build) and run as `npm start` runs it, in a process of its own. */
 export interface VigilProcess {
@@ -18,36 +15,21 @@ export interface VigilProcess {
   stop(): Promise<void>;
 }
 
-const VIGIL_MAIN = 'dist/server/apps/server/src/main.js';
-
+/** Vigil as `npm start` runs it, ready once HTTP listens (after every edge worker does). */
 export async function startVigilProcess(env: Record<string, string>): Promise<VigilProcess> {
-  const [httpPort, mqttPort] = [await freePort(), await freePort()];
-  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-process-'));
-  const server = serverProcess(
-    spawn(process.execPath, [VIGIL_MAIN], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        NODE_OPTIONS: '',
-        HTTP_PORT: String(httpPort),
-        MQTT_PORT: String(mqttPort),
-        BIND_ADDRESS: '127.0.0.1',
-        DATA_DIR: dataDir,
-        ADMIN_PASSWORD: TEST_ADMIN.password,
-        LOG_FORMAT: 'json',
-        ...env,
-      },
-    }),
-  );
-  const httpUrl = `${env.TLS_CERT_FILE ? 'https' : 'http'}://127.0.0.1:${httpPort}`;
-  // Logged once HTTP listens, which is after every edge worker listens.
+  const { child, httpUrl, mqttUrl, dataDir } = await spawnVigil({
+    ADMIN_PASSWORD: TEST_ADMIN.password,
+    LOG_FORMAT: 'json',
+    ...env,
+  });
+  const server = serverProcess(child);
   await waitUntilReady(server, 'Vigil', async () =>
     server.output().includes('HTTP and Socket.IO on port'),
   );
   return {
     server,
     httpUrl,
-    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    mqttUrl,
     dataDir,
     workerPids: () => childPids(server.child.pid as number),
     async stop() {

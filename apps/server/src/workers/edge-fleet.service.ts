@@ -14,7 +14,6 @@ import { DeviceRegistry } from '../registry/device-registry';
 import { BatchedSender } from './batched-sender';
 import { DeviceSessions } from './device-sessions';
 import {
-  EDGE_WORKER_ENV,
   type EdgeAnswer,
   type EdgeRequest,
   type EdgeToOwner,
@@ -125,7 +124,7 @@ export class EdgeFleet
   }
 
   private fork(index: number): Edge {
-    const worker = cluster.fork({ [EDGE_WORKER_ENV]: String(index) });
+    const worker = cluster.fork();
     const edge: Edge = {
       index,
       worker,

@@ -55,6 +55,3 @@ export type OwnerToEdge =
   | { readonly kind: 'disconnect'; readonly deviceId: string }
   /** Close every connection and exit: Vigil is stopping. */
   | { readonly kind: 'stop' };
-
-/** Set in an edge worker's environment by the primary that forks it. */
-export const EDGE_WORKER_ENV = 'VIGIL_EDGE_WORKER';

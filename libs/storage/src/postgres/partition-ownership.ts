@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import { PartitionLeases, createSchemaOnce, type PartitionLease } from './partition-leases';
+import { PartitionLeases, type PartitionLease } from './partition-leases';
+import { createSchemaOnce } from './transactions';
 import { rebalance } from './partition-share';
 
 export interface PartitionOwnershipOptions {

@@ -7,7 +7,7 @@ import type {
   AlertStore,
   AlertWithHistory,
 } from '../alert-store.port';
-import { createSchemaOnce, inTransaction } from './partition-leases';
+import { createSchemaOnce, inTransaction } from './transactions';
 
 /** The embedded store's tables; the report also reads the registry's (stays, audit trail). */
 const SCHEMA = `

@@ -2,7 +2,7 @@ import type { NotificationTarget } from '@vigil/contracts';
 import type { Pool } from 'pg';
 import type { NotificationStore, QueuedNotification } from '../notification-store.port';
 import type { AuditEntry } from '../registry-store.port';
-import { createSchemaOnce, inTransaction } from './partition-leases';
+import { createSchemaOnce, inTransaction } from './transactions';
 import { AUDIT_SCHEMA, appendAudit } from './postgres-audit-log';
 
 /** The embedded store's tables (epoch milliseconds as BIGINT). */

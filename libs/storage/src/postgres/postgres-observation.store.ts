@@ -2,7 +2,7 @@ import type { Observation } from '@vigil/contracts';
 import type { Pool } from 'pg';
 import type { ObservationStore } from '../observation-store.port';
 import type { AuditEntry } from '../registry-store.port';
-import { createSchemaOnce, inTransaction } from './partition-leases';
+import { createSchemaOnce, inTransaction } from './transactions';
 import { AUDIT_SCHEMA, appendAudit } from './postgres-audit-log';
 
 /** The embedded store's table; it refers to the registry's patients, created before it. */

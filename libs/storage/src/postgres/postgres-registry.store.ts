@@ -22,7 +22,7 @@ import {
   type PatientRow,
   type StayRow,
 } from '../registry-rows';
-import { createSchemaOnce, inTransaction } from './partition-leases';
+import { createSchemaOnce, inTransaction } from './transactions';
 import { AUDIT_SCHEMA, appendAudit } from './postgres-audit-log';
 
 /**

@@ -10,7 +10,7 @@ import {
   type UserRecord,
   type UserStore,
 } from '../user-store.port';
-import { createSchemaOnce, inTransaction } from './partition-leases';
+import { createSchemaOnce, inTransaction } from './transactions';
 import { AUDIT_SCHEMA, appendAudit } from './postgres-audit-log';
 
 /** The embedded store's tables (epoch milliseconds as BIGINT), for nodes sharing one database. */

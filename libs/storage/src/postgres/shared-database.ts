@@ -58,14 +58,19 @@ export async function openSharedStores(url: string): Promise<SharedStores> {
     observations: new PostgresObservationStore(pool),
     notifications: new PostgresNotificationStore(pool),
   };
-  for (const store of [
-    stores.registry,
-    stores.users,
-    stores.alerts,
-    stores.observations,
-    stores.notifications,
-  ])
-    await store.createSchema();
+  try {
+    for (const store of [
+      stores.registry,
+      stores.users,
+      stores.alerts,
+      stores.observations,
+      stores.notifications,
+    ])
+      await store.createSchema();
+  } catch (error) {
+    await closeSharedStores(stores);
+    throw error;
+  }
   return stores;
 }
 
