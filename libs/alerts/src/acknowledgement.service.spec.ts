@@ -7,6 +7,7 @@ import {
   type Acknowledger,
 } from './acknowledgement.service';
 import { AlertsService } from './alerts.service';
+import { OwnsEveryPatient } from './patient-ownership';
 
 /** An alerts service on a store stand-in that keeps nothing, with one open high alert on ward-1. */
 async function setUp() {
@@ -15,10 +16,15 @@ async function setUp() {
     writeAlertEvents: async () => undefined,
   } as unknown as AlertStore;
   const telemetry = { recordAlertEvents: async () => undefined } as unknown as TelemetryStore;
-  const alerts = new AlertsService(store, telemetry, {
-    escalateAfterMs: 60_000,
-    remindEveryMs: 60_000,
-  });
+  const alerts = new AlertsService(
+    store,
+    telemetry,
+    {
+      escalateAfterMs: 60_000,
+      remindEveryMs: 60_000,
+    },
+    new OwnsEveryPatient(),
+  );
   await alerts.breach({
     patientId: 'p1',
     deviceId: 'd1',

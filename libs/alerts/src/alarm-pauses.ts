@@ -50,6 +50,12 @@ export class Inactivations<T extends Inactivation> {
     return inactivation;
   }
 
+  /** Drops the inactivations of the patients `which` selects (another node acts for them now). */
+  forget(which: (patientId: string) => boolean): void {
+    for (const patientId of [...this.byPatient.keys()])
+      if (which(patientId)) this.byPatient.delete(patientId);
+  }
+
   /** Whether the alert's announcement is silenced now. */
   silences(alert: Alert, now: number): boolean {
     const inactivation = this.of(alert.patientId, now);

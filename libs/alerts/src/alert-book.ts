@@ -63,6 +63,17 @@ export class AlertBook {
     for (const alert of alerts) if (isOpen(alert)) this.open.set(keyOf(alert, alert.rule), alert);
   }
 
+  /** Drops the open alerts `which` selects (their patients are no longer this book's); returns them. */
+  forget(which: (alert: Alert) => boolean): Alert[] {
+    const forgotten: Alert[] = [];
+    for (const [key, alert] of this.open)
+      if (which(alert)) {
+        this.open.delete(key);
+        forgotten.push(alert);
+      }
+    return forgotten;
+  }
+
   openAlerts(): Alert[] {
     return [...this.open.values()];
   }

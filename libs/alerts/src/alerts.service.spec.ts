@@ -3,6 +3,7 @@
 import type { AlertEvent } from '@vigil/contracts';
 import type { AlertStore, TelemetryStore } from '@vigil/storage';
 import { AlertsService } from './alerts.service';
+import { OwnsEveryPatient } from './patient-ownership';
 
 describe('AlertsService with a failing store (stand-in)', () => {
   it('announces the alert although the write failed', async () => {
@@ -13,10 +14,15 @@ describe('AlertsService with a failing store (stand-in)', () => {
       },
     } as unknown as AlertStore;
     const telemetry = { recordAlertEvents: async () => undefined } as unknown as TelemetryStore;
-    const alerts = new AlertsService(store, telemetry, {
-      escalateAfterMs: 60_000,
-      remindEveryMs: 60_000,
-    });
+    const alerts = new AlertsService(
+      store,
+      telemetry,
+      {
+        escalateAfterMs: 60_000,
+        remindEveryMs: 60_000,
+      },
+      new OwnsEveryPatient(),
+    );
     const announced: AlertEvent[] = [];
     alerts.events$.subscribe((event) => announced.push(event));
     await alerts.breach({

@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
 import { AlarmPauses, Inactivations, pauseCovers, standbyCovers } from './alarm-pauses';
 import { AlertBook, isOpen, type BreachReport, type EscalationPolicy } from './alert-book';
+import { PATIENT_OWNERSHIP, ownerKeyOf, type PatientOwnership } from './patient-ownership';
 
 /** What a pause holds back: the alarm's announcements. An acknowledgement or a resolution goes. */
 const SILENCEABLE: ReadonlySet<AlertEventKind> = new Set([
@@ -73,15 +74,37 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     @Inject(ALERT_STORE) private readonly store: AlertStore,
     @Inject(TELEMETRY_STORE) private readonly telemetry: TelemetryStore,
     @Inject(ALERTS_OPTIONS) options: AlertsOptions,
+    @Inject(PATIENT_OWNERSHIP) private readonly ownership: PatientOwnership,
   ) {
     this.book = new AlertBook(() => randomUUID(), options);
   }
 
   async onModuleInit(): Promise<void> {
-    const open = await this.store.openAlerts();
+    await this.adopt((patientId) => this.ownership.owns(patientId));
+    this.ticker = setInterval(() => this.tick(new Date()), 1_000);
+  }
+
+  /**
+   * Takes up the open alerts of the patients `covers` selects, from the store: at start, or when
+   * this node comes to act for them. Their escalation continues from where the store has it.
+   */
+  async adopt(covers: (patientId: string) => boolean): Promise<void> {
+    const open = (await this.store.openAlerts()).filter((alert) => covers(ownerKeyOf(alert)));
     this.book.restore(open);
     if (open.length > 0) this.logger.log(`restored ${open.length} open alerts`);
-    this.ticker = setInterval(() => this.tick(new Date()), 1_000);
+  }
+
+  /**
+   * Drops what this node held of the patients `covers` selects (another node acts for them
+   * now): their open alerts, escalation, pauses and standbys. Nothing is written or announced.
+   */
+  release(covers: (patientId: string) => boolean): void {
+    for (const alert of this.book.forget((open) => covers(ownerKeyOf(open)))) {
+      this.silenced.delete(alert.id);
+      this.heldChanges.delete(alert.id);
+    }
+    this.pauses.forget(covers);
+    this.standbys.forget(covers);
   }
 
   onModuleDestroy(): void {
@@ -147,7 +170,9 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     return this.store.listAlerts(query);
   }
 
+  /** A condition met; ignored for a patient another node acts for (hers decides). */
   breach(report: BreachReport): Promise<void> {
+    if (!this.ownership.owns(ownerKeyOf(report))) return Promise.resolve();
     return this.commit(this.book.breach(report, new Date()));
   }
 

@@ -5,3 +5,4 @@ export * from './alerts.service';
 export * from './connection-outages';
 export * from './patient-wards.port';
 export * from './alarm-load';
+export * from './patient-ownership';

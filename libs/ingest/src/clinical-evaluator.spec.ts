@@ -1,6 +1,6 @@
 // Proves the evaluator keeps the freshest NEWS2 input when a buffered older sample arrives late.
 // The alerts service, directory and rule-state store are stand-ins: this checks the evaluator.
-import type { AlertsService } from '@vigil/alerts';
+import { OwnsEveryPatient, type AlertsService } from '@vigil/alerts';
 import type { Sample } from '@vigil/contracts';
 import { DEFAULT_RULES } from '@vigil/rules';
 import type { RuleStateStore } from '@vigil/storage';
@@ -18,7 +18,7 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
     profileOf: () => ({ spo2Scale: 1, rules: DEFAULT_RULES }),
   } as unknown as ClinicalProfiles;
   const store = {
-    loadAll: () => new Map(),
+    loadAll: async () => new Map(),
     save: async () => undefined,
   } as unknown as RuleStateStore;
   const sample = (ts: number, vitals: Sample['vitals']): Sample => ({
@@ -32,7 +32,7 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
   it("saves every patient's rule state in one call at shutdown", async () => {
     const batches: [string, unknown][][] = [];
     const recording = {
-      loadAll: () => new Map(),
+      loadAll: async () => new Map(),
       save: async () => undefined,
       saveAll: async (states: Iterable<[string, unknown]>) => void batches.push([...states]),
     };
@@ -40,6 +40,7 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
       directory,
       alerts,
       recording as unknown as RuleStateStore,
+      new OwnsEveryPatient(),
     );
     evaluator.evaluate({ ...sample(Date.now(), { heartRate: 80 }), patientId: 'p1' });
     evaluator.evaluate({ ...sample(Date.now(), { heartRate: 81 }), patientId: 'p2' });
@@ -50,13 +51,14 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
   it('saves the rule state when a condition changes, not on every sample', () => {
     const saved: unknown[] = [];
     const recording = {
-      loadAll: () => new Map(),
+      loadAll: async () => new Map(),
       save: async (_id: string, state: unknown) => void saved.push(state),
     };
     const evaluator = new ClinicalEvaluator(
       directory,
       alerts,
       recording as unknown as RuleStateStore,
+      new OwnsEveryPatient(),
     );
     const now = Date.now();
     evaluator.evaluate(sample(now, { spo2: 97 }));
@@ -70,7 +72,7 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
   });
 
   it('scores from the freshest value even when an older sample arrives afterwards', () => {
-    const evaluator = new ClinicalEvaluator(directory, alerts, store);
+    const evaluator = new ClinicalEvaluator(directory, alerts, store, new OwnsEveryPatient());
     const now = Date.now();
     evaluator.evaluate(sample(now, { respRate: 16 }));
     const score = evaluator.evaluate(sample(now - 60_000, { respRate: 30, heartRate: 70 }));

@@ -5,7 +5,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { AlertsService } from '@vigil/alerts';
+import { AlertsService, PATIENT_OWNERSHIP, type PatientOwnership } from '@vigil/alerts';
 import type { Observation, Sample } from '@vigil/contracts';
 import {
   EMPTY_RULE_STATE,
@@ -42,17 +42,23 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
     @Inject(CLINICAL_PROFILES) private readonly profiles: ClinicalProfiles,
     private readonly alerts: AlertsService,
     @Inject(RULE_STATE_STORE) private readonly stateStore: RuleStateStore,
+    @Inject(PATIENT_OWNERSHIP) private readonly ownership: PatientOwnership,
   ) {}
 
+  onModuleInit(): Promise<void> {
+    return this.adopt((patientId) => this.ownership.owns(patientId));
+  }
+
   /**
-   * Restores each patient's rule state; an open alert whose condition the saved state does not
-   * know (saved before it fired) counts as firing, so the next normal value clears it.
+   * Restores the rule state of the patients `covers` selects (at start, or when this node comes
+   * to act for them), after their open alerts: an open alert whose condition the saved state does
+   * not know (saved before it fired) counts as firing, so the next normal value clears it.
    */
-  onModuleInit(): void {
-    for (const [patientId, state] of this.stateStore.loadAll())
-      this.ruleStates.set(patientId, state as PatientRuleState);
+  async adopt(covers: (patientId: string) => boolean): Promise<void> {
+    for (const [patientId, state] of await this.stateStore.loadAll())
+      if (covers(patientId)) this.ruleStates.set(patientId, state as PatientRuleState);
     for (const alert of this.alerts.openAlerts()) {
-      if (alert.category !== 'physiological') continue;
+      if (alert.category !== 'physiological' || !covers(alert.patientId)) continue;
       const state = this.ruleStateOf(alert.patientId);
       if (state.conditions[alert.rule]) continue;
       const since = Date.parse(alert.ts);
@@ -61,6 +67,12 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
         conditions: { ...state.conditions, [alert.rule]: { phase: 'firing', since } },
       });
     }
+  }
+
+  /** Drops what the rules knew of the patients `covers` selects: another node acts for them now. */
+  release(covers: (patientId: string) => boolean): void {
+    for (const states of [this.ruleStates, this.news2Inputs, this.news2Bands])
+      for (const patientId of [...states.keys()]) if (covers(patientId)) states.delete(patientId);
   }
 
   async onModuleDestroy(): Promise<void> {

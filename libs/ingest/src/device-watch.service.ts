@@ -5,7 +5,14 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { AlertsService, ConnectionOutages, type OutagePolicy } from '@vigil/alerts';
+import {
+  AlertsService,
+  ConnectionOutages,
+  PATIENT_OWNERSHIP,
+  ownerKeyOf,
+  type OutagePolicy,
+  type PatientOwnership,
+} from '@vigil/alerts';
 import {
   STANDBY_SILENCED_CONDITIONS,
   WARD_CONNECTION_LOST,
@@ -68,25 +75,14 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
     private readonly alerts: AlertsService,
     private readonly evaluator: ClinicalEvaluator,
     @Inject(DEVICE_WATCH_OPTIONS) private readonly options: DeviceWatchOptions,
+    @Inject(PATIENT_OWNERSHIP) private readonly ownership: PatientOwnership,
   ) {
     this.outages = new ConnectionOutages(options.outages);
   }
 
   onApplicationBootstrap(): void {
     this.startedAt = Date.now();
-    for (const alert of this.alerts.openAlerts()) {
-      // It stands while the wearables come back (a no-data timeout), then as the grouping finds.
-      if (alert.rule === WARD_CONNECTION_LOST && alert.ward !== undefined)
-        this.outages.restoreWardAlarm(
-          alert.ward,
-          alert.value,
-          this.startedAt + this.options.noDataTimeoutMs,
-        );
-      if (alert.category !== 'technical' || alert.ward !== undefined) continue;
-      const key = keyOf(alert.deviceId, alert.rule);
-      this.holding.set(key, { value: alert.value, threshold: alert.threshold });
-      this.announced.add(key);
-    }
+    this.adopt((patientId) => this.ownership.owns(patientId));
     // Standby withdraws her alarms of lost data; at its end what still holds is announced.
     this.standbyEvents = this.alerts.standbys$.subscribe(({ patientId, standby }) => {
       if (standby === null) this.announceHolding(patientId);
@@ -94,6 +90,38 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
     });
     // Twice a second, so a silent device is reported within its timeout plus half a second.
     this.ticker = setInterval(() => this.tick(Date.now()), 500);
+  }
+
+  /**
+   * Takes up the watch of the devices of the patients `covers` selects, after their open alerts
+   * (at start, or when this node comes to act for them): what their open technical alarms say
+   * holds, and their silence is counted from now.
+   */
+  adopt(covers: (patientId: string) => boolean): void {
+    const now = Date.now();
+    for (const deviceId of this.directory.boundDeviceIds()) {
+      const binding = this.directory.bindingOf(deviceId);
+      if (binding && covers(binding.patientId) && !this.lastHeard.has(deviceId))
+        this.lastHeard.set(deviceId, now);
+    }
+    for (const alert of this.alerts.openAlerts()) {
+      if (!covers(ownerKeyOf(alert))) continue;
+      // It stands while the wearables come back (a no-data timeout), then as the grouping finds.
+      if (alert.rule === WARD_CONNECTION_LOST && alert.ward !== undefined)
+        this.outages.restoreWardAlarm(alert.ward, alert.value, now + this.options.noDataTimeoutMs);
+      if (alert.category !== 'technical' || alert.ward !== undefined) continue;
+      const key = keyOf(alert.deviceId, alert.rule);
+      this.holding.set(key, { value: alert.value, threshold: alert.threshold });
+      this.announced.add(key);
+    }
+  }
+
+  /** Stops watching the devices of the patients `covers` selects: another node acts for them. */
+  release(covers: (patientId: string) => boolean): void {
+    for (const deviceId of this.directory.boundDeviceIds()) {
+      const binding = this.directory.bindingOf(deviceId);
+      if (binding && covers(binding.patientId)) this.forgetDevice(deviceId);
+    }
   }
 
   onModuleDestroy(): void {
@@ -110,6 +138,10 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
 
   /** A device taken off its patient: nothing of it is watched any more (its alarms are withdrawn). */
   deviceUnbound(deviceId: string): void {
+    this.forgetDevice(deviceId);
+  }
+
+  private forgetDevice(deviceId: string): void {
     this.lastHeard.delete(deviceId);
     this.outages.recover(deviceId);
     for (const key of [...this.holding.keys()])
@@ -133,6 +165,7 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   sampleArrived(deviceId: string, battery: number | undefined): void {
+    if (!this.watches(deviceId)) return;
     this.lastHeard.set(deviceId, Date.now());
     this.set(deviceId, 'device.no-data', false, 0);
     if (battery !== undefined) {
@@ -142,7 +175,7 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   statusChanged(deviceId: string, status: 'online' | 'offline', sensor?: 'on' | 'off'): void {
-    if (this.stopping) return;
+    if (this.stopping || !this.watches(deviceId)) return;
     if (status === 'online') this.lastHeard.set(deviceId, Date.now());
     this.set(deviceId, 'device.offline', status === 'offline', 0);
     if (sensor) this.set(deviceId, 'device.sensor-off', sensor === 'off', 0);
@@ -156,6 +189,7 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
   private checkSilence(now: number): void {
     for (const deviceId of this.directory.boundDeviceIds()) {
       const heard = this.lastHeard.get(deviceId) ?? this.startedAt;
+      if (!this.watches(deviceId)) continue;
       if (isSilent(heard, now, this.options.noDataTimeoutMs)) {
         this.set(
           deviceId,
@@ -300,6 +334,12 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
       const binding = this.directory.bindingOf(deviceId);
       if (binding?.patientId === patientId) yield [deviceId, binding.ward];
     }
+  }
+
+  /** Whether this node acts for the patient wearing the device (on a single node, always). */
+  private watches(deviceId: string): boolean {
+    const patientId = this.directory.bindingOf(deviceId)?.patientId;
+    return patientId !== undefined && this.ownership.owns(patientId);
   }
 
   private lost(deviceId: string): boolean {

@@ -1,5 +1,6 @@
 // Samples go to the patient who wore the device at each sample's own time. The directory,
 // store, evaluator and watch are stand-ins: this checks ingest's own split of a batch.
+import { OwnsEveryPatient } from '@vigil/alerts';
 import { TelemetryErrorCode, type Sample } from '@vigil/contracts';
 import type { TelemetryStore } from '@vigil/storage';
 import type { ClinicalEvaluator } from './clinical-evaluator';
@@ -49,6 +50,7 @@ describe('IngestService attributes samples by their time (stand-in directory and
       directory,
       clinical,
       watch,
+      new OwnsEveryPatient(),
     );
     return { stored, evaluated, ingest };
   }

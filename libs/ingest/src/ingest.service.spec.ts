@@ -1,6 +1,7 @@
 // Proves ingest's promise to the broker: a sample whose write failed is not remembered as seen,
 // so when the device resends it (it was not acknowledged) it is stored, not dropped as a repeat.
 // The store, directory, evaluator and device watch are stand-ins: this checks ingest's own logic.
+import { OwnsEveryPatient } from '@vigil/alerts';
 import type { Sample } from '@vigil/contracts';
 import type { TelemetryStore } from '@vigil/storage';
 import type { ClinicalEvaluator } from './clinical-evaluator';
@@ -34,7 +35,14 @@ describe('IngestService with a failing store (stand-ins for store and rules)', (
     } as unknown as DeviceWatchService;
     return {
       stored,
-      ingest: new IngestService({ maxSamplesPerSecond: 50 }, store, directory, clinical, watch),
+      ingest: new IngestService(
+        { maxSamplesPerSecond: 50 },
+        store,
+        directory,
+        clinical,
+        watch,
+        new OwnsEveryPatient(),
+      ),
     };
   }
 

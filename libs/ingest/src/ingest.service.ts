@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PATIENT_OWNERSHIP, type PatientOwnership } from '@vigil/alerts';
 import { TokenBuckets } from '@vigil/broker';
 import {
   MAX_SAMPLES_PER_BATCH,
@@ -27,6 +28,16 @@ export interface EvaluatedSample extends Sample {
 }
 
 export const INGEST_OPTIONS = Symbol('IngestOptions');
+
+/**
+ * Readings for a patient another node acts for (her partition moved while they travelled): not
+ * stored, so not acknowledged; the device sends them again to whoever owns her now.
+ */
+export class PatientNotOwnedError extends Error {
+  constructor(readonly patientId: string) {
+    super(`patient ${patientId} is owned by another node`);
+  }
+}
 
 export interface IngestOptions {
   /** Samples one device may send per second, sustained, however it batches them. */
@@ -70,6 +81,7 @@ export class IngestService {
     @Inject(DEVICE_DIRECTORY) private readonly directory: DeviceDirectory,
     private readonly clinical: ClinicalEvaluator,
     private readonly watch: DeviceWatchService,
+    @Inject(PATIENT_OWNERSHIP) private readonly ownership: PatientOwnership,
   ) {
     // A whole batch always fits after a pause (a device sending what it buffered offline).
     const burst = Math.max(options.maxSamplesPerSecond * 2, MAX_SAMPLES_PER_BATCH);
@@ -140,6 +152,8 @@ export class IngestService {
         detail: [`device ${deviceId} is not bound to a patient`],
       });
     }
+    if (worn.length > 0 && !this.ownership.owns(worn[0].patientId))
+      throw new PatientNotOwnedError(worn[0].patientId);
 
     await this.store.writeSamples(earlier.length === 0 ? worn : [...earlier, ...worn]);
     for (const sample of earlier) this.recent.remember(deviceId, sample.ts);

@@ -8,7 +8,7 @@ export class EmbeddedRuleStateStore implements RuleStateStore {
     private readonly writer: EmbeddedWriter,
   ) {}
 
-  loadAll(): Map<string, unknown> {
+  async loadAll(): Promise<Map<string, unknown>> {
     const rows = this.db.prepare('SELECT patient_id, body FROM rule_state').all() as {
       patient_id: string;
       body: string;

@@ -19,7 +19,11 @@ export { DEFAULT_DRAINER_OPTIONS } from './influx/spool-drainer';
 export { EmbeddedTelemetryStore } from './embedded-telemetry.store';
 export { EmbeddedNotificationStore } from './embedded-notification.store';
 export { PartitionLeases, FencedError, type PartitionLease } from './postgres/partition-leases';
-export { PartitionOwnership, type PartitionOwnershipOptions } from './postgres/partition-ownership';
+export {
+  PartitionOwnership,
+  type PartitionHolder,
+  type PartitionOwnershipOptions,
+} from './postgres/partition-ownership';
 export { PostgresRegistryStore } from './postgres/postgres-registry.store';
 export { PostgresUserStore } from './postgres/postgres-user.store';
 export { PostgresAlertStore } from './postgres/postgres-alert.store';

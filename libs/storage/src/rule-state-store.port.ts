@@ -5,7 +5,7 @@ export const RULE_STATE_STORE = Symbol('RuleStateStore');
  * The state is opaque JSON to storage.
  */
 export interface RuleStateStore {
-  loadAll(): Map<string, unknown>;
+  loadAll(): Promise<Map<string, unknown>>;
   /** Queued behind the writes already asked for; resolves once durable. */
   save(patientId: string, state: unknown): Promise<void>;
   /** Saves many patients' states in one transaction (at shutdown: one fsync, not thousands). */

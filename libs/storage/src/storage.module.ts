@@ -32,16 +32,24 @@ import { EmbeddedTelemetryStore } from './embedded-telemetry.store';
 import { EmbeddedUserStore } from './embedded-user.store';
 import { USER_STORE } from './user-store.port';
 import { TELEMETRY_STORE, type TelemetryStore } from './telemetry-store.port';
-import { closeSharedStores, openSharedStores, type SharedStores } from './postgres/shared-database';
+import {
+  closeSharedStores,
+  openSharedStores,
+  type SharedStores,
+  type SharedUse,
+} from './postgres/shared-database';
 
 export interface StorageOptions extends EmbeddedDatabaseOptions {
   /** Folder of the embedded database, or `:memory:`. */
   readonly dataDir: string;
   /**
    * PostgreSQL that nodes share: the registry, users, alerts, observations and notification
-   * queues live there; telemetry, rule states and the HL7 message log stay local.
+   * queues live there (and on a cluster, rule states); telemetry and the HL7 message log stay
+   * local.
    */
   readonly databaseUrl?: string;
+  /** How nodes use the shared database: one at a time (default), or as a cluster. */
+  readonly sharedUse?: SharedUse;
   /** Telemetry goes to InfluxDB when present; the embedded store serves otherwise. */
   readonly influx?: InfluxOptions;
 }
@@ -106,7 +114,8 @@ export class StorageModule {
         },
         {
           provide: SHARED_STORES,
-          useFactory: () => (options.databaseUrl ? openSharedStores(options.databaseUrl) : null),
+          useFactory: () =>
+            options.databaseUrl ? openSharedStores(options.databaseUrl, options.sharedUse) : null,
         },
         {
           provide: EMBEDDED_WRITER,
@@ -168,9 +177,9 @@ export class StorageModule {
         },
         {
           provide: RULE_STATE_STORE,
-          useFactory: (db: EmbeddedDatabase, writer: EmbeddedWriter) =>
-            new EmbeddedRuleStateStore(db, writer),
-          inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER],
+          useFactory: (db: EmbeddedDatabase, writer: EmbeddedWriter, shared: SharedStores | null) =>
+            shared?.ruleStates ?? new EmbeddedRuleStateStore(db, writer),
+          inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER, SHARED_STORES],
         },
         StorageLifecycle,
       ],

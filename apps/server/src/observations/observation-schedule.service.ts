@@ -1,10 +1,11 @@
 import {
+  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { AlertsService } from '@vigil/alerts';
+import { AlertsService, PATIENT_OWNERSHIP, type PatientOwnership } from '@vigil/alerts';
 import type { Observation } from '@vigil/contracts';
 import { ClinicalEvaluator } from '@vigil/ingest';
 import { nextObservationDue, observationIntervalMs } from '@vigil/rules';
@@ -30,12 +31,27 @@ export class ObservationScheduleService implements OnApplicationBootstrap, OnMod
     private readonly patients: PatientRegistry,
     private readonly evaluator: ClinicalEvaluator,
     private readonly alerts: AlertsService,
+    @Inject(PATIENT_OWNERSHIP) private readonly ownership: PatientOwnership,
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const alert of this.alerts.openAlerts())
-      if (alert.rule === OBSERVATION_OVERDUE) this.overdue.add(alert.patientId);
+    this.adopt((patientId) => this.ownership.owns(patientId));
     this.ticker = setInterval(() => this.checkAll(Date.now()), CHECK_EVERY_MS);
+  }
+
+  /** Takes up the reminders open for the patients `covers` selects, after their open alerts. */
+  adopt(covers: (patientId: string) => boolean): void {
+    for (const alert of this.alerts.openAlerts())
+      if (alert.rule === OBSERVATION_OVERDUE && covers(alert.patientId))
+        this.overdue.add(alert.patientId);
+  }
+
+  /** Forgets the schedules of the patients `covers` selects: another node acts for them now. */
+  release(covers: (patientId: string) => boolean): void {
+    for (const patientId of [...this.lastSetAt.keys()])
+      if (covers(patientId)) this.lastSetAt.delete(patientId);
+    for (const patientId of [...this.overdue])
+      if (covers(patientId)) this.overdue.delete(patientId);
   }
 
   onModuleDestroy(): void {
@@ -87,7 +103,8 @@ export class ObservationScheduleService implements OnApplicationBootstrap, OnMod
   }
 
   private checkAll(now: number): void {
-    for (const patient of this.patients.list()) this.check(patient.id, now);
+    for (const patient of this.patients.list())
+      if (this.ownership.owns(patient.id)) this.check(patient.id, now);
     // A patient discharged meanwhile: her reminder was withdrawn with her other alerts.
     for (const patientId of this.overdue)
       if (this.patients.find(patientId)?.status !== 'admitted') this.overdue.delete(patientId);

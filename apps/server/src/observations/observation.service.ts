@@ -7,6 +7,7 @@ import {
   NotFoundException,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { PATIENT_OWNERSHIP, type PatientOwnership } from '@vigil/alerts';
 import { LATE_OBSERVATION_MS, MAX_OBSERVATION_AGE_MS, type Observation } from '@vigil/contracts';
 import type { ObservationDto } from '@vigil/dto';
 import { ClinicalEvaluator, MAX_CLOCK_SKEW_MS } from '@vigil/ingest';
@@ -34,11 +35,19 @@ export class ObservationService implements OnApplicationBootstrap {
     private readonly patients: PatientRegistry,
     private readonly evaluator: ClinicalEvaluator,
     private readonly schedule: ObservationScheduleService,
+    @Inject(PATIENT_OWNERSHIP) private readonly ownership: PatientOwnership,
   ) {}
 
-  /** The sets that still count for NEWS2 after a restart are taken back. */
-  async onApplicationBootstrap(): Promise<void> {
-    const valid = await this.validRecent(undefined);
+  onApplicationBootstrap(): Promise<void> {
+    return this.adopt((patientId) => this.ownership.owns(patientId));
+  }
+
+  /**
+   * The sets that still count for NEWS2 are taken back for the patients `covers` selects: after a
+   * restart, or when this node comes to act for them.
+   */
+  async adopt(covers: (patientId: string) => boolean): Promise<void> {
+    const valid = (await this.validRecent(undefined)).filter((set) => covers(set.patientId));
     this.evaluator.restoreObservations(valid);
     this.schedule.restore(valid);
     if (valid.length > 0) this.logger.log(`restored ${valid.length} observation sets`);

@@ -12,7 +12,7 @@ export class ObservationsModule {
       imports: options.imports,
       controllers: [ObservationsController],
       providers: [ObservationService, ObservationScheduleService],
-      exports: [ObservationScheduleService],
+      exports: [ObservationScheduleService, ObservationService],
     };
   }
 }

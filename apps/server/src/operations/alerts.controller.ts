@@ -4,13 +4,20 @@ import {
   Controller,
   Get,
   HttpCode,
+  Inject,
   Param,
   Post,
   Query,
   Req,
   Res,
 } from '@nestjs/common';
-import { AcknowledgementService, AlertsService } from '@vigil/alerts';
+import {
+  AcknowledgementService,
+  AlertsService,
+  PATIENT_OWNERSHIP,
+  ownerKeyOf,
+  type PatientOwnership,
+} from '@vigil/alerts';
 import {
   INSTANT_PROBLEM,
   MAX_ALERT_PAGE,
@@ -46,6 +53,7 @@ export class AlertsController {
     private readonly alerts: AlertsService,
     private readonly acknowledgements: AcknowledgementService,
     private readonly patients: PatientRegistry,
+    @Inject(PATIENT_OWNERSHIP) private readonly ownership: PatientOwnership,
   ) {}
 
   /**
@@ -98,11 +106,15 @@ export class AlertsController {
       limit,
     });
     if (stored.length === limit) linkNextPage(request, response, encodeCursor(stored[limit - 1]));
-    // Open alerts are fresher in memory: repeats update counts without an event.
+    // Open alerts are fresher in memory: repeats update counts without an event. Those of
+    // patients another node acts for are as that node stored them.
     const live = new Map(this.alerts.openAlerts().map((alert) => [alert.id, alert]));
     return stored
       .map((alert) => ({ ...alert, ...live.get(alert.id) }))
-      .filter((alert) => query.state !== 'open' || live.has(alert.id));
+      .filter(
+        (alert) =>
+          query.state !== 'open' || live.has(alert.id) || !this.ownership.owns(ownerKeyOf(alert)),
+      );
   }
 
   /** Acknowledges an open alert of the nurse's ward in her name; her ward's consoles see `alert:updated`. */

@@ -56,12 +56,25 @@ export class PartitionLeases {
 
   /** Extends the lease; false when it was lost (lapsed and taken): stop acting for it at once. */
   async renew(lease: PartitionLease): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `UPDATE partition_leases SET expires_at = now() + $4 * interval '1 millisecond'
-         WHERE partition = $1 AND owner = $2 AND epoch = $3`,
-      [lease.partition, lease.owner, lease.epoch, this.ttlMs],
+    return (await this.renewAll([lease])).has(lease.partition);
+  }
+
+  /** Extends each lease still held; returns the partitions renewed (the others were lost). */
+  async renewAll(leases: readonly PartitionLease[]): Promise<Set<number>> {
+    if (leases.length === 0) return new Set();
+    const { rows } = await this.pool.query<{ partition: number }>(
+      `UPDATE partition_leases l SET expires_at = now() + $4 * interval '1 millisecond'
+         FROM unnest($1::int[], $2::text[], $3::bigint[]) AS held(partition, owner, epoch)
+         WHERE l.partition = held.partition AND l.owner = held.owner AND l.epoch = held.epoch
+       RETURNING l.partition`,
+      [
+        leases.map((lease) => lease.partition),
+        leases.map((lease) => lease.owner),
+        leases.map((lease) => lease.epoch),
+        this.ttlMs,
+      ],
     );
-    return rowCount === 1;
+    return new Set(rows.map((row) => row.partition));
   }
 
   /** Gives the partition up now, for another node to take without waiting for the lease to lapse. */

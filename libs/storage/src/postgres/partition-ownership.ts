@@ -5,6 +5,8 @@ import { rebalance } from './partition-share';
 
 export interface PartitionOwnershipOptions {
   readonly node: string;
+  /** Where the other nodes reach this one (its peer link, host:port). */
+  readonly address?: string;
   readonly partitions: number;
   /** A lease not renewed for this long lapses, and another node may take its partition. */
   readonly leaseMs: number;
@@ -15,7 +17,16 @@ export interface PartitionOwnershipOptions {
 }
 
 const NODES_SCHEMA = `
-  CREATE TABLE IF NOT EXISTS cluster_nodes (node TEXT PRIMARY KEY, seen_at TIMESTAMPTZ NOT NULL)`;
+  CREATE TABLE IF NOT EXISTS cluster_nodes (
+    node TEXT PRIMARY KEY,
+    seen_at TIMESTAMPTZ NOT NULL,
+    address TEXT)`;
+
+/** Who holds a partition, as the last round saw it, and where that node is reached. */
+export interface PartitionHolder {
+  readonly node: string;
+  readonly address?: string;
+}
 
 /**
  * One node's share of the partitions: three times a lease, it says it is alive, renews what it
@@ -26,6 +37,7 @@ const NODES_SCHEMA = `
 export class PartitionOwnership {
   private readonly leases: PartitionLeases;
   private readonly held = new Map<number, { lease: PartitionLease; renewedAt: number }>();
+  private holders = new Map<number, PartitionHolder>();
   private timer?: NodeJS.Timeout;
   private round?: Promise<void>;
   private stopped = false;
@@ -40,6 +52,7 @@ export class PartitionOwnership {
   async start(): Promise<void> {
     await this.leases.createSchema();
     await createSchemaOnce(this.pool, NODES_SCHEMA);
+
     await this.runRound();
     this.timer = setInterval(() => void this.runRound(), this.options.leaseMs / 3);
   }
@@ -49,6 +62,11 @@ export class PartitionOwnership {
     const held = this.held.get(partition);
     // Stop short of the lease's end by a round, so a lapse never finds this node still acting.
     return held && now - held.renewedAt < (this.options.leaseMs * 2) / 3 ? held.lease : undefined;
+  }
+
+  /** Who held the partition at the last round (this node included), if anyone did. */
+  holderOf(partition: number): PartitionHolder | undefined {
+    return this.holders.get(partition);
   }
 
   heldPartitions(): number[] {
@@ -79,22 +97,39 @@ export class PartitionOwnership {
   private async roundOnce(): Promise<void> {
     const { node, partitions, leaseMs } = this.options;
     await this.pool.query(
-      `INSERT INTO cluster_nodes (node, seen_at) VALUES ($1, now())
-         ON CONFLICT (node) DO UPDATE SET seen_at = now()`,
-      [node],
+      `INSERT INTO cluster_nodes (node, seen_at, address) VALUES ($1, now(), $2)
+         ON CONFLICT (node) DO UPDATE SET seen_at = now(), address = EXCLUDED.address`,
+      [node, this.options.address ?? null],
     );
-    for (const [partition, { lease }] of [...this.held]) {
-      const startedAt = Date.now();
-      if (await this.leases.renew(lease)) this.held.set(partition, { lease, renewedAt: startedAt });
-      else this.drop(partition);
+    const renewing = [...this.held.values()].map(({ lease }) => lease);
+    const startedAt = Date.now();
+    const renewed = await this.leases.renewAll(renewing);
+    for (const lease of renewing) {
+      if (renewed.has(lease.partition))
+        this.held.set(lease.partition, { lease, renewedAt: startedAt });
+      else this.drop(lease.partition);
     }
-    const { rows } = await this.pool.query<{ live: string; taken: number[] | null }>(
-      `SELECT (SELECT count(*) FROM cluster_nodes
-                 WHERE seen_at > now() - $1 * interval '1 millisecond') AS live,
-              (SELECT array_agg(partition) FROM partition_leases WHERE expires_at > now()) AS taken`,
+    const { rows } = await this.pool.query<{ live: string }>(
+      `SELECT count(*) AS live FROM cluster_nodes
+         WHERE seen_at > now() - $1 * interval '1 millisecond'`,
       [leaseMs],
     );
-    const taken = new Set(rows[0].taken ?? []);
+    const leases = await this.pool.query<{
+      partition: number;
+      owner: string;
+      address: string | null;
+    }>(
+      `SELECT l.partition, l.owner, n.address FROM partition_leases l
+         LEFT JOIN cluster_nodes n ON n.node = l.owner
+         WHERE l.expires_at > now()`,
+    );
+    this.holders = new Map(
+      leases.rows.map(({ partition, owner, address }) => [
+        partition,
+        { node: owner, ...(address !== null && { address }) },
+      ]),
+    );
+    const taken = new Set(this.holders.keys());
     const free = Array.from({ length: partitions }, (_, index) => index).filter(
       (partition) => !taken.has(partition),
     );
@@ -104,18 +139,20 @@ export class PartitionOwnership {
       held: this.heldPartitions(),
       free,
     });
-    for (const partition of plan.release) {
-      const lease = this.held.get(partition)?.lease;
-      this.drop(partition);
-      if (lease) await this.leases.release(lease);
-    }
+    // Dropped before the leases go, and announced together once taken: a round's changes are
+    // handed over as one.
+    const releasing = plan.release.flatMap((partition) => this.held.get(partition)?.lease ?? []);
+    for (const lease of releasing) this.drop(lease.partition);
+    for (const lease of releasing) await this.leases.release(lease);
+    const gained: PartitionLease[] = [];
     for (const partition of plan.take) {
-      const startedAt = Date.now();
+      const takenAt = Date.now();
       const lease = await this.leases.acquire(partition, node);
       if (!lease) continue;
-      this.held.set(partition, { lease, renewedAt: startedAt });
-      this.options.gained(lease);
+      this.held.set(partition, { lease, renewedAt: takenAt });
+      gained.push(lease);
     }
+    for (const lease of gained) this.options.gained(lease);
   }
 
   /** The database did not answer: partitions whose lease may have lapsed are dropped. */

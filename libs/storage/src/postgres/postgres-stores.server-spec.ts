@@ -1,4 +1,4 @@
-// Proves the PostgreSQL registry, user, alert, observation and notification stores meet their
+// Proves the PostgreSQL registry, user, alert, observation, notification and rule-state stores meet their
 // contracts (the embedded stores' behaviour), against a real PostgreSQL (Debian's, started by the
 // test), each case in a schema of its own.
 import { Pool } from 'pg';
@@ -7,11 +7,13 @@ import { describeAlertStoreContract } from '../alert-store.contract';
 import { describeNotificationStoreContract } from '../notification-store.contract';
 import { describeObservationStoreContract } from '../observation-store.contract';
 import { describeRegistryStoreContract } from '../registry-store.contract';
+import { describeRuleStateStoreContract } from '../rule-state-store.contract';
 import { describeUserStoreContract } from '../user-store.contract';
 import { PostgresAlertStore } from './postgres-alert.store';
 import { PostgresNotificationStore } from './postgres-notification.store';
 import { PostgresObservationStore } from './postgres-observation.store';
 import { PostgresRegistryStore } from './postgres-registry.store';
+import { PostgresRuleStateStore } from './postgres-rule-state.store';
 import { PostgresUserStore } from './postgres-user.store';
 import { closeSharedStores, openSharedStores } from './shared-database';
 
@@ -74,6 +76,13 @@ describeNotificationStoreContract('PostgreSQL', async () => {
   return { store, dispose: () => pool.end() };
 });
 
+describeRuleStateStoreContract('PostgreSQL', async () => {
+  const pool = await freshPool();
+  const store = new PostgresRuleStateStore(pool);
+  await store.createSchema();
+  return { store, dispose: () => pool.end() };
+});
+
 describe('openSharedStores: one node at a time', () => {
   it('refuses a second node while the first holds the database, and not once its session is gone', async () => {
     const admin = new Pool({ connectionString: postgres.url, max: 1 });
@@ -86,7 +95,7 @@ describe('openSharedStores: one node at a time', () => {
       /another Vigil node is using the database/,
     );
     // A node that dies loses its connection: destroyed here, as a crash would.
-    first.holder.release(new Error('the node died'));
+    first.holder?.release(new Error('the node died'));
     await first.pool.end();
     const second = await openSharedStores(url.toString());
     await closeSharedStores(second);
