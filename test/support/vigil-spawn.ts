@@ -17,14 +17,15 @@ export interface SpawnedVigil {
 
 /**
  * The built server (npm run build) started as `npm start` starts it, on loopback ports of its
- * own, with a fresh data folder; `env` adds to and overrides that. Its output is piped, for the
+ * own (or those `env` names), with a fresh data folder; `env` adds to and overrides that. Its output is piped, for the
  * caller to keep. Tests and the benchmarks start Vigil this one way.
  */
 export async function spawnVigil(
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
 ): Promise<SpawnedVigil> {
-  const [httpPort, mqttPort] = [await freePort(), await freePort()];
+  const httpPort = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
+  const mqttPort = env.MQTT_PORT ? Number(env.MQTT_PORT) : await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-process-'));
   const child = spawn(process.execPath, [...nodeArgs, VIGIL_MAIN], {
     stdio: ['ignore', 'pipe', 'pipe'],

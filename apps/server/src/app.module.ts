@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AlertsModule } from '@vigil/alerts';
+import { AlertsModule, PATIENT_OWNERSHIP } from '@vigil/alerts';
 import { BrokerModule } from '@vigil/broker';
 import { GatewayModule } from '@vigil/gateway';
 import { IngestModule, IngestService } from '@vigil/ingest';
@@ -28,6 +28,9 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { ObservationsModule } from './observations/observations.module';
 import { brokerOptions } from './config/broker-options';
 import { EdgeFleetModule } from './workers/edge-fleet.module';
+import { ClusterOwnership } from './cluster/cluster-ownership';
+import { ClusterOwnershipModule } from './cluster/cluster-ownership.module';
+import { OwnershipHandover } from './cluster/ownership-handover';
 
 /** Composes the line: broker → ingest → storage and rules → alerts → gateway. */
 @Module({})
@@ -35,6 +38,10 @@ export class AppModule {
   /** `logStream`: where the log lines go instead of standard output (tests read them). */
   static forRoot(config: VigilConfig, logStream?: DestinationStream): DynamicModule {
     const registry = RegistryModule.forRoot({ seedFile: config.seedFile });
+    const cluster =
+      config.cluster && config.databaseUrl
+        ? ClusterOwnershipModule.forRoot(config.cluster, config.databaseUrl)
+        : undefined;
     const ingest = IngestModule.forRoot({
       imports: [registry],
       deviceDirectory: DeviceRegistry,
@@ -43,14 +50,26 @@ export class AppModule {
         noDataTimeoutMs: config.noDataTimeoutMs,
         outages: {
           groupingWindowMs: config.lostDeviceGroupingMs,
-          minPatients: config.wardOutagePatients,
+          // On a cluster a ward's patients are spread over the nodes, none of which sees all of
+          // its lost devices: each device raises its own alarm (docs/operations.md).
+          minPatients: cluster ? Number.POSITIVE_INFINITY : config.wardOutagePatients,
         },
       },
       ingest: { maxSamplesPerSecond: config.mqttMaxSamplesPerSecond },
     });
     const broker =
-      config.workers > 1
-        ? EdgeFleetModule.forRoot({ workers: config.workers, imports: [registry, ingest] })
+      config.workers > 1 || cluster
+        ? EdgeFleetModule.forRoot({
+            workers: config.workers,
+            imports: [registry, ingest, ...(cluster ? [cluster] : [])],
+            ...(config.cluster && {
+              links: {
+                key: config.auth.signingKey as string,
+                host: config.bindAddress,
+                port: config.cluster.peerPort,
+              },
+            }),
+          })
         : BrokerModule.forRoot({
             options: brokerOptions(config),
             imports: [registry, ingest],
@@ -69,14 +88,18 @@ export class AppModule {
           influx: config.influx,
           encryptionKey: config.dbEncryptionKey,
           databaseUrl: config.databaseUrl,
+          sharedUse: cluster ? 'cluster' : 'single',
         }),
         AlertsModule.forRoot({
           escalation: {
             escalateAfterMs: config.escalateAfterMs,
             remindEveryMs: config.remindEveryMs,
           },
-          imports: [registry],
+          imports: [registry, ...(cluster ? [cluster] : [])],
           patientWards: PatientRegistry,
+          ...(cluster && {
+            ownership: { provide: PATIENT_OWNERSHIP, useExisting: ClusterOwnership },
+          }),
         }),
         registry,
         ingest,
@@ -121,7 +144,10 @@ export class AppModule {
         AlarmLoadController,
         DeviceSecretsController,
       ],
-      providers: [{ provide: EventLoopMonitor, useFactory: () => new EventLoopMonitor() }],
+      providers: [
+        { provide: EventLoopMonitor, useFactory: () => new EventLoopMonitor() },
+        OwnershipHandover,
+      ],
     };
   }
 }

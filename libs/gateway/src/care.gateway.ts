@@ -14,6 +14,8 @@ import {
   AcknowledgementService,
   AlertsService,
   isOpen,
+  type Acknowledger,
+  type RemoteAcknowledgement,
 } from '@vigil/alerts';
 import {
   CARE_NAMESPACE,
@@ -47,10 +49,19 @@ const VITALS_INTERVAL_MS = 250;
 /** Across nodes, each ward's live vitals travel together, twice a second. */
 const VITALS_FRAME_MS = 500;
 const VITALS_FRAME = 'vitals:frame';
+/** One node asks the others to acknowledge an alert open there, or for their open alerts. */
+const ALERT_ACK = 'alert:ack';
+const OPEN_ALERTS = 'alerts:open';
 
-/** What one node tells the others, besides the broadcasts to consoles. */
+/** What one node tells, or asks, the others, besides the broadcasts to consoles. */
 interface CareServerSideEvents {
   [VITALS_FRAME]: (frame: VitalsFrame) => void;
+  [ALERT_ACK]: (
+    alertId: string,
+    by: Acknowledger,
+    reply: (answer: RemoteAcknowledgement | null) => void,
+  ) => void;
+  [OPEN_ALERTS]: (viewer: CareViewer, reply: (alerts: Alert[]) => void) => void;
 }
 /** A reconnecting console is sent at most this many alerts closed while it was away, the latest. */
 const REPLAY_LIMIT = 500;
@@ -142,8 +153,10 @@ export class CareGateway
     const vitals$ = liveVitals(this.ingest.samples$, VITALS_INTERVAL_MS, Date.now, (patientId) =>
       this.watched(this.access.wardOf(patientId)),
     );
-    if (this.options.clustered) this.sendVitalsInFrames(vitals$);
-    else
+    if (this.options.clustered) {
+      this.sendVitalsInFrames(vitals$);
+      this.answerOtherNodes();
+    } else
       this.subscriptions.add(
         vitals$.subscribe((event) =>
           this.toWard(this.access.wardOf(event.patientId)).emit(CareEvent.Vitals, event),
@@ -217,7 +230,7 @@ export class CareGateway
   async handleConnection(socket: CareSocket): Promise<void> {
     const { viewer } = socket.data;
     await socket.join(roomsOf(viewer));
-    const open = this.alerts.announcedOpenAlerts().filter((alert) => this.visible(viewer, alert));
+    const open = await this.openAlertsSeenBy(viewer);
     for (const alert of open) socket.emit(CareEvent.AlertRaised, alert);
     const { since } = socket.handshake.auth as CareHandshake;
     let closed = 0;
@@ -264,6 +277,59 @@ export class CareGateway
 
   onModuleDestroy(): void {
     this.subscriptions.unsubscribe();
+  }
+
+  /** The open alerts a viewer sees: this node's and, on a cluster, every other node's. */
+  private async openAlertsSeenBy(viewer: CareViewer): Promise<Alert[]> {
+    const here = this.alerts.announcedOpenAlerts().filter((alert) => this.visible(viewer, alert));
+    if (!this.options.clustered) return here;
+    const others = await this.askOtherNodes<Alert[]>(OPEN_ALERTS, viewer);
+    const byId = new Map([...here, ...others.flat()].map((alert) => [alert.id, alert]));
+    return [...byId.values()];
+  }
+
+  /**
+   * On a cluster each node holds the alerts of its own patients: it answers the others' questions
+   * about them, and asks the others about alerts it does not hold.
+   */
+  private answerOtherNodes(): void {
+    this.namespace.on(ALERT_ACK, (alertId, by, reply) => {
+      if (!this.alerts.openAlerts().some((alert) => alert.id === alertId)) return reply(null);
+      this.acknowledgements.acknowledgeHere(alertId, by).then(
+        (alert) => reply({ alert }),
+        (error: unknown) =>
+          reply(
+            error instanceof AcknowledgementRefusedError
+              ? { refused: { code: error.code, message: error.message } }
+              : null,
+          ),
+      );
+    });
+    this.namespace.on(OPEN_ALERTS, (viewer, reply) =>
+      reply(this.alerts.announcedOpenAlerts().filter((alert) => this.visible(viewer, alert))),
+    );
+    this.acknowledgements.askOthersWith(async (alertId, by) => {
+      const { username, role, wards } = by;
+      const answers = await this.askOtherNodes<RemoteAcknowledgement | null>(ALERT_ACK, alertId, {
+        username,
+        role,
+        wards,
+      });
+      return answers.find((answer) => answer !== null) ?? undefined;
+    });
+  }
+
+  /**
+   * The other nodes' answers: every node answers in milliseconds; one that died is given up
+   * once the adapter misses its heartbeats (ClusterIoAdapter), and its answer left out.
+   */
+  private askOtherNodes<T>(event: typeof ALERT_ACK | typeof OPEN_ALERTS, ...args: unknown[]) {
+    return new Promise<T[]>((resolve) => {
+      const emit = this.namespace.serverSideEmit as (event: string, ...rest: unknown[]) => boolean;
+      emit.call(this.namespace, event, ...args, (_error: unknown, answers?: T[]) =>
+        resolve(answers ?? []),
+      );
+    });
   }
 
   private visible(viewer: CareViewer, alert: Alert): boolean {

@@ -4,7 +4,7 @@ import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../opera
 import type { NotificationOptions } from '../notifications/notification-options';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 
 /** Vigil's configuration, read once from the environment at start-up. */
@@ -59,6 +59,8 @@ export interface VigilConfig {
   readonly databaseUrl?: string;
   /** Redis, when several nodes serve one set of consoles: their events travel through it. */
   readonly redisUrl?: string;
+  /** Several nodes owning the patients by partition (CLUSTER_PEER_PORT set). */
+  readonly cluster?: ClusterOptions;
   /** The HL7 v2 ADT listener (MLLP), when HL7_PORT is set; over TLS when `tls` is configured. */
   readonly hl7?: {
     readonly port: number;
@@ -66,6 +68,17 @@ export interface VigilConfig {
     readonly allowedAddresses: readonly string[];
   };
   readonly auth: AuthOptions;
+}
+
+/** This node's place in a cluster (docs/operations.md, several nodes). */
+export interface ClusterOptions {
+  /** This node's name in the partition leases; unique in the cluster. */
+  readonly node: string;
+  /** Where the peer link listens (on BIND_ADDRESS), and the host other nodes reach it at. */
+  readonly peerPort: number;
+  readonly peerHost: string;
+  /** A partition whose owner has not renewed its lease this long goes to another node. */
+  readonly leaseMs: number;
 }
 
 /** How people sign in. */
@@ -171,6 +184,14 @@ export function loadConfig(env: Env): VigilConfig {
   const redisUrl = text('REDIS_URL');
   if (redisUrl !== undefined && !/^rediss?:\/\/[^/]+/.test(redisUrl))
     problems.push(`REDIS_URL must be a redis:// or rediss:// URL (got "${redisUrl}")`);
+  const cluster = readClusterOptions(text, integer, problems);
+  if (cluster) {
+    const needs = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, INFLUX_URL: influx };
+    for (const [name, value] of Object.entries(needs))
+      if (value === undefined) problems.push(`CLUSTER_PEER_PORT needs ${name}: nodes share it`);
+    if (!text('AUTH_SIGNING_KEY'))
+      problems.push('CLUSTER_PEER_PORT needs AUTH_SIGNING_KEY, the same on every node');
+  }
   const tls = readTlsOptions(text, integer, problems);
   const auth = readAuthOptions(env, { text, integer, flag }, problems, Boolean(tls));
   if (!mqttPlain && !tls) problems.push('MQTT_PLAIN=false needs TLS_CERT_FILE and TLS_KEY_FILE');
@@ -183,7 +204,22 @@ export function loadConfig(env: Env): VigilConfig {
     ...(hl7 && { hl7 }),
     ...(redisUrl !== undefined && { redisUrl }),
     ...(databaseUrl !== undefined && { databaseUrl }),
+    ...(cluster && { cluster }),
   };
+}
+
+function readClusterOptions(
+  text: (name: string) => string | undefined,
+  integer: (name: string, fallback: number, min: number, max: number) => number,
+  problems: string[],
+): ClusterOptions | undefined {
+  if (text('CLUSTER_PEER_PORT') === undefined) return undefined;
+  const peerPort = integer('CLUSTER_PEER_PORT', 0, 1, 65535);
+  const peerHost = text('CLUSTER_PEER_HOST') ?? hostname();
+  const node = text('CLUSTER_NODE_ID') ?? `${peerHost}:${peerPort}`;
+  if (!/^[\w.:-]{1,100}$/.test(node))
+    problems.push(`CLUSTER_NODE_ID must be letters, digits, '.', ':', '_' or '-' (got "${node}")`);
+  return { node, peerPort, peerHost, leaseMs: integer('CLUSTER_LEASE_SECONDS', 10, 2, 300) * 1000 };
 }
 
 function readInfluxOptions(

@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -9,6 +10,8 @@ import { DeviceConnections, type EdgeWorkersReport } from '@vigil/broker';
 import { IngestService } from '@vigil/ingest';
 import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
+import { ClusterLinks } from '../cluster/cluster-links';
+import type { PeerLinkClient } from '../cluster/peer-link';
 import type { EventLoopWindow } from '../operations/event-loop-monitor';
 import { DeviceRegistry } from '../registry/device-registry';
 import { BatchedSender } from './batched-sender';
@@ -35,20 +38,32 @@ const RESPAWN_MAX_DELAY_MS = 30_000;
 /** A worker asked to stop is killed after this. */
 const STOP_TIMEOUT_MS = 10_000;
 
-interface Edge {
+/**
+ * Who holds a device's connection, as the owner of her patient sees it: an edge worker of this
+ * node, or (on a cluster) another node's link.
+ */
+interface Holder {
+  readonly answers: BatchedSender<EdgeAnswer>;
+  tell(message: OwnerToEdge): void;
+}
+
+interface Edge extends Holder {
   readonly index: number;
   readonly worker: Worker;
-  readonly answers: BatchedSender<EdgeAnswer>;
   listening: boolean;
   load?: EventLoopWindow;
 }
 
+type DeviceEvent = Extract<EdgeRequest, { kind: 'connected' | 'disconnected' }>;
+
 /**
- * This process owns every patient; the devices' connections are held by edge workers (Node's
- * cluster shares the MQTT ports between them, handing each new connection to the next). A
- * worker asks here who a device is and hands here what it sends, already parsed and validated;
- * storing, evaluating and alerting happen here, in one place, in the order received. A worker
- * that dies is replaced; its devices count as disconnected until they reconnect (to any worker).
+ * This process owns the patients (every one; on a cluster, those of its partitions); the
+ * devices' connections are held by edge workers (Node's cluster shares the MQTT ports between
+ * them, handing each new connection to the next). A worker asks here who a device is and hands
+ * here what it sends, already parsed and validated; storing, evaluating and alerting happen
+ * here, in one place, in the order received. On a cluster, what concerns a patient another node
+ * owns is passed to that node over its link, and other nodes pass here what concerns ours. A
+ * worker that dies is replaced; its devices count as disconnected until they reconnect.
  */
 @Injectable()
 export class EdgeFleet
@@ -57,7 +72,10 @@ export class EdgeFleet
 {
   private readonly logger = new Logger(EdgeFleet.name);
   private readonly edges = new Map<number, Edge>();
-  private readonly sessions = new DeviceSessions<Edge>();
+  /** Which worker here holds each device connected to this node. */
+  private readonly attached = new DeviceSessions<Edge>();
+  /** Through whom each device of a patient owned here is connected (a worker, or a node's link). */
+  private readonly sessions = new DeviceSessions<Holder>();
   private readonly deaths: number[] = [];
   private stopping = false;
   private replaced = 0;
@@ -67,6 +85,7 @@ export class EdgeFleet
     @Inject(EDGE_FLEET_OPTIONS) private readonly options: EdgeFleetOptions,
     private readonly ingest: IngestService,
     private readonly registry: DeviceRegistry,
+    @Optional() private readonly cluster?: ClusterLinks,
   ) {
     super();
     // A signal to the process group reaches the workers too: their ends are no crash then.
@@ -80,6 +99,13 @@ export class EdgeFleet
       this.untilListening(this.fork(index)),
     );
     await Promise.all(started);
+    await this.cluster?.listen(
+      (peer) => ({
+        request: (request) => this.fromPeer(peer, request),
+        ended: () => this.holderEnded(peer),
+      }),
+      (deviceId) => this.attached.holderOf(deviceId)?.tell({ kind: 'disconnect', deviceId }),
+    );
     const { mqtt, mqtts } = this.ports;
     this.logger.log(
       `${this.options.workers} edge workers hold the devices' connections (MQTT port ${mqtt ?? 'off'}, MQTT over TLS ${mqtts ?? 'off'})`,
@@ -115,12 +141,12 @@ export class EdgeFleet
   }
 
   get connectedDevices(): number {
-    return this.sessions.size;
+    return this.attached.size;
   }
 
   disconnect(deviceId: string): void {
-    const edge = this.sessions.holderOf(deviceId);
-    if (edge) send(edge, { kind: 'disconnect', deviceId });
+    const holder = this.attached.holderOf(deviceId) ?? this.sessions.holderOf(deviceId);
+    holder?.tell({ kind: 'disconnect', deviceId });
   }
 
   private fork(index: number): Edge {
@@ -130,6 +156,7 @@ export class EdgeFleet
       worker,
       listening: false,
       answers: new BatchedSender((answers) => send(edge, { kind: 'answers', answers })),
+      tell: (message) => send(edge, message),
     };
     this.edges.set(index, edge);
     worker.on('message', (message: EdgeToOwner) => {
@@ -137,7 +164,7 @@ export class EdgeFleet
         edge.listening = true;
         this.ports = { mqtt: message.port, mqtts: message.tlsPort };
       } else if (message.kind === 'load') edge.load = message.window;
-      else for (const request of message.requests) this.serve(edge, request);
+      else for (const request of message.requests) this.fromWorker(edge, request);
     });
     worker.once('exit', (code, signal) => this.ended(edge, code, signal));
     return edge;
@@ -161,11 +188,64 @@ export class EdgeFleet
     });
   }
 
-  private serve(edge: Edge, request: EdgeRequest): void {
+  /**
+   * A worker's request: who a device is, and what it does, is answered here when this node acts
+   * for her patient, else passed to the node that does.
+   */
+  private fromWorker(edge: Edge, request: EdgeRequest): void {
+    if (request.kind === 'connected') {
+      const previous = this.attached.connected(request.deviceId, edge);
+      previous?.tell({ kind: 'disconnect', deviceId: request.deviceId });
+    } else if (request.kind === 'disconnected') {
+      if (!this.attached.disconnected(request.deviceId, edge)) return;
+    }
+    if (
+      request.kind === 'verify' ||
+      request.kind === 'certificate' ||
+      request.kind === 'rejected' ||
+      !this.cluster
+    )
+      return this.serve(edge, request);
+    const route = this.cluster.routeOf(request.deviceId);
+    if (route === undefined) return this.serve(edge, request);
+    this.relay(edge, route, request);
+  }
+
+  /**
+   * Another node's request, for a device of a patient it found owned here: served if she still
+   * is; else refused (the device sends again, and reaches her owner then).
+   */
+  private fromPeer(peer: Holder, request: EdgeRequest): void {
+    const here =
+      !('deviceId' in request) ||
+      request.kind === 'verify' ||
+      request.kind === 'certificate' ||
+      this.cluster?.routeOf(request.deviceId) === undefined;
+    if (here) return this.serve(peer, request);
+    if ('ref' in request)
+      peer.answers.send({ ref: request.ref, failed: 'her patient is owned by another node now' });
+  }
+
+  /** Passes a request on to the node that owns the device's patient; null: no node does now. */
+  private relay(edge: Edge, route: PeerLinkClient | null, request: EdgeRequest): void {
+    if (request.kind === 'connected' || request.kind === 'disconnected') {
+      route?.tell(request);
+      return;
+    }
+    if (request.kind === 'rejected') return;
+    const { ref, ...question } = request;
+    if (!route) {
+      edge.answers.send({ ref, failed: 'no node acts for the patient now; try again' });
+      return;
+    }
+    void route.ask(question).then((answer) => edge.answers.send({ ...answer, ref }));
+  }
+
+  private serve(holder: Holder, request: EdgeRequest): void {
     switch (request.kind) {
       case 'verify':
         return this.answer(
-          edge,
+          holder,
           request.ref,
           this.registry
             .verifyDevice(
@@ -176,13 +256,13 @@ export class EdgeFleet
         );
       case 'certificate':
         return this.answer(
-          edge,
+          holder,
           request.ref,
           Promise.resolve({ accepted: this.registry.acceptsCertificate(request.deviceId) }),
         );
       case 'readings':
         return this.answer(
-          edge,
+          holder,
           request.ref,
           this.ingest
             .acceptReadings(request.deviceId, request.readings, request.receivedAt)
@@ -190,38 +270,55 @@ export class EdgeFleet
         );
       case 'status':
         return this.answer(
-          edge,
+          holder,
           request.ref,
           this.ingest
             .handleMessage(request.deviceId, 'status', Buffer.from(request.text))
             .then((rejection) => (rejection ? { rejection } : {})),
         );
-      case 'connected': {
-        const previous = this.sessions.connected(request.deviceId, edge);
-        if (previous) send(previous, { kind: 'disconnect', deviceId: request.deviceId });
-        return this.ingest.deviceConnected(request.deviceId);
-      }
+      case 'connected':
       case 'disconnected':
-        if (this.sessions.disconnected(request.deviceId, edge))
-          this.ingest.deviceDisconnected(request.deviceId);
-        return;
+        return this.deviceEvent(holder, request);
       case 'rejected':
         return this.ingest.countRejection(request.code);
     }
   }
 
-  private answer(edge: Edge, ref: number, outcome: Promise<WithoutRef<EdgeAnswer>>): void {
+  /** A device's connection began or ended, through a worker here or another node's link. */
+  private deviceEvent(holder: Holder, { kind, deviceId }: DeviceEvent): void {
+    if (kind === 'connected') {
+      this.sessions.connected(deviceId, holder)?.tell({ kind: 'disconnect', deviceId });
+      this.ingest.deviceConnected(deviceId);
+    } else if (this.sessions.disconnected(deviceId, holder)) {
+      this.ingest.deviceDisconnected(deviceId);
+    }
+  }
+
+  /** A worker here, or another node's link, is gone: the devices it held are disconnected. */
+  private holderEnded(holder: Holder): void {
+    for (const deviceId of this.sessions.workerEnded(holder))
+      this.ingest.deviceDisconnected(deviceId);
+  }
+
+  private answer(holder: Holder, ref: number, outcome: Promise<WithoutRef<EdgeAnswer>>): void {
     outcome.then(
-      (answer) => edge.answers.send({ ...answer, ref }),
+      (answer) => holder.answers.send({ ...answer, ref }),
       (error: unknown) =>
-        edge.answers.send({ ref, failed: error instanceof Error ? error.message : String(error) }),
+        holder.answers.send({
+          ref,
+          failed: error instanceof Error ? error.message : String(error),
+        }),
     );
   }
 
   private ended(edge: Edge, code: number | null, signal: string | null): void {
     edge.listening = false;
-    for (const deviceId of this.sessions.workerEnded(edge))
-      this.ingest.deviceDisconnected(deviceId);
+    for (const deviceId of this.attached.workerEnded(edge)) {
+      const route = this.cluster?.routeOf(deviceId);
+      if (route === undefined) continue;
+      route?.tell({ kind: 'disconnected', deviceId });
+    }
+    this.holderEnded(edge);
     if (this.stopping || this.edges.get(edge.index) !== edge) return;
     const now = Date.now();
     this.deaths.push(now);
