@@ -29,3 +29,4 @@ export { PostgresUserStore } from './postgres/postgres-user.store';
 export { PostgresAlertStore } from './postgres/postgres-alert.store';
 export { PostgresObservationStore } from './postgres/postgres-observation.store';
 export { PostgresNotificationStore } from './postgres/postgres-notification.store';
+export { CHANGES_CHANNEL } from './postgres/postgres-audit-log';

@@ -59,6 +59,9 @@ export function loadSigningKey(options: AuthOptions, dataDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** How many ended sessions' ids are remembered, so their tokens cost no more lookups. */
+const MAX_NOT_LIVE = 10_000;
+
 /**
  * Sessions: one per sign-in, ending at sign-out, when the user's access changes, when a used
  * refresh token is presented again, or at the latest `REFRESH_TOKEN_SECONDS` after the password
@@ -71,6 +74,8 @@ export function loadSigningKey(options: AuthOptions, dataDir: string): string {
 export class SessionService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SessionService.name);
   private readonly live = new Map<string, SessionRecord>();
+  /** Sessions looked for and found ended (bounded: forgotten all at once when full). */
+  private readonly notLive = new Set<string>();
   private readonly subscription: Subscription;
   private readonly sweeper: NodeJS.Timeout;
 
@@ -89,6 +94,29 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     for (const session of await this.store.liveSessions(Date.now()))
       this.live.set(session.id, session);
+  }
+
+  /** Reads the live sessions again: another node started one (a cluster's announcement). */
+  async reloadLive(): Promise<void> {
+    for (const session of await this.store.liveSessions(Date.now()))
+      this.live.set(session.id, session);
+  }
+
+  /**
+   * A live session by id. One this node has not heard of may have begun on another node a moment
+   * ago (its announcement still on the way): the live sessions are read again once for it. Only
+   * a token this node signed gets here, and an id found ended is not looked for again.
+   */
+  private async liveSession(id: string): Promise<SessionRecord | undefined> {
+    const known = this.live.get(id);
+    if (known || this.notLive.has(id)) return known;
+    await this.reloadLive();
+    const found = this.live.get(id);
+    if (!found) {
+      if (this.notLive.size >= MAX_NOT_LIVE) this.notLive.clear();
+      this.notLive.add(id);
+    }
+    return found;
   }
 
   /** A new session for a user who just proved her password. */
@@ -166,7 +194,7 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
     } catch {
       return undefined;
     }
-    const session = typeof claims.sid === 'string' ? this.live.get(claims.sid) : undefined;
+    const session = typeof claims.sid === 'string' ? await this.liveSession(claims.sid) : undefined;
     if (!session || session.username !== claims.sub || session.expiresAt <= Date.now())
       return undefined;
     const user = this.users.active(claims.sub);

@@ -44,6 +44,13 @@ export class UsersService implements OnModuleInit {
     if (this.users.size === 0) await this.createFirstAdministrator();
   }
 
+  /** Reads the users again: another node changed one (a cluster's change announcement). */
+  async reload(): Promise<void> {
+    const users = await this.store.listUsers();
+    this.users.clear();
+    for (const user of users) this.users.set(user.username, user);
+  }
+
   list(): UserView[] {
     return [...this.users.values()].map(view);
   }

@@ -21,8 +21,10 @@ export class ClinicalSettings implements ClinicalProfiles {
   ) {}
 
   async load(): Promise<void> {
-    for (const [patientId, rules] of await this.store.listThresholdOverrides())
-      this.overrides.set(patientId, rules);
+    const overrides = await this.store.listThresholdOverrides();
+    this.overrides.clear();
+    this.profiles.clear();
+    for (const [patientId, rules] of overrides) this.overrides.set(patientId, rules);
   }
 
   profileOf(patientId: string): ClinicalProfile {

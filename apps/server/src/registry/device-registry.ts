@@ -38,6 +38,13 @@ interface PastBinding {
   readonly to: number;
 }
 
+/** A device whose wearer changed: `from` wore it before, `to` wears it now (null: nobody). */
+export interface DeviceRebound {
+  readonly deviceId: string;
+  readonly from: string | null;
+  readonly to: string | null;
+}
+
 /**
  * The wearables, their secrets and who wears them. The broker asks on every CONNECT, ingest on
  * every message, so they are kept in memory as well as in the store, with each device's bindings
@@ -64,6 +71,27 @@ export class DeviceRegistry implements DeviceDirectory, DeviceAccessPolicy {
     for (const period of await this.store.listBindings({ endedAfter })) {
       if (period.to !== null) this.rememberPast(period.deviceId, period);
     }
+  }
+
+  /**
+   * Reads the devices again (another node changed some): returns those whose secret changed,
+   * whose connections must close, and those whose wearer changed, with who wore them before.
+   */
+  async reload(): Promise<{ secretChanged: string[]; rebound: DeviceRebound[] }> {
+    const before = new Map(this.devices);
+    await this.load();
+    const secretChanged: string[] = [];
+    const rebound: DeviceRebound[] = [];
+    for (const [deviceId, device] of this.devices) {
+      const earlier = before.get(deviceId);
+      if (earlier && earlier.secretHash !== device.secretHash) {
+        this.verified.delete(deviceId);
+        secretChanged.push(deviceId);
+      }
+      if (earlier?.patientId !== device.patientId || earlier?.boundAt !== device.boundAt)
+        rebound.push({ deviceId, from: earlier?.patientId ?? null, to: device.patientId });
+    }
+    return { secretChanged, rebound };
   }
 
   has(deviceId: string): boolean {

@@ -27,6 +27,18 @@ export class PatientRegistry implements PatientWards {
     for (const patient of await this.store.listPatients()) this.remember(patient);
   }
 
+  /** Reads the patients again (another node changed some): those changed, before and after. */
+  async reload(): Promise<{ before: Patient | undefined; after: Patient }[]> {
+    const changed: { before: Patient | undefined; after: Patient }[] = [];
+    for (const after of await this.store.listPatients()) {
+      const before = this.patients.get(after.id);
+      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      this.remember(after);
+      changed.push({ before, after });
+    }
+    return changed;
+  }
+
   list(): Patient[] {
     return [...this.patients.values()];
   }

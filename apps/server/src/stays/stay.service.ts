@@ -86,10 +86,7 @@ export class StayService {
       await this.alerts.withdraw(patientId, reason);
       for (const device of this.devices.devicesOf(patientId))
         await this.takeOff(device.id, by, reason);
-      await this.evaluator.forget(patientId);
-      // Nothing is left for a pause or a standby to hold back: they end with the stay.
-      this.alerts.resume(patientId);
-      this.alerts.endStandby(patientId);
+      await this.forgetStay(patientId);
       const patient = await this.patients.endStay(patientId, reason, note, by);
       this.announce(reason, patient);
       return patient;
@@ -149,18 +146,48 @@ export class StayService {
     });
   }
 
-  private async takeOff(
+  /**
+   * On a cluster, another node ended the stay of a patient this node acts for: her open alerts
+   * are resolved and what the rules, a pause or a standby held of her ends.
+   */
+  async stayEndedElsewhere(patientId: string, reason: AlertWithdrawalReason): Promise<void> {
+    await this.alerts.withdraw(patientId, reason);
+    await this.forgetStay(patientId);
+  }
+
+  /** A wearable came off her (here, or on another node): its watch and technical alarms end. */
+  async deviceTakenOff(
     deviceId: string,
-    by: string,
+    patientId: string,
     reason: AlertWithdrawalReason,
-  ): Promise<string> {
-    const patientId = await this.devices.unbind(deviceId, by, reason);
+  ): Promise<void> {
     this.watch.deviceUnbound(deviceId);
     await this.alerts.withdraw(
       patientId,
       reason,
       (alert) => alert.category === 'technical' && alert.deviceId === deviceId,
     );
+  }
+
+  /** A wearable was put on her on another node: its silence is watched from now. */
+  deviceBoundElsewhere(deviceId: string): void {
+    this.watch.deviceBound(deviceId);
+  }
+
+  private async forgetStay(patientId: string): Promise<void> {
+    await this.evaluator.forget(patientId);
+    // Nothing is left for a pause or a standby to hold back: they end with the stay.
+    this.alerts.resume(patientId);
+    this.alerts.endStandby(patientId);
+  }
+
+  private async takeOff(
+    deviceId: string,
+    by: string,
+    reason: AlertWithdrawalReason,
+  ): Promise<string> {
+    const patientId = await this.devices.unbind(deviceId, by, reason);
+    await this.deviceTakenOff(deviceId, patientId, reason);
     return patientId;
   }
 

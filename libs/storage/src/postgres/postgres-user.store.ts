@@ -11,7 +11,7 @@ import {
   type UserStore,
 } from '../user-store.port';
 import { createSchemaOnce, inTransaction } from './transactions';
-import { AUDIT_SCHEMA, appendAudit } from './postgres-audit-log';
+import { AUDIT_SCHEMA, announceChange, appendAudit } from './postgres-audit-log';
 
 /** The embedded store's tables (epoch milliseconds as BIGINT), for nodes sharing one database. */
 const SCHEMA = `
@@ -105,6 +105,7 @@ export class PostgresUserStore implements UserStore {
         [session.id, session.username, session.startedAt, session.expiresAt],
       );
       await insertToken(client, token);
+      await announceChange(client, 'session.started', session.id);
     });
   }
 
@@ -164,10 +165,13 @@ export class PostgresUserStore implements UserStore {
   }
 
   async endSession(sessionId: string, reason: SessionEndReason, now: number): Promise<void> {
-    await this.pool.query(
-      'UPDATE sessions SET ended_at = $1, end_reason = $2 WHERE id = $3 AND ended_at IS NULL',
-      [now, reason, sessionId],
-    );
+    await inTransaction(this.pool, async (client) => {
+      await client.query(
+        'UPDATE sessions SET ended_at = $1, end_reason = $2 WHERE id = $3 AND ended_at IS NULL',
+        [now, reason, sessionId],
+      );
+      await announceChange(client, 'session.ended', sessionId);
+    });
   }
 
   deleteExpiredSessions(now: number): Promise<number> {
