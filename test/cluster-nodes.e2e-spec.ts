@@ -84,6 +84,8 @@ describe('Two nodes as one service (PostgreSQL, Redis, InfluxDB; real processes)
     VIGIL_WORKERS: '1',
   });
 
+  /** Every node process started, in order, for CLUSTER_LOGS. */
+  const runs: { name: string; process: VigilProcess }[] = [];
   const start = async (node: Node, dataDir?: string) => {
     node.process = await startVigilProcess({
       ...env(),
@@ -93,6 +95,7 @@ describe('Two nodes as one service (PostgreSQL, Redis, InfluxDB; real processes)
       CLUSTER_NODE_ID: node.name,
       ...(dataDir && { DATA_DIR: dataDir }),
     });
+    runs.push({ name: node.name, process: node.process });
     return node.process;
   };
 
@@ -145,8 +148,15 @@ describe('Two nodes as one service (PostgreSQL, Redis, InfluxDB; real processes)
       connectTimeout: 3_000,
     });
     await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
+      const refused = (error: Error) => {
+        client.end(true);
+        reject(error);
+      };
+      client.once('error', refused);
+      client.once('connect', () => {
+        client.off('error', refused);
+        resolve();
+      });
     });
     const wearable: Wearable = {
       deviceId,
@@ -218,13 +228,10 @@ describe('Two nodes as one service (PostgreSQL, Redis, InfluxDB; real processes)
   }, 90_000);
 
   afterAll(async () => {
-    // CLUSTER_LOGS=/tmp/x keeps each node's log in /tmp/x-a.log and /tmp/x-b.log.
+    // CLUSTER_LOGS=/tmp/x keeps each node process's log in /tmp/x-<n>-<node>.log.
     if (process.env.CLUSTER_LOGS)
-      for (const name of ['a', 'b'] as const)
-        writeFileSync(
-          `${process.env.CLUSTER_LOGS}-${name}.log`,
-          nodes[name]?.process?.server.output() ?? '',
-        );
+      for (const [index, { name, process: started }] of runs.entries())
+        writeFileSync(`${process.env.CLUSTER_LOGS}-${index}-${name}.log`, started.server.output());
     for (const socket of consoles) socket.close();
     for (const { client } of wearables.values()) await client.endAsync(true);
     await nodes.a?.process?.stop();
@@ -301,6 +308,91 @@ describe('Two nodes as one service (PostgreSQL, Redis, InfluxDB; real processes)
     wearable.vitals = NORMAL;
     stop();
     await streaming;
+  }, 60_000);
+
+  it("keeps each node's records current and answers about a patient from the node acting for her", async () => {
+    const held = await holders();
+    // A patient admitted on node A whom node B acts for, her wearable connected to node B.
+    const newcomer = Array.from({ length: 64 }, (_, i) => `p-new-${i}`).find(
+      (id) => held.get(partitionOf(id)) === 'node-b',
+    ) as string;
+    const admin = new VigilClient(`http://127.0.0.1:${nodes.a.httpPort}`);
+    await admin.signIn(TEST_ADMIN.username, TEST_ADMIN.password);
+    const secret = await admin.admit({
+      id: newcomer,
+      name: 'New Comer',
+      ward: WARD,
+      deviceId: `w-${newcomer}`,
+    });
+    const wearable = await until(
+      () => connectWearable(`w-${newcomer}`, secret, nodes.b, nodes.a).catch(() => undefined),
+      5_000,
+      'the wearable admitted on node A connecting to node B',
+    );
+    await wearable.client.publishAsync(
+      `devices/w-${newcomer}/vitals`,
+      JSON.stringify({ samples: [{ ts: Date.now(), seq: 1, vitals: NORMAL }] }),
+      { qos: 1 },
+    );
+    wearable.acknowledged.push(1);
+
+    // Signed in on node A, a charge nurse pauses her alarms through node A: node B holds the
+    // pause, and either node answers with it.
+    const charge = new VigilClient(`http://127.0.0.1:${nodes.a.httpPort}`);
+    await charge.signIn(CHARGE.username, CHARGE.password);
+    const call = (node: Node, method: string, path: string, body?: object) =>
+      fetch(`http://127.0.0.1:${node.httpPort}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${charge.accessToken}`,
+          'content-type': 'application/json',
+        },
+        body: body && JSON.stringify(body),
+      });
+    const paused = await call(nodes.a, 'POST', `/api/patients/${newcomer}/alarm-pause`, {
+      minutes: 2,
+      scope: 'all',
+      reason: 'washing',
+    });
+    expect(paused.status).toBe(200);
+    for (const node of [nodes.a, nodes.b]) {
+      const current = await call(node, 'GET', `/api/patients/${newcomer}/alarm-pause`);
+      expect(((await current.json()) as { pause: { reason: string } }).pause.reason).toBe(
+        'washing',
+      );
+    }
+    expect((await call(nodes.b, 'DELETE', `/api/patients/${newcomer}/alarm-pause`)).status).toBe(
+      204,
+    );
+    const invalid = await call(nodes.a, 'POST', `/api/patients/${newcomer}/alarm-pause`, {
+      minutes: 0,
+    });
+    expect(invalid.status).toBe(400);
+
+    // Her wearable's secret rotated on node A: node B closes its connection.
+    const closed = new Promise<void>((resolve) => wearable.client.once('close', () => resolve()));
+    const rotated = await fetch(
+      `http://127.0.0.1:${nodes.a.httpPort}/api/devices/w-${newcomer}/secret`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${admin.accessToken}`,
+          'content-type': 'application/json',
+        },
+        body: '{}',
+      },
+    );
+    expect(rotated.status).toBe(200);
+    await closed;
+    await wearable.client.endAsync(true);
+    wearables.delete(`w-${newcomer}`);
+
+    // Discharged through node A: node B, acting for her, ends what it held of her, and her
+    // wearable, gone, raises no alarm.
+    const raisedOnB = events(consoleOnB, 'alert:raised');
+    await admin.discharge(newcomer, 'home');
+    await sleep(7_000);
+    expect(raisedOnB.filter((event) => event.alert.patientId === newcomer)).toEqual([]);
   }, 60_000);
 
   it('hands a killed node’s patients to the survivor: nothing acknowledged lost, one alert, one escalation', async () => {

@@ -31,6 +31,7 @@ import { EdgeFleetModule } from './workers/edge-fleet.module';
 import { ClusterOwnership } from './cluster/cluster-ownership';
 import { ClusterOwnershipModule } from './cluster/cluster-ownership.module';
 import { OwnershipHandover } from './cluster/ownership-handover';
+import { CHANGE_FOLLOWER_DATABASE, ChangeFollower } from './cluster/change-follower';
 
 /** Composes the line: broker → ingest → storage and rules → alerts → gateway. */
 @Module({})
@@ -147,6 +148,9 @@ export class AppModule {
       providers: [
         { provide: EventLoopMonitor, useFactory: () => new EventLoopMonitor() },
         OwnershipHandover,
+        ...(cluster
+          ? [{ provide: CHANGE_FOLLOWER_DATABASE, useValue: config.databaseUrl }, ChangeFollower]
+          : []),
       ],
     };
   }

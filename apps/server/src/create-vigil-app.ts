@@ -7,9 +7,13 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ClusterIoAdapter } from '@vigil/gateway';
 import { createClient } from 'redis';
 import { AppModule } from './app.module';
+import { ClusterLinks } from './cluster/cluster-links';
+import { forwardToOwner, serveForwarded } from './cluster/owner-forwarding';
 import type { VigilConfig } from './config/vigil-config';
 import { HttpErrorFilter } from './operations/http-error.filter';
 import { assignRequestId } from './operations/request-id';
@@ -134,6 +138,13 @@ export async function createVigilApp(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
   app.use(assignRequestId);
+  if (config.cluster) {
+    // Before the body parsers: a request about another node's patient goes there as it came.
+    const links = app.get(ClusterLinks);
+    app.use(forwardToOwner(links));
+    const server = app.getHttpServer() as Server;
+    links.serveHttpWith(serveForwarded(() => server.address() as AddressInfo, Boolean(config.tls)));
+  }
   app.useGlobalFilters(new HttpErrorFilter());
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);

@@ -6,9 +6,13 @@ import type {
   EdgeAnswer,
   EdgeQuestion,
   EdgeRequest,
+  ForwardedRequest,
   OwnerToEdge,
   WithoutRef,
 } from '../workers/edge-messages';
+
+/** What one node asks or tells another over their link. */
+export type PeerRequest = EdgeRequest | ForwardedRequest;
 
 /**
  * The link between two nodes of a cluster: a node hands the node that owns a device's patient
@@ -28,7 +32,7 @@ type Handshake =
   | { readonly kind: 'hello'; readonly node: string; readonly proof: string }
   | { readonly kind: 'welcome' };
 
-type ToOwner = { readonly kind: 'requests'; readonly requests: readonly EdgeRequest[] };
+type ToOwner = { readonly kind: 'requests'; readonly requests: readonly PeerRequest[] };
 
 const proofOf = (key: string, nonce: string) =>
   createHmac('sha256', key).update(`vigil peer link ${nonce}`).digest();
@@ -70,7 +74,7 @@ export interface PeerLinkServerOptions {
   readonly port: number;
   /** A peer proved itself: serve its requests; `ended` once its link closes. */
   readonly joined: (peer: PeerHolder) => {
-    request: (request: EdgeRequest) => void;
+    request: (request: PeerRequest) => void;
     ended: () => void;
   };
 }
@@ -150,9 +154,9 @@ export class PeerLinkClient {
   private socket?: Socket;
   private ready = false;
   private readonly pending = new Map<number, (answer: EdgeAnswer) => void>();
-  private readonly queued: EdgeRequest[] = [];
+  private readonly queued: PeerRequest[] = [];
   private nextRef = 1;
-  private readonly outbox = new BatchedSender<EdgeRequest>((requests) => this.flush(requests));
+  private readonly outbox = new BatchedSender<PeerRequest>((requests) => this.flush(requests));
 
   constructor(
     private readonly address: string,
@@ -162,11 +166,11 @@ export class PeerLinkClient {
     private readonly disconnect: (deviceId: string) => void,
   ) {}
 
-  ask(question: WithoutRef<EdgeQuestion>): Promise<EdgeAnswer> {
+  ask(question: WithoutRef<EdgeQuestion | ForwardedRequest>): Promise<EdgeAnswer> {
     const ref = this.nextRef++;
     return new Promise<EdgeAnswer>((resolve) => {
       this.pending.set(ref, resolve);
-      this.send({ ...question, ref } as EdgeRequest);
+      this.send({ ...question, ref } as PeerRequest);
     });
   }
 
@@ -178,13 +182,13 @@ export class PeerLinkClient {
     this.socket?.destroy();
   }
 
-  private send(request: EdgeRequest): void {
+  private send(request: PeerRequest): void {
     this.open();
     if (this.ready) this.outbox.send(request);
     else this.queued.push(request);
   }
 
-  private flush(requests: readonly EdgeRequest[]): void {
+  private flush(requests: readonly PeerRequest[]): void {
     if (this.socket && this.ready) write(this.socket, { kind: 'requests', requests });
   }
 

@@ -41,7 +41,29 @@ export type WithoutRef<T> = T extends unknown ? Omit<T, 'ref'> : never;
 export type EdgeAnswer =
   | { readonly ref: number; readonly accepted: boolean }
   | { readonly ref: number; readonly rejection?: TelemetryRejection }
-  | { readonly ref: number; readonly failed: string };
+  | { readonly ref: number; readonly failed: string }
+  | { readonly ref: number; readonly response: ForwardedResponse };
+
+/**
+ * On a cluster, a request of the HTTP API about a patient another node acts for, passed to that
+ * node over the peer link and answered by it (apps/server/src/cluster/owner-forwarding.ts).
+ */
+export interface ForwardedRequest {
+  readonly kind: 'http';
+  readonly ref: number;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Base64. */
+  readonly body?: string;
+}
+
+export interface ForwardedResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Base64. */
+  readonly body: string;
+}
 
 /** Messages over the IPC channel, both ways; requests and answers travel in batches. */
 export type EdgeToOwner =
