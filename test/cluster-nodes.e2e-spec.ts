@@ -9,6 +9,7 @@ import { CARE_NAMESPACE, type Alert } from '@vigil/contracts';
 import { VigilClient } from '@vigil/client';
 import mqtt, { type MqttClient } from 'mqtt';
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { Pool } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { freePort } from './support/free-port';
@@ -70,6 +71,9 @@ describe('Two nodes as one service (PostgreSQL, Redis, InfluxDB; real processes)
   let consoleOnA: Socket;
   let consoleOnB: Socket;
   let dataDirB: string | undefined;
+  /** A webhook receiver: every notification delivered by either node, as received. */
+  const delivered: { type: string; data: { alert: Alert } }[] = [];
+  let receiver: Server;
 
   const env = () => ({
     DATABASE_URL: postgres.url,
@@ -217,6 +221,15 @@ describe('Two nodes as one service (PostgreSQL, Redis, InfluxDB; real processes)
   beforeAll(async () => {
     [postgres, redis, influxd] = await Promise.all([startPostgres(), startRedis(), startInfluxd()]);
     await influxd.createDatabase('vigil');
+    receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        delivered.push(JSON.parse(Buffer.concat(chunks).toString()) as (typeof delivered)[number]);
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     leases = new Pool({ connectionString: postgres.url, max: 1 });
     for (const name of ['a', 'b'] as const)
       nodes[name] = {
@@ -237,6 +250,7 @@ describe('Two nodes as one service (PostgreSQL, Redis, InfluxDB; real processes)
     await nodes.a?.process?.stop();
     await nodes.b?.process?.stop();
     await leases?.end();
+    receiver?.close();
     await Promise.all([postgres?.stop(), redis?.stop(), influxd?.stop()]);
   });
 
@@ -268,6 +282,21 @@ describe('Two nodes as one service (PostgreSQL, Redis, InfluxDB; real processes)
     const ownedBy = (node: string) => PATIENTS.filter((id) => held.get(partitionOf(id)) === node);
     expect(ownedBy('node-a').length).toBeGreaterThan(0);
     expect(ownedBy('node-b').length).toBeGreaterThan(0);
+    // A webhook registered on node A once both run: node B learns of it, and one node delivers.
+    const admin = new VigilClient(`http://127.0.0.1:${nodes.a.httpPort}`);
+    await admin.signIn(TEST_ADMIN.username, TEST_ADMIN.password);
+    const { port } = receiver.address() as { port: number };
+    const target = await fetch(`http://127.0.0.1:${nodes.a.httpPort}/api/notification-targets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Ward phones',
+        url: `http://127.0.0.1:${port}/hook`,
+        ward: WARD,
+        minPriority: 'low',
+      }),
+    });
+    expect(target.status).toBe(201);
     consoleOnA = await connectConsole(nodes.a);
     consoleOnB = await connectConsole(nodes.b);
     // Every wearable on the node that does not own its patient, half of them through each.
@@ -305,6 +334,17 @@ describe('Two nodes as one service (PostgreSQL, Redis, InfluxDB; real processes)
       "the acknowledgement on node B's console",
     );
     expect(seenOnB.at - sentAt).toBeLessThan(1_000);
+    // Raised on node B, registered on node A, delivered by one node: once each.
+    const deliveries = (type: string) =>
+      delivered.filter((event) => event.type === type && event.data.alert.id === raised.id);
+    await until(
+      () => deliveries('alert.acknowledged').length > 0,
+      5_000,
+      'the acknowledgement delivered to the webhook',
+    );
+    await sleep(1_000);
+    expect(deliveries('alert.raised')).toHaveLength(1);
+    expect(deliveries('alert.acknowledged')).toHaveLength(1);
     wearable.vitals = NORMAL;
     stop();
     await streaming;

@@ -18,22 +18,22 @@ export function partitionOf(patientId: string, partitions = PATIENT_PARTITIONS):
   return (hash >>> 0) % partitions;
 }
 
-/** Who a ward's own alarm (its lost devices counted together) belongs to: a key, not a patient. */
-export function wardOwnerKey(ward: string): string {
-  return `ward:${ward}`;
-}
+/**
+ * Whose the alarms of a ward as a whole are (its lost devices counted together, its failing
+ * notifications), and the delivery of notifications: one node of a cluster, the one that acts
+ * for this key's partition, as it would for a patient's.
+ */
+export const WARDS_KEY = 'wards';
 
-/** Whose an alert is: her patient's, or for a ward's own alarm, the ward's owner key. */
+/** Whose an alert is: her patient's, or for a ward's own alarm, WARDS_KEY's. */
 export function ownerKeyOf(alert: Pick<Alert, 'patientId' | 'ward'>): string {
-  return alert.patientId === '' && alert.ward !== undefined
-    ? wardOwnerKey(alert.ward)
-    : alert.patientId;
+  return alert.patientId === '' && alert.ward !== undefined ? WARDS_KEY : alert.patientId;
 }
 
 /** The patients whose state a node takes up (`gained`) or must drop at once (`lost`). */
 export interface OwnershipChange {
   readonly kind: 'gained' | 'lost';
-  /** Whether a patient id (or a ward's owner key) is among the patients this change is about. */
+  /** Whether a patient id (or WARDS_KEY) is among the patients this change is about. */
   readonly covers: (patientId: string) => boolean;
 }
 

@@ -12,6 +12,8 @@ import { Client } from 'pg';
 import { SessionEvents } from '../auth/session-events';
 import { SessionService } from '../auth/session.service';
 import { UsersService } from '../auth/users.service';
+import { NotificationTargets } from '../notifications/notification-targets';
+import { WebhookDelivery } from '../notifications/webhook-delivery.service';
 import { ClinicalSettings } from '../registry/clinical-settings';
 import { DeviceRegistry } from '../registry/device-registry';
 import { PatientRegistry } from '../registry/patient-registry';
@@ -46,7 +48,8 @@ interface Change {
  * listens to the database's announcements (LISTEN, `CHANGES_CHANNEL`), reads again what they
  * touched, and where a change concerns a patient this node acts for, does what the node that
  * made it would have done had it been hers: a stay ended, a wearable put on or taken off. A
- * device whose secret changed is disconnected here, sessions ended elsewhere end here too. After
+ * device whose secret changed is disconnected here, sessions ended elsewhere end here too, and
+ * notifications queued elsewhere are delivered from here when this node delivers. After
  * a lost connection, everything is read again (announcements made meanwhile are lost).
  */
 @Injectable()
@@ -69,6 +72,8 @@ export class ChangeFollower implements OnApplicationBootstrap, OnApplicationShut
     private readonly sessions: SessionService,
     private readonly sessionEvents: SessionEvents,
     private readonly connections: DeviceConnections,
+    private readonly targets: NotificationTargets,
+    private readonly delivery: WebhookDelivery,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -138,9 +143,15 @@ export class ChangeFollower implements OnApplicationBootstrap, OnApplicationShut
       );
     if (touched('patient.', 'device.')) await this.registryChanged();
     if (touched('user.')) await this.users.reload();
+    if (touched('notification-target.')) {
+      await this.targets.reload();
+      this.delivery.wakeAll();
+    }
     if (touched('session.started')) await this.sessions.reloadLive();
     const ended = changes.filter(({ action }) => action === 'session.ended');
     this.sessionEvents.ended(ended.map(({ subject }) => subject));
+    for (const { action, subject } of changes)
+      if (action === 'notification.queued') this.delivery.wake(subject);
   }
 
   private async registryChanged(): Promise<void> {

@@ -6,13 +6,15 @@ import {
   type PatientOwnership,
 } from '@vigil/alerts';
 import { ClinicalEvaluator, DeviceWatchService } from '@vigil/ingest';
+import { WebhookDelivery } from '../notifications/webhook-delivery.service';
 import { ObservationScheduleService } from '../observations/observation-schedule.service';
 import { ObservationService } from '../observations/observation.service';
 
 /**
  * Takes up, or drops, everything clinical about the patients of a partition as this node comes
  * to act for them or stops: open alerts first (what the others restore from), then rule state,
- * the watch of their devices, their observation sets and reminders.
+ * the watch of their devices, their observation sets and reminders; and, with WARDS_KEY's
+ * partition, the delivery of notifications.
  */
 @Injectable()
 export class OwnershipHandover implements OnModuleInit {
@@ -23,6 +25,7 @@ export class OwnershipHandover implements OnModuleInit {
     private readonly watch: DeviceWatchService,
     private readonly observations: ObservationService,
     private readonly schedule: ObservationScheduleService,
+    private readonly delivery: WebhookDelivery,
   ) {}
 
   onModuleInit(): void {
@@ -36,6 +39,8 @@ export class OwnershipHandover implements OnModuleInit {
       this.watch.adopt(covers);
       this.schedule.adopt(covers);
       await this.observations.adopt(covers);
+      // Once the partition counts as this node's: the delivery of notifications, if it came.
+      setImmediate(() => this.delivery.wakeAll());
       return;
     }
     this.schedule.release(covers);

@@ -27,8 +27,15 @@ export class NotificationTargets implements OnModuleInit {
     private readonly patients: PatientRegistry,
   ) {}
 
-  async onModuleInit(): Promise<void> {
-    for (const { target, secret } of await this.store.targets())
+  onModuleInit(): Promise<void> {
+    return this.reload();
+  }
+
+  /** Reads the targets (again, when another node of a cluster registered or removed one). */
+  async reload(): Promise<void> {
+    const targets = await this.store.targets();
+    this.known.clear();
+    for (const { target, secret } of targets)
       this.known.set(target.id, { target, webhook: new Webhook(secret) });
   }
 

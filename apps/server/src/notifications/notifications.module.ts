@@ -23,7 +23,7 @@ export class NotificationsModule {
         WebhookDelivery,
         { provide: NOTIFICATION_OPTIONS, useValue: options.options },
       ],
-      exports: [NotificationQueue, WebhookDelivery],
+      exports: [NotificationQueue, WebhookDelivery, NotificationTargets],
     };
   }
 }

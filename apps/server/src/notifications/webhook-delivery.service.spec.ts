@@ -1,7 +1,7 @@
 // Proves the delivery loop against a real HTTP receiver on loopback and the real embedded queue
 // (stand-ins only for the target list and the alerts service, which need the whole application):
 // an event queued while the loop finds its queue empty is delivered, not left for the next one.
-import type { AlertsService } from '@vigil/alerts';
+import { OwnsEveryPatient, type AlertsService } from '@vigil/alerts';
 import type { NotificationTarget } from '@vigil/contracts';
 import {
   EmbeddedNotificationStore,
@@ -69,6 +69,7 @@ describe('WebhookDelivery (stand-in target list and alerts service)', () => {
     const delivery = new WebhookDelivery(
       targets,
       { openAlerts: () => [] } as unknown as AlertsService,
+      new OwnsEveryPatient(),
       racingStore,
       {
         failureAlarmAfterMs: 60_000,

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { AlertsService } from '@vigil/alerts';
+import { AlertsService, PATIENT_OWNERSHIP, WARDS_KEY, type PatientOwnership } from '@vigil/alerts';
 import { NOTIFICATION_FAILED } from '@vigil/contracts';
 import {
   NOTIFICATION_STORE,
@@ -41,6 +41,7 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     private readonly targets: NotificationTargets,
     private readonly alerts: AlertsService,
+    @Inject(PATIENT_OWNERSHIP) private readonly ownership: PatientOwnership,
     @Inject(NOTIFICATION_STORE) private readonly store: NotificationStore,
     @Inject(NOTIFICATION_OPTIONS) private readonly options: NotificationOptions,
   ) {}
@@ -50,7 +51,7 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
       if (open.rule === NOTIFICATION_FAILED && open.ward !== undefined)
         this.alarmed.set(open.ward, open.message ?? '');
     // What a restart interrupted goes out first.
-    for (const { target } of this.targets.list()) this.wake(target.id);
+    this.wakeAll();
     let ticks = 0;
     this.ticker = setInterval(() => {
       void this.checkFailures(Date.now());
@@ -67,11 +68,20 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
     await Promise.allSettled(this.running.values());
   }
 
-  /** Something was queued for the target: deliver, unless delivery is already under way. */
+  /** Delivers what is queued for every target (on a cluster: once this node delivers). */
+  wakeAll(): void {
+    for (const { target } of this.targets.list()) this.wake(target.id);
+  }
+
+  /**
+   * Something was queued for the target: deliver, unless delivery is already under way. On a
+   * cluster one node delivers, the one acting for WARDS_KEY (it also raises the alarm of
+   * failing deliveries); the others queue only.
+   */
   wake(targetId: string): void {
     const waker = this.wakers.get(targetId);
     if (waker) return waker();
-    if (this.stopping) return;
+    if (this.stopping || !this.ownership.owns(WARDS_KEY)) return;
     if (this.running.has(targetId)) {
       this.wokenWhileBusy.add(targetId);
       return;
@@ -81,7 +91,7 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   private async deliverQueue(targetId: string): Promise<void> {
-    while (!this.stopping) {
+    while (!this.stopping && this.ownership.owns(WARDS_KEY)) {
       this.wokenWhileBusy.delete(targetId);
       const known = this.targets.find(targetId);
       const head = known && (await this.store.head(targetId));

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { NotificationStore, QueuedNotification } from '../notification-store.port';
 import type { AuditEntry } from '../registry-store.port';
 import { createSchemaOnce, inTransaction } from './transactions';
-import { AUDIT_SCHEMA, appendAudit } from './postgres-audit-log';
+import { AUDIT_SCHEMA, announceChange, appendAudit } from './postgres-audit-log';
 
 /** The embedded store's tables (epoch milliseconds as BIGINT). */
 const SCHEMA = `
@@ -96,6 +96,8 @@ export class PostgresNotificationStore implements NotificationStore {
              VALUES ($1, $2, $3, $4, $4)`,
           [targetId, messageId, payload, queuedAt],
         );
+        // The node that delivers, perhaps another, starts at once.
+        await announceChange(client, 'notification.queued', targetId);
       }
       return { dropped };
     });
