@@ -1,5 +1,6 @@
 // Proves the deployment files keep what the hardening review asked of them: compose refuses to
-// start without secrets and ships none, InfluxDB is not published, and the example runs on TLS.
+// start without secrets and ships none, the databases are not published, and the examples run
+// on TLS; and that the cluster's nodes are configured alike and all behind HAProxy.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -40,5 +41,46 @@ describe('docker-compose.yml', () => {
     expect(vigil).toMatch(/TLS_CERT_FILE: \S+/);
     expect(vigil).toMatch(/TLS_KEY_FILE: \S+/);
     expect(vigil).not.toContain('1883');
+  });
+});
+
+describe('deploy/cluster (two nodes behind HAProxy)', () => {
+  const dir = join(__dirname, '..', 'deploy', 'cluster');
+  const cluster = readFileSync(join(dir, 'compose.yml'), 'utf8');
+  const haproxy = readFileSync(join(dir, 'haproxy.cfg'), 'utf8');
+
+  it('requires every secret, sets none, and gives every node the same shared ones', () => {
+    for (const secret of [
+      'VIGIL_ADMIN_PASSWORD',
+      'VIGIL_DB_ENCRYPTION_KEY',
+      'VIGIL_AUTH_SIGNING_KEY',
+      'POSTGRES_PASSWORD',
+      'INFLUX_TOKEN',
+      'INFLUX_PASSWORD',
+    ])
+      expect([secret, cluster]).toEqual([secret, expect.stringContaining(`\${${secret}:?`)]);
+    expect(cluster).not.toMatch(/\$\{[A-Z_]+:-/);
+    // One definition of a node's settings, shared by both through a YAML anchor.
+    expect(cluster.match(/<<: \*vigil-env/g)).toHaveLength(2);
+    for (const name of ['DATABASE_URL', 'REDIS_URL', 'INFLUX_URL', 'CLUSTER_PEER_PORT'])
+      expect(cluster).toMatch(new RegExp(`^    ${name}: `, 'm'));
+  });
+
+  it('publishes only HAProxy, and keeps the databases on an internal network', () => {
+    const published = [...cluster.matchAll(/^ {2}([a-z0-9-]+):\n(?: {4}.*\n)*? {4}ports:/gm)].map(
+      (match) => match[1],
+    );
+    expect(published).toEqual(['haproxy']);
+    expect(cluster).toMatch(/backend:\n\s+internal: true/);
+  });
+
+  it('balances every node on both ports, MQTT over TLS passed through to them', () => {
+    for (const node of ['vigil-1', 'vigil-2']) {
+      expect(haproxy).toContain(`server ${node} ${node}:8883 check port 3000`);
+      expect(haproxy).toContain(`server ${node} ${node}:3000 ssl verify required`);
+    }
+    expect(haproxy).toMatch(/backend vigil_mqtts\n(?: {4}.*\n)*? {4}balance leastconn/);
+    expect(haproxy).toMatch(/^defaults\n(?: {4}.*\n)*? {4}mode tcp$/m);
+    expect(haproxy).toContain('option forwardfor');
   });
 });

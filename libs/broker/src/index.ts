@@ -3,4 +3,3 @@ export * from './broker.port';
 export { MqttBrokerService } from './mqtt-broker.service';
 export { DeviceConnections, type EdgeWorkersReport } from './device-connections';
 export { TokenBuckets } from './token-bucket';
-export * from './connect-reader';
