@@ -261,6 +261,7 @@ export class EdgeFleet
           Promise.resolve({ accepted: this.registry.acceptsCertificate(request.deviceId) }),
         );
       case 'readings':
+        this.heardThrough(holder, request.deviceId);
         return this.answer(
           holder,
           request.ref,
@@ -282,6 +283,15 @@ export class EdgeFleet
       case 'rejected':
         return this.ingest.countRejection(request.code);
     }
+  }
+
+  /**
+   * A device heard from through a holder while none holds it here: its connection began before
+   * this node knew (another node's link opened again, or her partition came here) and is up.
+   */
+  private heardThrough(holder: Holder, deviceId: string): void {
+    if (this.sessions.holderOf(deviceId) === undefined)
+      this.deviceEvent(holder, { kind: 'connected', deviceId });
   }
 
   /** A device's connection began or ended, through a worker here or another node's link. */
