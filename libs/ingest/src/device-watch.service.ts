@@ -164,8 +164,8 @@ export class DeviceWatchService implements OnApplicationBootstrap, OnModuleDestr
     return !this.holding.has(keyOf(deviceId, 'device.sensor-off'));
   }
 
+  /** Ingest calls this only for a patient this node acts for (it refuses the others' samples). */
   sampleArrived(deviceId: string, battery: number | undefined): void {
-    if (!this.watches(deviceId)) return;
     this.lastHeard.set(deviceId, Date.now());
     this.set(deviceId, 'device.no-data', false, 0);
     if (battery !== undefined) {

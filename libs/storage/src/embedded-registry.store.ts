@@ -4,6 +4,7 @@ import { EmbeddedAuditLog } from './embedded-audit-log';
 import {
   bindingFromRow,
   deviceFromRow,
+  newPatientColumns,
   patientsFromRows,
   staysFromRows,
   type BindingRow,
@@ -38,17 +39,7 @@ export class EmbeddedRegistryStore implements RegistryStore {
           `INSERT OR IGNORE INTO patients (id, name, ward, bed, admitted_at, spo2_scale, birth_date,
              sex, status, stay_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'admitted', ?)`,
         )
-        .run(
-          patient.id,
-          patient.name,
-          stay.location.ward,
-          stay.location.bed ?? null,
-          stay.at,
-          patient.spo2Scale,
-          patient.birthDate ?? null,
-          patient.sex ?? null,
-          stay.stayId,
-        );
+        .run(...newPatientColumns(patient, stay));
       if (result.changes === 0) throw new DuplicateRecordError('patient', patient.id);
       this.writeIdentifiers(patient);
       this.openStay(patient.id, stay);

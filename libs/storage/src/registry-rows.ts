@@ -6,7 +6,7 @@ import type {
   Stay,
   StayEndReason,
 } from '@vigil/contracts';
-import type { AuditEntry, DeviceRecord } from './registry-store.port';
+import type { AuditEntry, DeviceRecord, StayOpening } from './registry-store.port';
 
 // The registry's rows as both stores keep them (embedded SQLite and PostgreSQL share the tables'
 // shape), and the records they make.
@@ -130,5 +130,23 @@ export function auditColumns(entry: AuditEntry): (string | null)[] {
     entry.subject,
     entry.oldValue === undefined ? null : JSON.stringify(entry.oldValue),
     entry.newValue === undefined ? null : JSON.stringify(entry.newValue),
+  ];
+}
+
+/**
+ * A newly admitted patient's columns, in the order both stores insert them: id, name, ward, bed,
+ * admitted_at, spo2_scale, birth_date, sex, stay_id.
+ */
+export function newPatientColumns(patient: Patient, stay: StayOpening): (string | number | null)[] {
+  return [
+    patient.id,
+    patient.name,
+    stay.location.ward,
+    stay.location.bed ?? null,
+    stay.at,
+    patient.spo2Scale,
+    patient.birthDate ?? null,
+    patient.sex ?? null,
+    stay.stayId,
   ];
 }

@@ -49,7 +49,7 @@ export class AuthModule {
         AcknowledgementAudit,
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [CareAccess, UsersService, SessionService, SessionEvents],
+      exports: [CareAccess, UsersService, SessionEvents],
     };
   }
 }

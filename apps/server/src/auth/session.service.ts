@@ -96,8 +96,8 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
       this.live.set(session.id, session);
   }
 
-  /** Reads the live sessions again: another node started one (a cluster's announcement). */
-  async reloadLive(): Promise<void> {
+  /** Reads the live sessions again: another node of a cluster may have started one. */
+  private async reloadLive(): Promise<void> {
     for (const session of await this.store.liveSessions(Date.now()))
       this.live.set(session.id, session);
   }
@@ -146,7 +146,7 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
     const now = Date.now();
     const use = await this.store.useRefreshToken(fingerprint(refreshToken), now);
     if (use.kind === 'unknown') return undefined;
-    const session = this.live.get(use.token.sessionId);
+    const session = await this.liveSession(use.token.sessionId);
     if (use.kind === 'reused') {
       if (session) {
         await this.end(session.id, 'refresh-token-reused');
@@ -175,7 +175,7 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
   /** The live session a refresh token belongs to, for signing out without an access token. */
   async sessionOf(refreshToken: string): Promise<SessionRecord | undefined> {
     const id = await this.store.sessionOfRefreshToken(fingerprint(refreshToken));
-    return id === undefined ? undefined : this.live.get(id);
+    return id === undefined ? undefined : this.liveSession(id);
   }
 
   async end(sessionId: string, reason: SessionEndReason): Promise<void> {

@@ -10,7 +10,6 @@ import { DeviceConnections } from '@vigil/broker';
 import { CHANGES_CHANNEL } from '@vigil/storage';
 import { Client } from 'pg';
 import { SessionEvents } from '../auth/session-events';
-import { SessionService } from '../auth/session.service';
 import { UsersService } from '../auth/users.service';
 import { NotificationTargets } from '../notifications/notification-targets';
 import { WebhookDelivery } from '../notifications/webhook-delivery.service';
@@ -69,7 +68,6 @@ export class ChangeFollower implements OnApplicationBootstrap, OnApplicationShut
     private readonly settings: ClinicalSettings,
     private readonly stays: StayService,
     private readonly users: UsersService,
-    private readonly sessions: SessionService,
     private readonly sessionEvents: SessionEvents,
     private readonly connections: DeviceConnections,
     private readonly targets: NotificationTargets,
@@ -147,7 +145,6 @@ export class ChangeFollower implements OnApplicationBootstrap, OnApplicationShut
       await this.targets.reload();
       this.delivery.wakeAll();
     }
-    if (touched('session.started')) await this.sessions.reloadLive();
     const ended = changes.filter(({ action }) => action === 'session.ended');
     this.sessionEvents.ended(ended.map(({ subject }) => subject));
     for (const { action, subject } of changes)

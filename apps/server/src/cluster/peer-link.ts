@@ -3,6 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { createInterface } from 'node:readline';
 import { BatchedSender } from '../workers/batched-sender';
 import type {
+  ConnectionHolder,
   EdgeAnswer,
   EdgeQuestion,
   EdgeRequest,
@@ -62,10 +63,8 @@ function write(socket: Socket, message: unknown): void {
 }
 
 /** The owning node's side of one link: a holder of devices, as an edge worker is. */
-export interface PeerHolder {
+export interface PeerHolder extends ConnectionHolder {
   readonly node: string;
-  readonly answers: BatchedSender<EdgeAnswer>;
-  tell(message: OwnerToEdge): void;
 }
 
 export interface PeerLinkServerOptions {

@@ -17,6 +17,7 @@ import { DeviceRegistry } from '../registry/device-registry';
 import { BatchedSender } from './batched-sender';
 import { DeviceSessions } from './device-sessions';
 import {
+  type ConnectionHolder,
   type EdgeAnswer,
   type EdgeRequest,
   type EdgeToOwner,
@@ -38,16 +39,7 @@ const RESPAWN_MAX_DELAY_MS = 30_000;
 /** A worker asked to stop is killed after this. */
 const STOP_TIMEOUT_MS = 10_000;
 
-/**
- * Who holds a device's connection, as the owner of her patient sees it: an edge worker of this
- * node, or (on a cluster) another node's link.
- */
-interface Holder {
-  readonly answers: BatchedSender<EdgeAnswer>;
-  tell(message: OwnerToEdge): void;
-}
-
-interface Edge extends Holder {
+interface Edge extends ConnectionHolder {
   readonly index: number;
   readonly worker: Worker;
   listening: boolean;
@@ -55,6 +47,8 @@ interface Edge extends Holder {
 }
 
 type DeviceEvent = Extract<EdgeRequest, { kind: 'connected' | 'disconnected' }>;
+/** What a worker's device does, which the owner of its patient answers. */
+type RelayedRequest = Exclude<EdgeRequest, { kind: 'verify' | 'certificate' | 'rejected' }>;
 
 /**
  * This process owns the patients (every one; on a cluster, those of its partitions); the
@@ -75,7 +69,7 @@ export class EdgeFleet
   /** Which worker here holds each device connected to this node. */
   private readonly attached = new DeviceSessions<Edge>();
   /** Through whom each device of a patient owned here is connected (a worker, or a node's link). */
-  private readonly sessions = new DeviceSessions<Holder>();
+  private readonly sessions = new DeviceSessions<ConnectionHolder>();
   private readonly deaths: number[] = [];
   private stopping = false;
   private replaced = 0;
@@ -199,14 +193,10 @@ export class EdgeFleet
     } else if (request.kind === 'disconnected') {
       if (!this.attached.disconnected(request.deviceId, edge)) return;
     }
-    if (
-      request.kind === 'verify' ||
-      request.kind === 'certificate' ||
-      request.kind === 'rejected' ||
-      !this.cluster
-    )
+    // Who a device is, the registry every node shares answers here.
+    if (request.kind === 'verify' || request.kind === 'certificate' || request.kind === 'rejected')
       return this.serve(edge, request);
-    const route = this.cluster.routeOf(request.deviceId);
+    const route = this.cluster?.routeOf(request.deviceId);
     if (route === undefined) return this.serve(edge, request);
     this.relay(edge, route, request);
   }
@@ -215,24 +205,19 @@ export class EdgeFleet
    * Another node's request, for a device of a patient it found owned here: served if she still
    * is; else refused (the device sends again, and reaches her owner then).
    */
-  private fromPeer(peer: Holder, request: EdgeRequest): void {
-    const here =
-      !('deviceId' in request) ||
-      request.kind === 'verify' ||
-      request.kind === 'certificate' ||
-      this.cluster?.routeOf(request.deviceId) === undefined;
+  private fromPeer(peer: ConnectionHolder, request: EdgeRequest): void {
+    const here = !('deviceId' in request) || this.cluster?.routeOf(request.deviceId) === undefined;
     if (here) return this.serve(peer, request);
     if ('ref' in request)
       peer.answers.send({ ref: request.ref, failed: 'her patient is owned by another node now' });
   }
 
   /** Passes a request on to the node that owns the device's patient; null: no node does now. */
-  private relay(edge: Edge, route: PeerLinkClient | null, request: EdgeRequest): void {
+  private relay(edge: Edge, route: PeerLinkClient | null, request: RelayedRequest): void {
     if (request.kind === 'connected' || request.kind === 'disconnected') {
       route?.tell(request);
       return;
     }
-    if (request.kind === 'rejected') return;
     const { ref, ...question } = request;
     if (!route) {
       edge.answers.send({ ref, failed: 'no node acts for the patient now; try again' });
@@ -241,7 +226,7 @@ export class EdgeFleet
     void route.ask(question).then((answer) => edge.answers.send({ ...answer, ref }));
   }
 
-  private serve(holder: Holder, request: EdgeRequest): void {
+  private serve(holder: ConnectionHolder, request: EdgeRequest): void {
     switch (request.kind) {
       case 'verify':
         return this.answer(
@@ -289,13 +274,13 @@ export class EdgeFleet
    * A device heard from through a holder while none holds it here: its connection began before
    * this node knew (another node's link opened again, or her partition came here) and is up.
    */
-  private heardThrough(holder: Holder, deviceId: string): void {
+  private heardThrough(holder: ConnectionHolder, deviceId: string): void {
     if (this.sessions.holderOf(deviceId) === undefined)
       this.deviceEvent(holder, { kind: 'connected', deviceId });
   }
 
   /** A device's connection began or ended, through a worker here or another node's link. */
-  private deviceEvent(holder: Holder, { kind, deviceId }: DeviceEvent): void {
+  private deviceEvent(holder: ConnectionHolder, { kind, deviceId }: DeviceEvent): void {
     if (kind === 'connected') {
       this.sessions.connected(deviceId, holder)?.tell({ kind: 'disconnect', deviceId });
       this.ingest.deviceConnected(deviceId);
@@ -305,12 +290,16 @@ export class EdgeFleet
   }
 
   /** A worker here, or another node's link, is gone: the devices it held are disconnected. */
-  private holderEnded(holder: Holder): void {
+  private holderEnded(holder: ConnectionHolder): void {
     for (const deviceId of this.sessions.workerEnded(holder))
       this.ingest.deviceDisconnected(deviceId);
   }
 
-  private answer(holder: Holder, ref: number, outcome: Promise<WithoutRef<EdgeAnswer>>): void {
+  private answer(
+    holder: ConnectionHolder,
+    ref: number,
+    outcome: Promise<WithoutRef<EdgeAnswer>>,
+  ): void {
     outcome.then(
       (answer) => holder.answers.send({ ...answer, ref }),
       (error: unknown) =>

@@ -1,6 +1,7 @@
 import type { TelemetryErrorCode, TelemetryRejection } from '@vigil/contracts';
 import type { DeviceSample } from '@vigil/ingest';
 import type { EventLoopWindow } from '../operations/event-loop-monitor';
+import type { BatchedSender } from './batched-sender';
 
 /**
  * What an edge worker asks of, or tells, the process that owns the patients (the primary). Each
@@ -77,3 +78,12 @@ export type OwnerToEdge =
   | { readonly kind: 'disconnect'; readonly deviceId: string }
   /** Close every connection and exit: Vigil is stopping. */
   | { readonly kind: 'stop' };
+
+/**
+ * Who holds a device's connection, as the owner of her patient sees it: an edge worker of this
+ * node, or (on a cluster) another node's link. Answers go back to it in batches.
+ */
+export interface ConnectionHolder {
+  readonly answers: BatchedSender<EdgeAnswer>;
+  tell(message: OwnerToEdge): void;
+}

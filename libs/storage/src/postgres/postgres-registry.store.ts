@@ -13,6 +13,7 @@ import {
 import {
   bindingFromRow,
   deviceFromRow,
+  newPatientColumns,
   patientsFromRows,
   staysFromRows,
   type BindingRow,
@@ -89,17 +90,7 @@ export class PostgresRegistryStore implements RegistryStore {
         `INSERT INTO patients (id, name, ward, bed, admitted_at, spo2_scale, birth_date, sex,
            status, stay_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'admitted', $9)
          ON CONFLICT (id) DO NOTHING`,
-        [
-          patient.id,
-          patient.name,
-          stay.location.ward,
-          stay.location.bed ?? null,
-          stay.at,
-          patient.spo2Scale,
-          patient.birthDate ?? null,
-          patient.sex ?? null,
-          stay.stayId,
-        ],
+        newPatientColumns(patient, stay),
       );
       if (rowCount === 0) throw new DuplicateRecordError('patient', patient.id);
       await writeIdentifiers(client, patient);

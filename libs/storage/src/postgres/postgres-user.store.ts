@@ -105,7 +105,6 @@ export class PostgresUserStore implements UserStore {
         [session.id, session.username, session.startedAt, session.expiresAt],
       );
       await insertToken(client, token);
-      await announceChange(client, 'session.started', session.id);
     });
   }
 
