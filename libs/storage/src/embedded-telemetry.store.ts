@@ -42,7 +42,7 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
   async querySamples(query: SampleQuery): Promise<Sample[]> {
     const rows = this.db
       .prepare(
-        'SELECT * FROM samples WHERE patient_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
+        `SELECT * FROM samples WHERE patient_id = ? AND ts >= ? AND ts < ? ORDER BY ts ${query.newestFirst ? 'DESC' : 'ASC'} LIMIT ?`,
       )
       .all(query.patientId, query.from, query.to, query.limit ?? -1) as SampleRow[];
     return rows.map(toSample);

@@ -51,6 +51,19 @@ export function describeTelemetryStoreContract(
       expect(found[0]).toEqual(sample(0, { spo2: 97 }));
     });
 
+    it('answers the latest samples first when asked, the limit keeping the newest', async () => {
+      await store.writeSamples([0, 1, 2, 3].map((i) => sample(i, { heartRate: 60 + i })));
+      await settle();
+      const found = await store.querySamples({
+        patientId: 'p1',
+        from: base,
+        to: base + 10_000,
+        limit: 2,
+        newestFirst: true,
+      });
+      expect(found.map((s) => s.vitals.heartRate)).toEqual([63, 62]);
+    });
+
     it('keeps one copy of a sample written twice', async () => {
       await store.writeSamples([sample(1, { heartRate: 80 })]);
       await store.writeSamples([sample(1, { heartRate: 80 })]);

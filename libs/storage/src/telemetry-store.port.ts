@@ -9,6 +9,8 @@ export interface SampleQuery {
   /** Epoch milliseconds, exclusive. */
   readonly to: number;
   readonly limit?: number;
+  /** Newest first, so that `limit` keeps the latest; oldest first otherwise. */
+  readonly newestFirst?: boolean;
 }
 
 export interface HistoryQuery {
@@ -46,7 +48,7 @@ export interface TelemetryStore {
    * is where they are kept for Vigil. The embedded store has nothing to add.
    */
   recordAlertEvents(events: readonly AlertEvent[]): Promise<void>;
-  /** A patient's samples in time order. */
+  /** A patient's samples in time order (or newest first when asked). */
   querySamples(query: SampleQuery): Promise<Sample[]>;
   latestSample(patientId: string): Promise<Sample | undefined>;
   /** A patient's vitals downsampled to the mean per bucket, buckets in time order. */

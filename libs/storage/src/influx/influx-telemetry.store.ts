@@ -75,9 +75,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
   }
 
   async querySamples(query: SampleQuery): Promise<Sample[]> {
-    const response = await this.connection.query(
-      samplesQuery(query.patientId, query.from, query.to, query.limit),
-    );
+    const response = await this.connection.query(samplesQuery(query));
     return rowsOf(response).map(rowToSample);
   }
 

@@ -1,5 +1,5 @@
 import { VITAL_NAMES, type Sample, type VitalValues } from '@vigil/contracts';
-import type { HistoryPoint } from '../telemetry-store.port';
+import type { HistoryPoint, SampleQuery } from '../telemetry-store.port';
 import type { InfluxQlResponse } from './influx-connection';
 import { VITALS_MEASUREMENT } from './influx-options';
 
@@ -17,9 +17,10 @@ export function patientRange(patientId: string, from: number, to: number): strin
   return `"patient" = ${literal(patientId)} AND time >= ${Math.floor(from)}ms AND time < ${Math.floor(to)}ms`;
 }
 
-export const samplesQuery = (patientId: string, from: number, to: number, limit?: number) =>
-  `SELECT * FROM ${identifier(VITALS_MEASUREMENT)} WHERE ${patientRange(patientId, from, to)} ORDER BY time ASC` +
-  (limit ? ` LIMIT ${Math.floor(limit)}` : '');
+export const samplesQuery = (query: SampleQuery) =>
+  `SELECT * FROM ${identifier(VITALS_MEASUREMENT)} WHERE ${patientRange(query.patientId, query.from, query.to)} ` +
+  `ORDER BY time ${query.newestFirst ? 'DESC' : 'ASC'}` +
+  (query.limit ? ` LIMIT ${Math.floor(query.limit)}` : '');
 
 export const latestSampleQuery = (patientId: string) =>
   `SELECT * FROM ${identifier(VITALS_MEASUREMENT)} WHERE "patient" = ${literal(patientId)} ORDER BY time DESC LIMIT 1`;
