@@ -64,3 +64,23 @@ export function seesWard(
 export function wardsSeenBy(user: Pick<UserView, 'role' | 'wards'>): readonly string[] | undefined {
   return WARD_SCOPED_ROLES.includes(user.role) ? user.wards : undefined;
 }
+
+/** An API client as administrators see it: never its secret or its hash. */
+export interface ApiClientView {
+  readonly clientId: string;
+  readonly name: string;
+  readonly scopes: readonly string[];
+  /** How it proves itself at the token endpoint. */
+  readonly authentication: readonly ('client_secret' | 'private_key_jwt')[];
+  /** The ids (`kid`) of its public keys. */
+  readonly keyIds: readonly string[];
+  readonly disabled: boolean;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
+/** What `POST /api/api-clients` answers: the secret is shown this once. */
+export interface RegisteredApiClient {
+  readonly client: ApiClientView;
+  readonly clientSecret?: string;
+}

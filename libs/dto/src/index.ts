@@ -3,3 +3,4 @@ export * from './queries.dto';
 export * from './registry.dto';
 export * from './telemetry.dto';
 export * from './notification.dto';
+export * from './api-client.dto';

@@ -91,6 +91,7 @@ const SCHEMA = `
     token_hash TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id),
     expires_at INTEGER NOT NULL, used_at INTEGER);
   CREATE INDEX IF NOT EXISTS refresh_tokens_by_session ON refresh_tokens (session_id);
+  CREATE TABLE IF NOT EXISTS api_clients (client_id TEXT PRIMARY KEY, body TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS spool_rejected (
     id INTEGER PRIMARY KEY, line TEXT NOT NULL, error TEXT NOT NULL, at TEXT NOT NULL);
 `;

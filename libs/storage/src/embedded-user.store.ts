@@ -4,6 +4,7 @@ import type { AuditEntry } from './registry-store.port';
 import { EmbeddedAuditLog } from './embedded-audit-log';
 import {
   DuplicateUserError,
+  type ApiClientRecord,
   type RefreshTokenRecord,
   type RefreshTokenUse,
   type SessionEndReason,
@@ -27,6 +28,22 @@ export class EmbeddedUserStore implements UserStore {
 
   constructor(private readonly db: EmbeddedDatabase) {
     this.auditLog = new EmbeddedAuditLog(db);
+  }
+
+  async listApiClients(): Promise<ApiClientRecord[]> {
+    const rows = this.db.prepare('SELECT body FROM api_clients ORDER BY client_id').all() as {
+      body: string;
+    }[];
+    return rows.map((row) => JSON.parse(row.body) as ApiClientRecord);
+  }
+
+  async saveApiClient(client: ApiClientRecord, audit: AuditEntry): Promise<void> {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT OR REPLACE INTO api_clients (client_id, body) VALUES (?, ?)')
+        .run(client.clientId, JSON.stringify(client));
+      this.auditLog.append(audit);
+    })();
   }
 
   async listUsers(): Promise<UserRecord[]> {

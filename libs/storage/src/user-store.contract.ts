@@ -57,6 +57,32 @@ export function describeUserStoreContract(
       await dispose();
     });
 
+    it('keeps API clients with their scopes and keys, and replaces one whole', async () => {
+      const client = {
+        clientId: 'ehr-1',
+        name: 'EHR',
+        scopes: ['system/Observation.rs', 'system/Patient.rs'],
+        secretHash: 'hash-1',
+        publicKeys: [{ kty: 'EC', crv: 'P-384', x: 'x', y: 'y', kid: 'k1' }],
+        disabled: false,
+        createdAt: AT,
+        createdBy: 'admin',
+      };
+      await store.saveApiClient(client, audit('api-client.registered', 'ehr-1'));
+      await store.saveApiClient(
+        { ...client, clientId: 'bi-2', publicKeys: [] },
+        audit('api-client.registered', 'bi-2'),
+      );
+      await store.saveApiClient(
+        { ...client, disabled: true },
+        audit('api-client.disabled', 'ehr-1'),
+      );
+      expect(await store.listApiClients()).toEqual([
+        { ...client, clientId: 'bi-2', publicKeys: [] },
+        { ...client, disabled: true },
+      ]);
+    });
+
     it('keeps people, refuses a taken username, and replaces a person whole', async () => {
       await store.addUser(user('bea'), audit('user.created', 'bea'));
       await store.addUser(user('ann', { role: 'charge-nurse' }), audit('user.created', 'ann'));

@@ -1,4 +1,5 @@
 import type { UserRole } from '@vigil/contracts';
+import type { JsonWebKey } from 'node:crypto';
 import type { AuditEntry } from './registry-store.port';
 
 export const USER_STORE = Symbol('UserStore');
@@ -32,6 +33,25 @@ export interface SessionRecord {
   readonly expiresAt: number;
 }
 
+/**
+ * A system that reads through the FHIR API (an EHR, an analytics platform): it authenticates
+ * with the OAuth 2.0 client-credentials grant, by a secret or by a JWT signed with one of its
+ * keys, and may do only what its SMART scopes allow.
+ */
+export interface ApiClientRecord {
+  readonly clientId: string;
+  readonly name: string;
+  /** SMART v2 system scopes, e.g. `system/Observation.rs`. */
+  readonly scopes: readonly string[];
+  /** Salted hash of its secret, when it has one. */
+  readonly secretHash: string | null;
+  /** Public keys (JWK) its signed assertions are checked with, when it uses them. */
+  readonly publicKeys: readonly JsonWebKey[];
+  readonly disabled: boolean;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
 /** A refresh token is stored only as its SHA-256, and kept once used, so a replay is seen. */
 export interface RefreshTokenRecord {
   readonly tokenHash: string;
@@ -50,8 +70,14 @@ export type RefreshTokenUse =
   | { readonly kind: 'reused'; readonly token: RefreshTokenRecord }
   | { readonly kind: 'unknown' };
 
-/** People, their sessions and refresh tokens, and the audit entries of changes to them. */
+/**
+ * People and API clients, people's sessions and refresh tokens, and the audit entries of changes
+ * to them.
+ */
 export interface UserStore {
+  listApiClients(): Promise<ApiClientRecord[]>;
+  /** Adds a client or replaces one of the same id. */
+  saveApiClient(client: ApiClientRecord, audit: AuditEntry): Promise<void>;
   listUsers(): Promise<UserRecord[]>;
   /** @throws DuplicateUserError when the username is taken. */
   addUser(user: UserRecord, audit: AuditEntry): Promise<void>;

@@ -4,6 +4,9 @@ import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import type { AuthOptions } from '../config/vigil-config';
 import type { RegistryModule } from '../registry/registry.module';
+import { ApiClientsController } from '../api-clients/api-clients.controller';
+import { ApiClients } from '../api-clients/api-clients.service';
+import { OAuthTokenController } from '../api-clients/oauth-token.controller';
 import { AccessGuard } from './access.guard';
 import { AcknowledgementAudit } from './acknowledgement-audit';
 import { AuthController } from './auth.controller';
@@ -22,7 +25,7 @@ export interface AuthModuleOptions {
   readonly registry: DynamicModule | typeof RegistryModule;
 }
 
-/** Users, sign-in, and the guard every HTTP route passes through. */
+/** Users, API clients, sign-in, and the guard every HTTP route passes through. */
 @Module({})
 export class AuthModule {
   static forRoot({ options, dataDir, registry }: AuthModuleOptions): DynamicModule {
@@ -37,7 +40,7 @@ export class AuthModule {
           signOptions: { algorithm: 'HS256' },
         }),
       ],
-      controllers: [AuthController, UsersController],
+      controllers: [AuthController, UsersController, ApiClientsController, OAuthTokenController],
       providers: [
         { provide: AUTH_OPTIONS, useValue: options },
         { provide: AUTH_DATA_DIR, useValue: dataDir },
@@ -47,9 +50,10 @@ export class AuthModule {
         LoginService,
         CareAccess,
         AcknowledgementAudit,
+        ApiClients,
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [CareAccess, UsersService, SessionEvents],
+      exports: [CareAccess, UsersService, SessionEvents, SessionService, ApiClients],
     };
   }
 }

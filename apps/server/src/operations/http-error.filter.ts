@@ -10,7 +10,9 @@ import { AcknowledgementRefusedError } from '@vigil/alerts';
 import { DuplicateRecordError, DuplicateUserError, StoreBusyError } from '@vigil/storage';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { ApiClientNotFoundError, ApiClientRulesError } from '../api-clients/api-clients.service';
 import { UserNotFoundError, UserRulesError } from '../auth/auth.errors';
+import { FHIR_JSON, isFhirPath, operationOutcomeOf } from '../fhir/operation-outcome';
 import {
   BindingTimeError,
   DeviceNotFoundError,
@@ -67,6 +69,9 @@ function describeDomainError(error: unknown): [HttpStatus, string] | undefined {
   if (error instanceof RegistryConflictError) return [HttpStatus.CONFLICT, error.code];
   if (error instanceof UserNotFoundError) return [HttpStatus.NOT_FOUND, 'USER.NOT_FOUND'];
   if (error instanceof UserRulesError) return [HttpStatus.BAD_REQUEST, 'USER.INVALID'];
+  if (error instanceof ApiClientNotFoundError)
+    return [HttpStatus.NOT_FOUND, 'API_CLIENT.NOT_FOUND'];
+  if (error instanceof ApiClientRulesError) return [HttpStatus.BAD_REQUEST, 'API_CLIENT.INVALID'];
   if (error instanceof StoreBusyError) return [HttpStatus.SERVICE_UNAVAILABLE, 'STORE.BUSY'];
   if (error instanceof AcknowledgementRefusedError)
     return [
@@ -101,7 +106,8 @@ function fromHttpException(error: HttpException): { code?: string; message: stri
 }
 
 /**
- * Answers every error of the HTTP API in one shape with a code. An unexpected error is logged
+ * Answers every error of the HTTP API in one shape with a code (under /fhir, that shape as an
+ * OperationOutcome). An unexpected error is logged
  * with the request's id and answered 500 with that id only: its text may name internal hosts,
  * files or queries, which are no business of the caller.
  */
@@ -117,12 +123,22 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (response.headersSent) return void response.end();
     if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && body.code === 'STORE.BUSY')
       response.setHeader('Retry-After', '1');
-    response.status(body.statusCode).json(body);
+    if (isFhirPath(request.path))
+      response
+        .status(body.statusCode)
+        .type(FHIR_JSON)
+        .send(JSON.stringify(operationOutcomeOf(body)));
+    else response.status(body.statusCode).json(body);
   }
 
   private bodyOf(error: unknown, reference: string): ErrorBody {
     const domain = describeDomainError(error);
-    if (domain) return answer(domain[0], domain[1], [(error as Error).message]);
+    if (domain)
+      return answer(
+        domain[0],
+        domain[1],
+        error instanceof ApiClientRulesError ? error.problems : [(error as Error).message],
+      );
     const exposed = exposedClientError(error);
     if (exposed) return answer(exposed.status, codeOfStatus(exposed.status), [exposed.message]);
     if (error instanceof HttpException) {

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { AuditEntry } from '../registry-store.port';
 import {
   DuplicateUserError,
+  type ApiClientRecord,
   type RefreshTokenRecord,
   type RefreshTokenUse,
   type SessionEndReason,
@@ -27,6 +28,7 @@ const SCHEMA = `
     token_hash TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id),
     expires_at BIGINT NOT NULL, used_at BIGINT);
   CREATE INDEX IF NOT EXISTS refresh_tokens_by_session ON refresh_tokens (session_id);
+  CREATE TABLE IF NOT EXISTS api_clients (client_id TEXT PRIMARY KEY, body JSONB NOT NULL);
   ${AUDIT_SCHEMA}`;
 
 interface UserRow {
@@ -49,6 +51,24 @@ export class PostgresUserStore implements UserStore {
 
   async createSchema(): Promise<void> {
     await createSchemaOnce(this.pool, SCHEMA);
+  }
+
+  async listApiClients(): Promise<ApiClientRecord[]> {
+    const { rows } = await this.pool.query<{ body: ApiClientRecord }>(
+      'SELECT body FROM api_clients ORDER BY client_id',
+    );
+    return rows.map((row) => row.body);
+  }
+
+  async saveApiClient(client: ApiClientRecord, audit: AuditEntry): Promise<void> {
+    await inTransaction(this.pool, async (connection) => {
+      await connection.query(
+        `INSERT INTO api_clients (client_id, body) VALUES ($1, $2)
+         ON CONFLICT (client_id) DO UPDATE SET body = EXCLUDED.body`,
+        [client.clientId, JSON.stringify(client)],
+      );
+      await appendAudit(connection, audit);
+    });
   }
 
   async listUsers(): Promise<UserRecord[]> {
