@@ -23,6 +23,7 @@ import { ClinicalSettings } from './registry/clinical-settings';
 import { DeviceRegistry } from './registry/device-registry';
 import { PatientRegistry } from './registry/patient-registry';
 import { StaysModule } from './stays/stays.module';
+import { FhirModule } from './fhir/fhir.module';
 import { Hl7Module } from './hl7/hl7.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ObservationsModule } from './observations/observations.module';
@@ -127,6 +128,7 @@ export class AppModule {
             ]
           : []),
         auth,
+        FhirModule.forRoot([registry, auth]),
         NotificationsModule.forRoot({ imports: [registry], options: config.notifications }),
         GatewayModule.forRoot({
           imports: [ingest, auth],

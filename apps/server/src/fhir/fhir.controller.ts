@@ -1,0 +1,326 @@
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Query,
+  Req,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import type { Observation as FhirObservation, Resource } from '@medplum/fhirtypes';
+import type { Patient } from '@vigil/contracts';
+import {
+  OBSERVATION_STORE,
+  TELEMETRY_STORE,
+  type ObservationStore,
+  type TelemetryStore,
+} from '@vigil/storage';
+import type { Request } from 'express';
+import { Public } from '../auth/access.decorators';
+import { AuditTrail } from '../registry/audit-trail';
+import { DeviceRegistry } from '../registry/device-registry';
+import { PatientRegistry } from '../registry/patient-registry';
+import { chartNurseSet, chartSample } from './charted-observations';
+import {
+  FhirAccessGuard,
+  Reader,
+  mayReadPatient,
+  requirePatient,
+  requireScope,
+  type FhirReader,
+} from './fhir-access';
+import { searchset } from './fhir-bundles';
+import { encounterIdOf, parseObservationId, patientKeyOfEncounterId, shortKeyOf } from './fhir-ids';
+import { FhirIdentities } from './fhir-identities';
+import { toFhirDevice, toFhirEncounter, toFhirPatient } from './fhir-resources';
+import {
+  decodeCursor,
+  parseCount,
+  parseObservationSearch,
+  parseTokens,
+  referenceId,
+  unsupported,
+  type QueryParams,
+} from './fhir-search';
+import { FhirJsonInterceptor } from './fhir-json.interceptor';
+import { ObservationListing, chartingContext } from './observation-listing';
+
+/** `$lastn`'s `max`: at most this many of each code. */
+const MAX_LASTN = 10;
+
+function invalid(problems: string[]): BadRequestException {
+  return new BadRequestException({ code: 'FHIR.SEARCH_INVALID', message: problems });
+}
+
+function notFound(type: string, id: string): NotFoundException {
+  return new NotFoundException({
+    code: 'FHIR.NOT_FOUND',
+    message: [`${type}/${id} is not known here`],
+  });
+}
+
+const one = (params: QueryParams, name: string): string | undefined => {
+  const value = params[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/**
+ * The FHIR R4 (4.0.1) read API: Patient, Device, Encounter and Observation, read and searched,
+ * for people as the rest of the API lets them and for API clients as their scopes do. Every read
+ * of a patient's data is in the audit trail.
+ */
+@Controller('fhir')
+@Public()
+@UseGuards(FhirAccessGuard)
+@UseInterceptors(FhirJsonInterceptor)
+export class FhirController {
+  constructor(
+    private readonly identities: FhirIdentities,
+    private readonly patients: PatientRegistry,
+    private readonly devices: DeviceRegistry,
+    private readonly listing: ObservationListing,
+    private readonly audit: AuditTrail,
+    @Inject(TELEMETRY_STORE) private readonly telemetry: TelemetryStore,
+    @Inject(OBSERVATION_STORE) private readonly observations: ObservationStore,
+  ) {}
+
+  @Get('Patient')
+  async searchPatients(
+    @Query() params: QueryParams,
+    @Req() request: Request,
+    @Reader() reader: FhirReader,
+  ): Promise<Resource> {
+    requireScope(reader, 'Patient', 's');
+    const problems = unsupported(params, ['identifier', 'name', '_count', '_cursor']);
+    const identifier = one(params, 'identifier');
+    const name = one(params, 'name')?.toLowerCase();
+    const count = parseCount(one(params, '_count'), problems);
+    const cursorText = one(params, '_cursor');
+    const offset = cursorText === undefined ? 0 : decodeCursor(cursorText)?.ts;
+    if (offset === undefined || offset < 0)
+      problems.push('_cursor: not a page link this server gave');
+    if (problems.length > 0) throw invalid(problems);
+    const tokens = identifier === undefined ? undefined : parseTokens(identifier);
+    const matches = this.patients.list().filter(
+      (patient) =>
+        mayReadPatient(reader, patient) &&
+        (tokens === undefined ||
+          tokens.some((token) =>
+            patient.identifiers.some(
+              (id) =>
+                (token.system === undefined || id.system === token.system) &&
+                id.value === token.code,
+            ),
+          )) &&
+        (name === undefined ||
+          patient.name.toLowerCase().startsWith(name) ||
+          patient.name
+            .toLowerCase()
+            .split(/\s+/)
+            .some((part) => part.startsWith(name))),
+    );
+    const start = offset ?? 0;
+    const page = matches.slice(start, start + count);
+    await this.recordReads(reader, page, 'Patient search');
+    const next = start + count < matches.length ? { ts: start + count, key: '' } : undefined;
+    return searchset(request, page.map(toFhirPatient), next, start === 0);
+  }
+
+  @Get('Patient/:id')
+  async readPatient(@Param('id') id: string, @Reader() reader: FhirReader): Promise<Resource> {
+    requireScope(reader, 'Patient', 'r');
+    const patient = this.readablePatient(reader, id);
+    await this.recordReads(reader, [patient], 'Patient read');
+    return toFhirPatient(patient);
+  }
+
+  @Get('Device')
+  async searchDevices(
+    @Query() params: QueryParams,
+    @Req() request: Request,
+    @Reader() reader: FhirReader,
+  ): Promise<Resource> {
+    requireScope(reader, 'Device', 's');
+    const problems = unsupported(params, ['patient']);
+    const patientRef = one(params, 'patient');
+    if (patientRef === undefined)
+      problems.push('patient: required; devices are searched by who wears them');
+    if (problems.length > 0 || patientRef === undefined) throw invalid(problems);
+    const patient = this.readablePatient(reader, referenceId(patientRef, 'Patient'));
+    await this.recordReads(reader, [patient], 'Device search');
+    return searchset(
+      request,
+      this.devices.devicesOf(patient.id).map(toFhirDevice),
+      undefined,
+      true,
+    );
+  }
+
+  @Get('Device/:id')
+  readDevice(@Param('id') id: string, @Reader() reader: FhirReader): Resource {
+    requireScope(reader, 'Device', 'r');
+    const device = this.identities.device(id);
+    if (!device) throw notFound('Device', id);
+    const wearer = device.patientId === null ? undefined : this.patients.find(device.patientId);
+    if (wearer) requirePatient(reader, wearer);
+    return toFhirDevice(device);
+  }
+
+  @Get('Encounter')
+  async searchEncounters(
+    @Query() params: QueryParams,
+    @Req() request: Request,
+    @Reader() reader: FhirReader,
+  ): Promise<Resource> {
+    requireScope(reader, 'Encounter', 's');
+    const problems = unsupported(params, ['patient', 'subject', 'status']);
+    const patientRef = one(params, 'patient') ?? one(params, 'subject');
+    if (patientRef === undefined)
+      problems.push('patient: required; encounters are searched one patient at a time');
+    if (problems.length > 0 || patientRef === undefined) throw invalid(problems);
+    const patient = this.readablePatient(reader, referenceId(patientRef, 'Patient'));
+    const statuses = one(params, 'status')?.split(',');
+    const encounters = (await this.patients.stays(patient.id))
+      .map(toFhirEncounter)
+      .filter((encounter) => statuses === undefined || statuses.includes(encounter.status));
+    await this.recordReads(reader, [patient], 'Encounter search');
+    return searchset(request, encounters, undefined, true);
+  }
+
+  @Get('Encounter/:id')
+  async readEncounter(@Param('id') id: string, @Reader() reader: FhirReader): Promise<Resource> {
+    requireScope(reader, 'Encounter', 'r');
+    const key = patientKeyOfEncounterId(id);
+    const patient = key === undefined ? undefined : this.identities.patientByKey(key);
+    if (!patient) throw notFound('Encounter', id);
+    requirePatient(reader, patient);
+    const stay = (await this.patients.stays(patient.id)).find(
+      (candidate) => encounterIdOf(patient.id, candidate.id) === id,
+    );
+    if (!stay) throw notFound('Encounter', id);
+    await this.recordReads(reader, [patient], 'Encounter read');
+    return toFhirEncounter(stay);
+  }
+
+  @Get('Observation')
+  async searchObservations(
+    @Query() params: QueryParams,
+    @Req() request: Request,
+    @Reader() reader: FhirReader,
+  ): Promise<Resource> {
+    requireScope(reader, 'Observation', 's');
+    const parsed = parseObservationSearch(params);
+    if ('problems' in parsed) throw invalid(parsed.problems);
+    const search = parsed.ok;
+    const patient = this.readablePatient(reader, search.patient);
+    const page = await this.listing.page(patient, await this.patients.stays(patient.id), search);
+    await this.recordReads(reader, [patient], 'Observation search', page.entries.length);
+    return searchset(
+      request,
+      page.entries.map((entry) => entry.resource),
+      page.next,
+      search.cursor === undefined,
+    );
+  }
+
+  /** The latest `max` (default 1) Observations of each code (FHIR R4 Observation $lastn). */
+  @Get('Observation/$lastn')
+  async lastN(
+    @Query() params: QueryParams,
+    @Req() request: Request,
+    @Reader() reader: FhirReader,
+  ): Promise<Resource> {
+    requireScope(reader, 'Observation', 's');
+    const { max: maxText, ...searchParams } = params;
+    const problems: string[] = [];
+    const max = maxText === undefined ? 1 : Number(maxText);
+    if (!Number.isInteger(max) || max < 1 || max > MAX_LASTN)
+      problems.push(`max: a whole number from 1 to ${MAX_LASTN}`);
+    const parsed = parseObservationSearch(searchParams);
+    if ('problems' in parsed) problems.push(...parsed.problems);
+    if ('problems' in parsed || problems.length > 0) throw invalid(problems);
+    const patient = this.readablePatient(reader, parsed.ok.patient);
+    const latest = await this.listing.latest(
+      patient,
+      await this.patients.stays(patient.id),
+      parsed.ok,
+      max,
+    );
+    await this.recordReads(reader, [patient], 'Observation $lastn', latest.length);
+    return searchset(
+      request,
+      latest.map((entry) => entry.resource),
+      undefined,
+      true,
+    );
+  }
+
+  @Get('Observation/:id')
+  async readObservation(@Param('id') id: string, @Reader() reader: FhirReader): Promise<Resource> {
+    requireScope(reader, 'Observation', 'r');
+    const found = await this.findObservation(id, reader);
+    if (!found) throw notFound('Observation', id);
+    await this.recordReads(reader, [found.patient], 'Observation read', 1);
+    return found.resource;
+  }
+
+  private async findObservation(
+    id: string,
+    reader: FhirReader,
+  ): Promise<{ patient: Patient; resource: FhirObservation } | undefined> {
+    const parsed = parseObservationId(id);
+    if (!parsed) return undefined;
+    const { origin } = parsed;
+    let patient: Patient | undefined;
+    let charted;
+    if (origin.from === 'nurse') {
+      const set = await this.observations.find(origin.observationId);
+      patient = set && this.patients.find(set.patientId);
+      if (!set || !patient) return undefined;
+      requirePatient(reader, patient);
+      charted = chartNurseSet(set, chartingContext(patient, await this.patients.stays(patient.id)));
+    } else {
+      patient = this.identities.patientByKey(origin.patientKey);
+      if (!patient) return undefined;
+      requirePatient(reader, patient);
+      const samples = await this.telemetry.querySamples({
+        patientId: patient.id,
+        from: origin.ts,
+        to: origin.ts + 1,
+      });
+      const sample = samples.find(
+        (candidate) => shortKeyOf(candidate.deviceId) === origin.deviceKey,
+      );
+      if (!sample) return undefined;
+      charted = chartSample(
+        sample,
+        chartingContext(patient, await this.patients.stays(patient.id)),
+      );
+    }
+    const resource = charted.find((entry) => entry.resource.id === id)?.resource;
+    return resource && { patient, resource };
+  }
+
+  /** @throws 404 for a patient not known, 403 for one on a ward the reader is not on. */
+  private readablePatient(reader: FhirReader, fhirId: string): Patient {
+    const patient = this.identities.patient(fhirId);
+    if (!patient) throw notFound('Patient', fhirId);
+    requirePatient(reader, patient);
+    return patient;
+  }
+
+  private async recordReads(
+    reader: FhirReader,
+    patients: readonly Patient[],
+    what: string,
+    resources?: number,
+  ): Promise<void> {
+    for (const patient of patients)
+      await this.audit.record(reader.by, 'patient.fhir-read', patient.id, {
+        [what]: resources ?? 1,
+      });
+  }
+}
