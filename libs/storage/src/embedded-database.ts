@@ -91,6 +91,12 @@ const SCHEMA = `
     token_hash TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES sessions(id),
     expires_at INTEGER NOT NULL, used_at INTEGER);
   CREATE INDEX IF NOT EXISTS refresh_tokens_by_session ON refresh_tokens (session_id);
+  CREATE TABLE IF NOT EXISTS hl7_marks (patient_id TEXT PRIMARY KEY, charted_until INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS hl7_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, patient_id TEXT NOT NULL, ward TEXT NOT NULL,
+    control_id TEXT NOT NULL UNIQUE, message TEXT NOT NULL, queued_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, last_error TEXT);
+  CREATE INDEX IF NOT EXISTS hl7_outbox_by_patient ON hl7_outbox (patient_id, seq);
   CREATE TABLE IF NOT EXISTS api_clients (client_id TEXT PRIMARY KEY, body TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS spool_rejected (
     id INTEGER PRIMARY KEY, line TEXT NOT NULL, error TEXT NOT NULL, at TEXT NOT NULL);

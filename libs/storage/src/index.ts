@@ -1,6 +1,7 @@
 export * from './alarm-load.port';
 export * from './alert-store.port';
 export * from './hl7-message-log.port';
+export * from './hl7-outbox.port';
 export * from './notification-store.port';
 export * from './observation-store.port';
 export * from './registry-store.port';

@@ -19,11 +19,13 @@ import type { InfluxOptions } from './influx/influx-options';
 import { InfluxTelemetryStore } from './influx/influx-telemetry.store';
 import { ALERT_STORE } from './alert-store.port';
 import { EmbeddedHl7MessageLog } from './embedded-hl7-message-log';
+import { EmbeddedHl7Outbox } from './embedded-hl7-outbox';
 import { EmbeddedObservationStore } from './embedded-observation.store';
 import { OBSERVATION_STORE } from './observation-store.port';
 import { EmbeddedNotificationStore } from './embedded-notification.store';
 import { NOTIFICATION_STORE } from './notification-store.port';
 import { HL7_MESSAGE_LOG } from './hl7-message-log.port';
+import { HL7_OUTBOX } from './hl7-outbox.port';
 import { REGISTRY_STORE } from './registry-store.port';
 import { RULE_STATE_STORE } from './rule-state-store.port';
 import { EmbeddedRuleStateStore } from './embedded-rule-state.store';
@@ -170,6 +172,12 @@ export class StorageModule {
           inject: [EMBEDDED_DATABASE],
         },
         {
+          provide: HL7_OUTBOX,
+          useFactory: (db: EmbeddedDatabase, writer: EmbeddedWriter) =>
+            new EmbeddedHl7Outbox(db, writer),
+          inject: [EMBEDDED_DATABASE, EMBEDDED_WRITER],
+        },
+        {
           provide: USER_STORE,
           useFactory: (db: EmbeddedDatabase, shared: SharedStores | null) =>
             shared?.users ?? new EmbeddedUserStore(db),
@@ -190,6 +198,7 @@ export class StorageModule {
         RULE_STATE_STORE,
         USER_STORE,
         HL7_MESSAGE_LOG,
+        HL7_OUTBOX,
         OBSERVATION_STORE,
         NOTIFICATION_STORE,
       ],
