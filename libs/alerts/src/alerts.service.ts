@@ -180,6 +180,27 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     return this.commit(this.book.clear(patientId, condition, new Date()));
   }
 
+  /**
+   * A ward's own technical alarm, about no single patient (a failing notification target, charting
+   * to the EHR stalled): `value` against `threshold`, as the message explains.
+   */
+  raiseWardAlarm(
+    ward: string,
+    condition: string,
+    alarm: Pick<BreachReport, 'value' | 'threshold' | 'priority' | 'message' | 'ts'>,
+  ): Promise<void> {
+    return this.breach({
+      patientId: '',
+      ward,
+      deviceId: '',
+      category: 'technical',
+      condition,
+      vital: null,
+      worse: 'above',
+      ...alarm,
+    });
+  }
+
   /** A ward's own alarm condition no longer holds. */
   clearWardAlarm(ward: string, condition: string): Promise<void> {
     return this.commit(this.book.clear('', condition, new Date(), ward));

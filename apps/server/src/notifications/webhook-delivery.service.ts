@@ -174,17 +174,10 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
       if (this.alarmed.get(ward) === message) continue;
       this.alarmed.set(ward, message);
       await this.alerts
-        .breach({
-          patientId: '',
-          ward,
-          deviceId: '',
-          category: 'technical',
-          condition: NOTIFICATION_FAILED,
-          vital: null,
+        .raiseWardAlarm(ward, NOTIFICATION_FAILED, {
           value: names.length,
           threshold: this.options.failureAlarmAfterMs / 1000,
           priority: 'medium',
-          worse: 'above',
           ts: now,
           message,
         })
