@@ -24,6 +24,7 @@ import { DeviceRegistry } from './registry/device-registry';
 import { PatientRegistry } from './registry/patient-registry';
 import { StaysModule } from './stays/stays.module';
 import { FhirModule } from './fhir/fhir.module';
+import { EhrChartingModule } from './hl7/ehr-charting.module';
 import { Hl7Module } from './hl7/hl7.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ObservationsModule } from './observations/observations.module';
@@ -127,6 +128,7 @@ export class AppModule {
               }),
             ]
           : []),
+        ...(config.hl7Out ? [EhrChartingModule.forRoot(config.hl7Out, [registry])] : []),
         auth,
         FhirModule.forRoot([registry, auth]),
         NotificationsModule.forRoot({ imports: [registry], options: config.notifications }),

@@ -157,6 +157,38 @@ describe('loadConfig', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('charts to the EHR only when told where, with its intervals, and names bad settings', () => {
+    expect(loadConfig({}).hl7Out).toBeUndefined();
+    expect(
+      loadConfig({
+        HL7_OUT_HOST: 'engine.local',
+        HL7_OUT_PORT: '6661',
+        HL7_OUT_WARD_INTERVALS: 'icu=15,ward-3=300',
+        HL7_OUT_RECEIVER: 'EPIC^GENERAL',
+      }).hl7Out,
+    ).toMatchObject({
+      host: 'engine.local',
+      port: 6661,
+      intervalMs: 60_000,
+      wardIntervalsMs: { icu: 15_000, 'ward-3': 300_000 },
+      graceMs: 10_000,
+      alarmAfterMs: 600_000,
+      receiver: { application: 'EPIC', facility: 'GENERAL' },
+    });
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(problems({ HL7_OUT_HOST: 'engine.local' })).toEqual(['HL7_OUT_HOST needs HL7_OUT_PORT']);
+    expect(
+      problems({ HL7_OUT_HOST: 'e', HL7_OUT_PORT: '1', HL7_OUT_WARD_INTERVALS: 'icu=0,ward' }),
+    ).toHaveLength(2);
+  });
+
   it('serves the API description only when switched on', () => {
     expect(loadConfig({}).apiDocs).toBe(false);
     expect(loadConfig({ API_DOCS: 'true' }).apiDocs).toBe(true);

@@ -1,6 +1,7 @@
 import { MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from '@vigil/contracts';
 import type { InfluxOptions } from '@vigil/storage';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../operations/logging';
+import type { Hl7OutOptions } from '../hl7/hl7-out-options';
 import type { NotificationOptions } from '../notifications/notification-options';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -61,6 +62,8 @@ export interface VigilConfig {
   readonly redisUrl?: string;
   /** Several nodes owning the patients by partition (CLUSTER_PEER_PORT set). */
   readonly cluster?: ClusterOptions;
+  /** Charting to the EHR (IHE PCD-01 over MLLP), when HL7_OUT_HOST and HL7_OUT_PORT are set. */
+  readonly hl7Out?: Hl7OutOptions;
   /** The HL7 v2 ADT listener (MLLP), when HL7_PORT is set; over TLS when `tls` is configured. */
   readonly hl7?: {
     readonly port: number;
@@ -178,6 +181,7 @@ export function loadConfig(env: Env): VigilConfig {
   };
   const influx = readInfluxOptions(env, text, integer, problems);
   const hl7 = readHl7Options(text, integer, problems);
+  const hl7Out = readHl7OutOptions(text, integer, flag, problems);
   const databaseUrl = text('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/[^/]+/.test(databaseUrl))
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
@@ -192,6 +196,8 @@ export function loadConfig(env: Env): VigilConfig {
     if (!text('AUTH_SIGNING_KEY'))
       problems.push('CLUSTER_PEER_PORT needs AUTH_SIGNING_KEY, the same on every node');
   }
+  if (cluster && hl7Out)
+    problems.push("HL7_OUT_HOST is not yet supported on a cluster (its outbox is one node's)");
   const tls = readTlsOptions(text, integer, problems);
   const auth = readAuthOptions(env, { text, integer, flag }, problems, Boolean(tls));
   if (!mqttPlain && !tls) problems.push('MQTT_PLAIN=false needs TLS_CERT_FILE and TLS_KEY_FILE');
@@ -202,6 +208,7 @@ export function loadConfig(env: Env): VigilConfig {
     ...(influx && { influx }),
     ...(tls && { tls }),
     ...(hl7 && { hl7 }),
+    ...(hl7Out && { hl7Out }),
     ...(redisUrl !== undefined && { redisUrl }),
     ...(databaseUrl !== undefined && { databaseUrl }),
     ...(cluster && { cluster }),
@@ -334,6 +341,54 @@ function readHl7Options(
     );
   }
   return { port, allowedAddresses: allowed };
+}
+
+function readHl7OutOptions(
+  text: (name: string) => string | undefined,
+  integer: (name: string, fallback: number, min: number, max: number) => number,
+  flag: (name: string, fallback: boolean) => boolean,
+  problems: string[],
+): Hl7OutOptions | undefined {
+  const host = text('HL7_OUT_HOST');
+  if (host === undefined && text('HL7_OUT_PORT') === undefined) return undefined;
+  if (host === undefined) problems.push('HL7_OUT_PORT needs HL7_OUT_HOST');
+  if (text('HL7_OUT_PORT') === undefined) problems.push('HL7_OUT_HOST needs HL7_OUT_PORT');
+  const port = integer('HL7_OUT_PORT', 0, 1, 65535);
+  const wardIntervalsMs: Record<string, number> = {};
+  for (const entry of (text('HL7_OUT_WARD_INTERVALS') ?? '').split(',').filter(Boolean)) {
+    const [ward, seconds, ...rest] = entry.trim().split('=');
+    const value = Number(seconds);
+    if (!ward || rest.length > 0 || !Number.isInteger(value) || value < 1 || value > 3_600)
+      problems.push(
+        `HL7_OUT_WARD_INTERVALS must list ward=seconds (1 to 3600), e.g. icu=15,ward-3=300; got "${entry}"`,
+      );
+    else wardIntervalsMs[ward] = value * 1000;
+  }
+  const receiver = text('HL7_OUT_RECEIVER');
+  const [application, facility, ...more] = (receiver ?? '').split('^');
+  if (receiver !== undefined && (more.length > 0 || !application))
+    problems.push(`HL7_OUT_RECEIVER must be application^facility (got "${receiver}")`);
+  const caFile = text('HL7_OUT_CA_FILE');
+  let ca: Buffer | undefined;
+  if (caFile !== undefined) {
+    try {
+      ca = readFileSync(caFile);
+    } catch {
+      problems.push(`HL7_OUT_CA_FILE ${caFile} cannot be read`);
+    }
+  }
+  return {
+    host: host ?? '',
+    port,
+    ...(flag('HL7_OUT_TLS', false) && { tls: { ...(ca && { ca }) } }),
+    intervalMs: integer('HL7_OUT_INTERVAL_SECONDS', 60, 1, 3_600) * 1000,
+    wardIntervalsMs,
+    graceMs: integer('HL7_OUT_GRACE_SECONDS', 10, 0, 300) * 1000,
+    ackTimeoutMs: integer('HL7_OUT_ACK_TIMEOUT_SECONDS', 30, 1, 300) * 1000,
+    retryMaxMs: integer('HL7_OUT_RETRY_MAX_SECONDS', 60, 1, 3_600) * 1000,
+    alarmAfterMs: integer('HL7_OUT_ALARM_SECONDS', 600, 10, 86_400) * 1000,
+    ...(receiver !== undefined && { receiver: { application, facility: facility ?? '' } }),
+  };
 }
 
 function isAddressOrSubnet(entry: string): boolean {
