@@ -273,6 +273,8 @@ describe('the FHIR R4 API', () => {
       `Observation?patient=${id}&colour=red`,
       'Observation?code=8867-4',
       `Observation?patient=${id}&_cursor=bm90IG91cnM`,
+      `Observation/$lastn?patient=${id}&max=11`,
+      'Patient?name[first]=Sara',
     ]) {
       const answer = await fhir(query);
       expect([query, answer.status, answer.body.resourceType]).toEqual([

@@ -259,8 +259,10 @@ export class EmbeddedRegistryStore implements RegistryStore {
     return this.auditLog.list(query);
   }
 
-  async recordAudit(entry: AuditEntry): Promise<void> {
-    this.auditLog.append(entry);
+  async recordAudit(...entries: AuditEntry[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const entry of entries) this.auditLog.append(entry);
+    })();
   }
 
   /** Runs a change and records its audit entry, both or neither. */

@@ -214,6 +214,12 @@ export function describeRegistryStoreContract(
       expect(await store.listThresholdOverrides()).toEqual(new Map([['p1', overrides]]));
     });
 
+    it('records several actions at once, in the order given', async () => {
+      await store.recordAudit(audit('patient.fhir-read', 'p1'), audit('patient.fhir-read', 'p2'));
+      const all = await store.listAudit({ action: 'patient.fhir-read', limit: 10 });
+      expect(all.map((entry) => entry.subject)).toEqual(['p1', 'p2']);
+    });
+
     it('records every change with its audit entry, and pages and filters the trail', async () => {
       await admit('p1');
       await store.setSpo2Scale('p1', 2, {

@@ -132,6 +132,9 @@ export interface RegistryStore {
   ): Promise<void>;
   listThresholdOverrides(): Promise<Map<string, ThresholdOverride[]>>;
   listAudit(query: AuditQuery): Promise<StoredAuditEntry[]>;
-  /** Records an action that changes nothing else here (a login, an acknowledgement, an export). */
-  recordAudit(entry: AuditEntry): Promise<void>;
+  /**
+   * Records actions that change nothing else here (a login, an acknowledgement, an export); several
+   * at once share one transaction.
+   */
+  recordAudit(...entries: AuditEntry[]): Promise<void>;
 }

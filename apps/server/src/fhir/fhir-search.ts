@@ -4,6 +4,20 @@
  */
 export type QueryParams = Readonly<Record<string, string | string[] | undefined>>;
 
+/** A query string's parameters as FHIR has them: names with one or more plain values. */
+export function plainParams(raw: Readonly<Record<string, unknown>>): Parsed<QueryParams> {
+  const problems = Object.entries(raw)
+    .filter(
+      ([, value]) =>
+        typeof value !== 'string' &&
+        !(Array.isArray(value) && value.every((one) => typeof one === 'string')),
+    )
+    .map(
+      ([name]) => `${name}: not a FHIR search parameter (brackets are not part of FHIR's syntax)`,
+    );
+  return problems.length > 0 ? { problems } : { ok: raw as QueryParams };
+}
+
 export interface Token {
   /** Absent: any system; empty: no system (`|code`). */
   readonly system?: string;

@@ -41,6 +41,7 @@ import {
   parseCount,
   parseObservationSearch,
   parseTokens,
+  plainParams,
   referenceId,
   unsupported,
   type QueryParams,
@@ -60,6 +61,13 @@ function notFound(type: string, id: string): NotFoundException {
     code: 'FHIR.NOT_FOUND',
     message: [`${type}/${id} is not known here`],
   });
+}
+
+/** @throws 400 for a parameter with a nested value (`a[b]=c`), which FHIR has none of. */
+function parameters(raw: Record<string, unknown>): QueryParams {
+  const parsed = plainParams(raw);
+  if ('problems' in parsed) throw invalid(parsed.problems);
+  return parsed.ok;
 }
 
 const one = (params: QueryParams, name: string): string | undefined => {
@@ -89,11 +97,12 @@ export class FhirController {
 
   @Get('Patient')
   async searchPatients(
-    @Query() params: QueryParams,
+    @Query() raw: Record<string, unknown>,
     @Req() request: Request,
     @Reader() reader: FhirReader,
   ): Promise<Resource> {
     requireScope(reader, 'Patient', 's');
+    const params = parameters(raw);
     const problems = unsupported(params, ['identifier', 'name', '_count', '_cursor']);
     const identifier = one(params, 'identifier');
     const name = one(params, 'name')?.toLowerCase();
@@ -139,11 +148,12 @@ export class FhirController {
 
   @Get('Device')
   async searchDevices(
-    @Query() params: QueryParams,
+    @Query() raw: Record<string, unknown>,
     @Req() request: Request,
     @Reader() reader: FhirReader,
   ): Promise<Resource> {
     requireScope(reader, 'Device', 's');
+    const params = parameters(raw);
     const problems = unsupported(params, ['patient']);
     const patientRef = one(params, 'patient');
     if (patientRef === undefined)
@@ -171,11 +181,12 @@ export class FhirController {
 
   @Get('Encounter')
   async searchEncounters(
-    @Query() params: QueryParams,
+    @Query() raw: Record<string, unknown>,
     @Req() request: Request,
     @Reader() reader: FhirReader,
   ): Promise<Resource> {
     requireScope(reader, 'Encounter', 's');
+    const params = parameters(raw);
     const problems = unsupported(params, ['patient', 'subject', 'status']);
     const patientRef = one(params, 'patient') ?? one(params, 'subject');
     if (patientRef === undefined)
@@ -207,11 +218,12 @@ export class FhirController {
 
   @Get('Observation')
   async searchObservations(
-    @Query() params: QueryParams,
+    @Query() raw: Record<string, unknown>,
     @Req() request: Request,
     @Reader() reader: FhirReader,
   ): Promise<Resource> {
     requireScope(reader, 'Observation', 's');
+    const params = parameters(raw);
     const parsed = parseObservationSearch(params);
     if ('problems' in parsed) throw invalid(parsed.problems);
     const search = parsed.ok;
@@ -229,11 +241,12 @@ export class FhirController {
   /** The latest `max` (default 1) Observations of each code (FHIR R4 Observation $lastn). */
   @Get('Observation/$lastn')
   async lastN(
-    @Query() params: QueryParams,
+    @Query() raw: Record<string, unknown>,
     @Req() request: Request,
     @Reader() reader: FhirReader,
   ): Promise<Resource> {
     requireScope(reader, 'Observation', 's');
+    const params = parameters(raw);
     const { max: maxText, ...searchParams } = params;
     const problems: string[] = [];
     const max = maxText === undefined ? 1 : Number(maxText);
@@ -318,9 +331,11 @@ export class FhirController {
     what: string,
     resources?: number,
   ): Promise<void> {
-    for (const patient of patients)
-      await this.audit.record(reader.by, 'patient.fhir-read', patient.id, {
-        [what]: resources ?? 1,
-      });
+    if (patients.length === 0) return;
+    await this.audit.recordFhirReads(
+      patients.map((patient) => patient.id),
+      reader.by,
+      { [what]: resources ?? 1 },
+    );
   }
 }

@@ -21,6 +21,15 @@ export class AuditTrail {
     return this.store.recordAudit(auditEntry(by, action, subject, undefined, what));
   }
 
+  /** Records reads of patients' data through the FHIR API, in one transaction. */
+  recordFhirReads(patientIds: readonly string[], by: string, what: unknown): Promise<void> {
+    return this.store.recordAudit(
+      ...patientIds.map((patientId) =>
+        auditEntry(by, 'patient.fhir-read', patientId, undefined, what),
+      ),
+    );
+  }
+
   /** Records a read of patient data (a history export). */
   recordExport(patientId: string, by: string, what: unknown): Promise<void> {
     return this.store.recordAudit(

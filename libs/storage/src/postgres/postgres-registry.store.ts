@@ -334,8 +334,11 @@ export class PostgresRegistryStore implements RegistryStore {
     }));
   }
 
-  async recordAudit(entry: AuditEntry): Promise<void> {
-    await appendAudit(this.pool, entry);
+  async recordAudit(...entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 1) return appendAudit(this.pool, entries[0]);
+    await inTransaction(this.pool, async (connection) => {
+      for (const entry of entries) await appendAudit(connection, entry);
+    });
   }
 
   /** Runs a change and records its audit entry, both or neither. */
