@@ -6,6 +6,7 @@
 import { Hl7Message } from '@medplum/core';
 import type { Alert } from '@vigil/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +59,7 @@ describe('charting to the EHR over MLLP (IHE PCD-01)', () => {
   };
 
   beforeAll(async () => {
-    peer = await startMllpPeer(join(dataDir, 'received.jsonl'), 1);
+    peer = await startMllpPeer(join(dataDir, 'received.jsonl'), { refuse: 1 });
     env = {
       DATA_DIR: dataDir,
       MQTT_PORT: String(await freePort()),
@@ -186,4 +187,71 @@ describe('charting to the EHR over MLLP (IHE PCD-01)', () => {
       10_000,
     );
   }, 240_000);
+});
+
+describe('charting to the EHR over MLLP with TLS', () => {
+  const work = mkdtempSync(join(tmpdir(), 'vigil-ehr-tls-'));
+  const certs = join(work, 'certs');
+  let peer: MllpPeer;
+  let vigil: VigilHarness;
+  /** Trusts another CA: it must not deliver to this receiver. */
+  let misled: VigilHarness;
+  const wearables: MqttClient[] = [];
+
+  beforeAll(async () => {
+    execFileSync('scripts/dev-certs.sh', [certs]);
+    execFileSync('scripts/dev-certs.sh', [join(work, 'other')]);
+    peer = await startMllpPeer(join(work, 'received.jsonl'), {
+      tls: { cert: join(certs, 'server.pem'), key: join(certs, 'server-key.pem') },
+    });
+    const charting = (ca: string) => ({
+      HL7_OUT_HOST: '127.0.0.1',
+      HL7_OUT_PORT: String(peer.port),
+      HL7_OUT_TLS: 'true',
+      HL7_OUT_CA_FILE: ca,
+      HL7_OUT_INTERVAL_SECONDS: '1',
+      HL7_OUT_GRACE_SECONDS: '0',
+    });
+    vigil = await startVigil(charting(join(certs, 'ca.pem')));
+    misled = await startVigil(charting(join(work, 'other', 'ca.pem')));
+    for (const [harness, id] of [
+      [vigil, 'tls'],
+      [misled, 'misled'],
+    ] as const) {
+      await harness.post('/api/patients', { id: `p-${id}`, name: 'Tess Secure', ward: 'ward-2' });
+      const bound = await harness.post('/api/devices', { id: `wear-${id}`, patientId: `p-${id}` });
+      const wearable = await mqtt.connectAsync(`mqtt://127.0.0.1:${harness.mqttPort}`, {
+        clientId: `wear-${id}`,
+        username: `wear-${id}`,
+        password: (bound.body as { secret: string }).secret,
+        reconnectPeriod: 0,
+      });
+      wearables.push(wearable);
+      await wearable.publishAsync(
+        `devices/wear-${id}/vitals`,
+        JSON.stringify({ ts: Date.now(), seq: 1, vitals: { heartRate: 64 } }),
+        { qos: 1 },
+      );
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const wearable of wearables) await wearable.endAsync();
+    await vigil?.stop({ removeData: true });
+    await misled?.stop({ removeData: true });
+    await peer?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('delivers over TLS to a receiver signed by the configured CA, and to no other', async () => {
+    // Charting starts once its start-up hold (15 s) is over.
+    const deadline = Date.now() + 40_000;
+    while (peer.received().length === 0 && Date.now() < deadline) await sleep(250);
+    const [first] = peer.received();
+    expect(first?.controlId).toMatch(/^p-tls\.\d+$/);
+    expect(first?.message).toContain('|64|264864^MDC_DIM_BEAT_PER_MIN');
+    // The other Vigil charted on the same seconds; by now its message would have arrived.
+    await sleep(5_000);
+    expect(peer.received().map((message) => message.controlId.split('.')[0])).toEqual(['p-tls']);
+  }, 60_000);
 });

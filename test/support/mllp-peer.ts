@@ -23,7 +23,17 @@ export interface MllpPeer {
   start(refuse?: number): Promise<void>;
 }
 
-export async function startMllpPeer(outfile: string, refuse = 0): Promise<MllpPeer> {
+export interface MllpPeerOptions {
+  /** Answer AE to this many messages first. */
+  readonly refuse?: number;
+  /** Listen over TLS with this certificate and key (PEM files). */
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
+export async function startMllpPeer(
+  outfile: string,
+  options: MllpPeerOptions = {},
+): Promise<MllpPeer> {
   const port = await freePort();
   let server: ServerProcess | undefined;
   const peer: MllpPeer = {
@@ -47,6 +57,7 @@ export async function startMllpPeer(outfile: string, refuse = 0): Promise<MllpPe
           String(port),
           outfile,
           ...(refuseFirst > 0 ? ['--refuse', String(refuseFirst)] : []),
+          ...(options.tls ? ['--tls', options.tls.cert, options.tls.key] : []),
         ],
         'python3-hl7',
       );
@@ -59,6 +70,6 @@ export async function startMllpPeer(outfile: string, refuse = 0): Promise<MllpPe
       );
     },
   };
-  await peer.start(refuse);
+  await peer.start(options.refuse);
   return peer;
 }

@@ -1,5 +1,5 @@
 import { Hl7Message, type Hl7Segment } from '@medplum/core';
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { MllpDecoder, mllpFrame } from './mllp-framing';
 
@@ -67,8 +67,15 @@ export class MllpClient {
     const { host, port, tls } = this.options;
     const socket = await new Promise<Socket>((resolve, reject) => {
       const opened: Socket = tls
-        ? connectTls({ host, port, servername: host, ...(tls.ca && { ca: tls.ca }) }, () =>
-            resolve(opened),
+        ? connectTls(
+            // SNI names a host, never an address (RFC 6066 §3); the certificate is checked either way.
+            {
+              host,
+              port,
+              ...(isIP(host) === 0 && { servername: host }),
+              ...(tls.ca && { ca: tls.ca }),
+            },
+            () => resolve(opened),
           )
         : connectTcp({ host, port }, () => resolve(opened));
       opened.setTimeout(this.options.ackTimeoutMs, () =>
