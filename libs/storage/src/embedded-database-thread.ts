@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EmbeddedDatabaseOptions } from './embedded-database';
 import type { EmbeddedWrite } from './embedded-writes';
-import type { HistoryPoint, HistoryQuery } from './telemetry-store.port';
+import type { Sample } from '@vigil/contracts';
+import type { HistoryPoint, HistoryQuery, SampleQuery } from './telemetry-store.port';
 import type { AlarmLoadQuery, AlarmLoadRows } from './alarm-load.port';
 
 export interface EmbeddedDatabaseThreadSetup extends EmbeddedDatabaseOptions {
@@ -17,6 +18,7 @@ export type EmbeddedDatabaseThreadRequest =
   | { readonly kind: 'commit'; readonly id: number; readonly writes: readonly EmbeddedWrite[] }
   | { readonly kind: 'history'; readonly id: number; readonly query: HistoryQuery }
   | { readonly kind: 'alarm-load'; readonly id: number; readonly query: AlarmLoadQuery }
+  | { readonly kind: 'samples'; readonly id: number; readonly query: SampleQuery }
   | { readonly kind: 'close' };
 
 export interface EmbeddedDatabaseThreadReply {
@@ -67,6 +69,10 @@ export class EmbeddedDatabaseThread {
 
   history(query: HistoryQuery): Promise<HistoryPoint[]> {
     return this.send({ kind: 'history', id: this.nextId++, query }) as Promise<HistoryPoint[]>;
+  }
+
+  samples(query: SampleQuery): Promise<Sample[]> {
+    return this.send({ kind: 'samples', id: this.nextId++, query }) as Promise<Sample[]>;
   }
 
   alarmLoad(query: AlarmLoadQuery): Promise<AlarmLoadRows> {

@@ -119,6 +119,14 @@ describe('charting a sample as FHIR R4 Observations', () => {
     );
   });
 
+  it('builds only the kinds asked for, with the ids and order they have among all', () => {
+    const onlyNews2 = chartSample(fullSample, context, (kind) => kind === 'news2');
+    const all = charted.filter((entry) => entry.kind === 'news2');
+    expect(onlyNews2.map((entry) => [entry.sortKey, entry.resource])).toEqual(
+      all.map((entry) => [entry.sortKey, entry.resource]),
+    );
+  });
+
   it('charts a pressure without its other half on its own, not as a panel', () => {
     const kinds = chartSample(
       { patientId: 'p_1', deviceId: 'wear-7', ts: at, seq: 2, vitals: { systolicBp: 120 } },

@@ -65,7 +65,11 @@ interface TakenTogether {
   readonly enteredInError: boolean;
 }
 
-export function chartSample(sample: Sample, context: ChartingContext): ChartedObservation[] {
+export function chartSample(
+  sample: Sample,
+  context: ChartingContext,
+  wanted: KindFilter = everyKind,
+): ChartedObservation[] {
   return chart(
     {
       origin: {
@@ -83,12 +87,14 @@ export function chartSample(sample: Sample, context: ChartingContext): ChartedOb
       enteredInError: false,
     },
     context,
+    wanted,
   );
 }
 
 export function chartNurseSet(
   set: NurseObservation,
   context: ChartingContext,
+  wanted: KindFilter = everyKind,
 ): ChartedObservation[] {
   const { consciousness, onOxygen, ...vitals } = set.vitals;
   return chart(
@@ -104,6 +110,7 @@ export function chartNurseSet(
       enteredInError: set.enteredInError !== undefined,
     },
     context,
+    wanted,
   );
 }
 
@@ -123,7 +130,16 @@ const NEWS2_OF_KIND: Readonly<Partial<Record<KindName, News2Parameter>>> = {
   temperature: 'temperature',
 };
 
-function chart(taken: TakenTogether, context: ChartingContext): ChartedObservation[] {
+/** Which kinds to build; the others are only counted, so ids and order stay the same. */
+export type KindFilter = (kind: KindName) => boolean;
+
+const everyKind: KindFilter = () => true;
+
+function chart(
+  taken: TakenTogether,
+  context: ChartingContext,
+  wanted: KindFilter,
+): ChartedObservation[] {
   const stayId = context.stayAt(taken.ts);
   const idOf = (kind: KindName) => observationIdOf(kind, taken.origin);
   const base = (kind: KindName): FhirObservation => ({
@@ -149,68 +165,75 @@ function chart(taken: TakenTogether, context: ChartingContext): ChartedObservati
     }),
   });
 
-  const charted: [KindName, FhirObservation][] = [];
+  // Each kind present, with how to build its resource: only the wanted ones are built.
+  const present: [KindName, () => FhirObservation][] = [];
   const { vitals } = taken;
   for (const vital of ['heartRate', 'respRate', 'spo2', 'temperature'] as const) {
     const value = vitals[vital];
     if (value !== undefined)
-      charted.push([vital, { ...base(vital), valueQuantity: quantity(vital, value) }]);
+      present.push([vital, () => ({ ...base(vital), valueQuantity: quantity(vital, value) })]);
   }
   const { systolicBp, diastolicBp } = vitals;
   if (systolicBp !== undefined && diastolicBp !== undefined) {
-    charted.push([
+    present.push([
       'bloodPressure',
-      {
+      () => ({
         ...base('bloodPressure'),
         component: [
           { code: KIND.systolicBp.code, valueQuantity: quantity('systolicBp', systolicBp) },
           { code: KIND.diastolicBp.code, valueQuantity: quantity('diastolicBp', diastolicBp) },
         ],
-      },
+      }),
     ]);
   } else if (systolicBp !== undefined) {
-    charted.push([
+    present.push([
       'systolicBp',
-      { ...base('systolicBp'), valueQuantity: quantity('systolicBp', systolicBp) },
+      () => ({ ...base('systolicBp'), valueQuantity: quantity('systolicBp', systolicBp) }),
     ]);
   } else if (diastolicBp !== undefined) {
-    charted.push([
+    present.push([
       'diastolicBp',
-      { ...base('diastolicBp'), valueQuantity: quantity('diastolicBp', diastolicBp) },
+      () => ({ ...base('diastolicBp'), valueQuantity: quantity('diastolicBp', diastolicBp) }),
     ]);
   }
-  if (charted.length > 0) {
-    charted.push([
-      'vitalsPanel',
-      {
-        ...base('vitalsPanel'),
-        hasMember: charted.map(([, member]) => ({ reference: `Observation/${member.id}` })),
-      },
-    ]);
+  if (present.length > 0) {
+    const members = present.map(([kind]) => ({ reference: `Observation/${idOf(kind)}` }));
+    present.push(['vitalsPanel', () => ({ ...base('vitalsPanel'), hasMember: members })]);
   }
-  if (taken.consciousness !== undefined) {
-    charted.push([
+  const { consciousness, onOxygen } = taken;
+  if (consciousness !== undefined) {
+    present.push([
       'consciousness',
-      {
+      () => ({
         ...base('consciousness'),
-        valueCodeableConcept: {
-          coding: [ACVPU_CODING[taken.consciousness]],
-          text: taken.consciousness,
-        },
-      },
+        valueCodeableConcept: { coding: [ACVPU_CODING[consciousness]], text: consciousness },
+      }),
     ]);
   }
-  if (taken.onOxygen !== undefined)
-    charted.push(['airOrOxygen', { ...base('airOrOxygen'), valueBoolean: taken.onOxygen }]);
-
-  const news2 = news2Of(taken, context, charted, base('news2'));
-  if (news2) charted.push(['news2', news2]);
-  return charted.map(([kind, resource], index) => ({
-    ts: taken.ts,
-    sortKey: `${taken.originKey}\u0000${String(index).padStart(2, '0')}`,
-    kind,
-    resource,
-  }));
+  if (onOxygen !== undefined)
+    present.push(['airOrOxygen', () => ({ ...base('airOrOxygen'), valueBoolean: onOxygen })]);
+  if (wanted('news2')) {
+    const news2 = news2Of(
+      taken,
+      context,
+      present.map(([kind]) => kind),
+      idOf,
+      base('news2'),
+    );
+    if (news2) present.push(['news2', () => news2]);
+  }
+  return present.flatMap(([kind, build], index) =>
+    wanted(kind)
+      ? [
+          {
+            ts: taken.ts,
+            sortKey: `${taken.originKey}\u0000${String(index).padStart(2, '0')}`,
+            kind,
+            resource: build(),
+          },
+        ]
+      : [],
+  );
 }
 
 /**
@@ -220,7 +243,8 @@ function chart(taken: TakenTogether, context: ChartingContext): ChartedObservati
 function news2Of(
   taken: TakenTogether,
   context: ChartingContext,
-  charted: readonly [KindName, FhirObservation][],
+  kinds: readonly KindName[],
+  idOf: (kind: KindName) => string,
   base: FhirObservation,
 ): FhirObservation | undefined {
   const at = <T>(value: T | undefined) =>
@@ -238,12 +262,12 @@ function news2Of(
   if (!score.complete) return undefined;
   const component: ObservationComponent[] = [];
   const derivedFrom: Reference<FhirObservation>[] = [];
-  for (const [kind, resource] of charted) {
+  for (const kind of kinds) {
     const parameter =
       NEWS2_OF_KIND[kind] ??
       (kind === 'bloodPressure' || kind === 'systolicBp' ? 'systolicBp' : undefined);
     if (parameter === undefined) continue;
-    derivedFrom.push({ reference: `Observation/${resource.id}` });
+    derivedFrom.push({ reference: `Observation/${idOf(kind)}` });
     const scored = parameter === 'systolicBp' ? KIND.systolicBp : KIND[kind];
     component.push({
       code: { coding: scored.code.coding, text: `${scored.code.text}: NEWS2 subscore` },

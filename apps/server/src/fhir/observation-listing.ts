@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Patient, Stay } from '@vigil/contracts';
 import {
   OBSERVATION_STORE,
+  StoreBusyError,
   TELEMETRY_STORE,
   type ObservationStore,
   type TelemetryStore,
@@ -20,6 +22,8 @@ const SAMPLE_BATCH = 500;
 const MAX_BATCHES = 10;
 /** Nurses' sets read for one batch's span of time: far more than any ward records in it. */
 const MAX_SETS_PER_BATCH = 1_000;
+/** Listings wait their turn; beyond this many waiting, a reader is told to come back. */
+const MAX_WAITING_LISTINGS = 8;
 
 export interface ListingQuery {
   readonly window: TimeWindow;
@@ -52,7 +56,38 @@ export class ObservationListing {
     @Inject(OBSERVATION_STORE) private readonly observations: ObservationStore,
   ) {}
 
-  async page(patient: Patient, stays: readonly Stay[], query: ListingQuery): Promise<ListingPage> {
+  /** One listing charts at a time, so an alarm waits behind one batch at most, not several. */
+  private turn: Promise<void> = Promise.resolve();
+  private waiting = 0;
+
+  private async inTurn<T>(work: () => Promise<T>): Promise<T> {
+    if (this.waiting >= MAX_WAITING_LISTINGS)
+      throw new StoreBusyError(`${this.waiting} Observation listings wait; retry shortly`);
+    this.waiting += 1;
+    const previous = this.turn;
+    let done = () => undefined as void;
+    this.turn = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await previous;
+    } finally {
+      this.waiting -= 1;
+    }
+    try {
+      return await work();
+    } finally {
+      done();
+    }
+  }
+
+  page(patient: Patient, stays: readonly Stay[], query: ListingQuery): Promise<ListingPage> {
+    return this.inTurn(() => this.pageNow(patient, stays, query));
+  }
+
+  private async pageNow(
+    patient: Patient,
+    stays: readonly Stay[],
+    query: ListingQuery,
+  ): Promise<ListingPage> {
     const found: ChartedObservation[] = [];
     const scan = this.scan(patient, stays, query);
     for await (const batch of scan) {
@@ -69,7 +104,16 @@ export class ObservationListing {
    * The latest `max` Observations of each kind asked for, newest first, within the reading bound;
    * a retracted one is not the latest of anything.
    */
-  async latest(
+  latest(
+    patient: Patient,
+    stays: readonly Stay[],
+    query: Omit<ListingQuery, 'newestFirst' | 'count' | 'cursor'>,
+    max: number,
+  ): Promise<ChartedObservation[]> {
+    return this.inTurn(() => this.latestNow(patient, stays, query, max));
+  }
+
+  private async latestNow(
     patient: Patient,
     stays: readonly Stay[],
     query: Omit<ListingQuery, 'newestFirst' | 'count' | 'cursor'>,
@@ -90,6 +134,7 @@ export class ObservationListing {
 
   private scan(patient: Patient, stays: readonly Stay[], query: Omit<ListingQuery, 'count'>): Scan {
     const context = chartingContext(patient, stays);
+    const isWanted = (kind: KindName) => wanted(query, kind);
     const direction = query.newestFirst ? -1 : 1;
     const beyondCursor = (entry: ChartedObservation) =>
       query.cursor === undefined ||
@@ -101,6 +146,9 @@ export class ObservationListing {
       resume: undefined,
       async *[Symbol.asyncIterator]() {
         for (let batch = 0; batch < MAX_BATCHES && from < to; batch += 1) {
+          // The embedded store reads on this thread: devices and alarms get their turn between
+          // batches, not after the whole page.
+          if (batch > 0) await yieldToIo();
           const samples = await telemetry.querySamples({
             patientId: patient.id,
             from,
@@ -124,10 +172,10 @@ export class ObservationListing {
           yield [
             ...samples
               .filter((sample) => sample.ts >= span.from && sample.ts < span.to)
-              .flatMap((sample) => chartSample(sample, context)),
-            ...sets.flatMap((set) => chartNurseSet(set, context)),
+              .flatMap((sample) => chartSample(sample, context, isWanted)),
+            ...sets.flatMap((set) => chartNurseSet(set, context, isWanted)),
           ]
-            .filter((entry) => wanted(query, entry.kind) && beyondCursor(entry))
+            .filter(beyondCursor)
             .sort(
               (a, b) =>
                 direction * compare({ ts: a.ts, key: a.sortKey }, { ts: b.ts, key: b.sortKey }),
