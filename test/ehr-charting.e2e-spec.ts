@@ -181,6 +181,9 @@ describe('charting to the EHR over MLLP (IHE PCD-01)', () => {
       'wear-ehr^VIGIL',
     ]);
 
+    const metrics = await (await vigil.fetch('/metrics')).text();
+    expect(metrics).toMatch(/^vigil_hl7_out_acknowledged_total [1-9]\d*$/m);
+    expect(metrics).toMatch(/^vigil_hl7_out_outbox_depth \d+$/m);
     await waitFor(
       'the alarm cleared',
       async () => !(await openAlarms()).some((alert) => alert.rule === 'hl7.outbound-stalled'),

@@ -54,7 +54,7 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
   private wake: () => void = () => undefined;
   private stopping = false;
   private readonly startedAt = Date.now();
-  readonly counters = { sent: 0, acknowledged: 0, refused: 0, failedAttempts: 0 };
+  readonly counters = { sent: 0, acknowledged: 0, refused: 0, failedAttempts: 0, outboxDepth: 0 };
 
   constructor(
     @Inject(HL7_OUT_OPTIONS) private readonly options: Hl7OutOptions,
@@ -103,6 +103,7 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
       await this.chartPatient(patient, now);
     }
     await this.checkStalls(now);
+    this.counters.outboxDepth = await this.outbox.depth();
   }
 
   private intervalOf(ward: string): number {

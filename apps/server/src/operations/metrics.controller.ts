@@ -1,8 +1,9 @@
 import { Public } from '../auth/access.decorators';
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Optional } from '@nestjs/common';
 import { AlertsService } from '@vigil/alerts';
 import { DeviceConnections } from '@vigil/broker';
 import { IngestService } from '@vigil/ingest';
+import { EhrCharting } from '../hl7/ehr-charting.service';
 import { NotificationQueue } from '../notifications/notification-queue.service';
 import { WebhookDelivery } from '../notifications/webhook-delivery.service';
 import { EventLoopMonitor } from './event-loop-monitor';
@@ -18,6 +19,7 @@ export class MetricsController {
     private readonly eventLoop: EventLoopMonitor,
     private readonly notificationQueue: NotificationQueue,
     private readonly webhooks: WebhookDelivery,
+    @Optional() private readonly charting?: EhrCharting,
   ) {}
 
   @Get()
@@ -71,8 +73,26 @@ export class MetricsController {
       '# TYPE vigil_gc_pause_max_seconds gauge',
       `vigil_gc_pause_max_seconds ${this.eventLoop.last.gcPauseMaxSeconds.toFixed(4)}`,
       ...this.edgeWorkerLines(),
+      ...this.chartingLines(),
     ];
     return `${lines.join('\n')}\n`;
+  }
+
+  /** With HL7_OUT_HOST: how charting to the EHR is getting on. */
+  private chartingLines(): string[] {
+    if (!this.charting) return [];
+    const { acknowledged, refused, failedAttempts, outboxDepth } = this.charting.counters;
+    return [
+      '# HELP vigil_hl7_out_acknowledged_total PCD-01 messages the EHR acknowledged (AA).',
+      '# TYPE vigil_hl7_out_acknowledged_total counter',
+      `vigil_hl7_out_acknowledged_total ${acknowledged}`,
+      '# HELP vigil_hl7_out_attempts_failed_total Sends answered AE or AR, timed out, or not reached; each is tried again.',
+      '# TYPE vigil_hl7_out_attempts_failed_total counter',
+      `vigil_hl7_out_attempts_failed_total ${refused + failedAttempts}`,
+      '# HELP vigil_hl7_out_outbox_depth Messages waiting for the EHR, at the last charting tick.',
+      '# TYPE vigil_hl7_out_outbox_depth gauge',
+      `vigil_hl7_out_outbox_depth ${outboxDepth}`,
+    ];
   }
 
   private edgeWorkerLines(): string[] {
