@@ -49,11 +49,18 @@ describe('the embedded HL7 outbox', () => {
       ]),
     );
     expect(await outbox.depth()).toBe(3);
-    const first = await outbox.nextDue(10_000);
-    expect(first?.controlId).toBe('ann-1');
+    const [first, ...others] = await outbox.dueHeads(10_000, 10);
+    // Ann's second waits for her first.
+    expect([first?.controlId, ...others.map((message) => message.controlId)]).toEqual([
+      'ann-1',
+      'bea-1',
+    ]);
     await outbox.failed(first?.seq as number, 50_000, 'AE: try later');
-    // Ann's second waits for her first; Bea's goes meanwhile.
-    expect((await outbox.nextDue(10_000))?.controlId).toBe('bea-1');
+    // Bea's goes while Ann's waits for its retry.
+    expect((await outbox.dueHeads(10_000, 10)).map((message) => message.controlId)).toEqual([
+      'bea-1',
+    ]);
+    expect(await outbox.dueHeads(10_000, 1)).toHaveLength(1);
     expect(await outbox.nextAttemptAt()).toBe(3_000);
     expect(await outbox.oldestByWard()).toEqual(
       new Map([
@@ -66,10 +73,10 @@ describe('the embedded HL7 outbox', () => {
   it('keeps the queue and the marks across a restart', async () => {
     await close();
     open();
-    const head = await outbox.nextDue(50_000);
+    const [head] = await outbox.dueHeads(50_000, 1);
     expect(head).toMatchObject({ controlId: 'ann-1', attempts: 1, lastError: 'AE: try later' });
     await outbox.acknowledged(head?.seq as number);
-    expect((await outbox.nextDue(50_000))?.controlId).toBe('ann-2');
+    expect((await outbox.dueHeads(50_000, 1))[0]?.controlId).toBe('ann-2');
     expect((await outbox.marks()).get('ann')).toBe(120_000);
   });
 });

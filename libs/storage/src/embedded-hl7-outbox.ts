@@ -54,11 +54,11 @@ export class EmbeddedHl7Outbox implements Hl7Outbox {
     });
   }
 
-  async nextDue(now: number): Promise<Hl7OutboundMessage | undefined> {
-    const row = this.db
-      .prepare(`${HEADS} AND next_attempt_at <= ? ORDER BY seq LIMIT 1`)
-      .get(now) as OutboxRow | undefined;
-    return row && toMessage(row);
+  async dueHeads(now: number, limit: number): Promise<Hl7OutboundMessage[]> {
+    const rows = this.db
+      .prepare(`${HEADS} AND next_attempt_at <= ? ORDER BY seq LIMIT ?`)
+      .all(now, limit) as OutboxRow[];
+    return rows.map(toMessage);
   }
 
   async nextAttemptAt(): Promise<number | undefined> {

@@ -30,10 +30,10 @@ export interface Hl7Outbox {
   /** Moves a patient's mark, queuing the interval's message if it has one. */
   chart(patientId: string, chartedUntil: number, message: NewHl7Message | undefined): Promise<void>;
   /**
-   * The oldest message due by `now` that is first in its patient's queue: a patient's later
-   * messages wait for her earlier one, other patients' do not.
+   * The oldest messages due by `now` that are first in their patient's queue, at most `limit`,
+   * oldest first: a patient's later messages wait for her earlier one, other patients' do not.
    */
-  nextDue(now: number): Promise<Hl7OutboundMessage | undefined>;
+  dueHeads(now: number, limit: number): Promise<Hl7OutboundMessage[]>;
   /** The earliest time any first-in-queue message is due, if any is queued. */
   nextAttemptAt(): Promise<number | undefined>;
   acknowledged(seq: number): Promise<void>;

@@ -11,6 +11,7 @@ import {
   HL7_OUTBOX,
   OBSERVATION_STORE,
   TELEMETRY_STORE,
+  type Hl7OutboundMessage,
   type Hl7Outbox,
   type NewHl7Message,
   type ObservationStore,
@@ -35,6 +36,8 @@ const TICK_MS = 1_000;
 const STARTUP_HOLD_MS = 15_000;
 /** A patient's samples read for one interval: an hour at 5 Hz. */
 const MAX_SAMPLES_PER_INTERVAL = 20_000;
+/** Due messages taken from the outbox at a time. */
+const DELIVERY_BATCH = 100;
 
 /**
  * Charts each admitted patient's vital signs to the EHR (IHE PCD-01 over MLLP): at the end of each
@@ -48,11 +51,14 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly client: MllpClient;
   private marks = new Map<string, number>();
   private readonly alarmed = new Set<string>();
+  private readonly visitNumbers = new Map<string, string | undefined>();
   private ticker?: NodeJS.Timeout;
   private charting?: Promise<void>;
   private delivering?: Promise<void>;
   private wake: () => void = () => undefined;
   private stopping = false;
+  /** Whether the last attempt reached the EHR: an outage is logged once, when it begins. */
+  private reachedBefore = true;
   private readonly startedAt = Date.now();
   readonly counters = { sent: 0, acknowledged: 0, refused: 0, failedAttempts: 0, outboxDepth: 0 };
 
@@ -98,10 +104,14 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
   /** Charts what is due, then raises or clears the wards' alarms. */
   async tick(now: number): Promise<void> {
     const holding = now < this.startedAt + Math.max(this.options.graceMs, STARTUP_HOLD_MS);
+    // Patients are read one after another; their writes are awaited together, so the writer
+    // commits many patients' marks and messages in one transaction.
+    const writes: Promise<void>[] = [];
     for (const patient of holding ? [] : this.patients.list()) {
-      if (this.stopping) return;
-      await this.chartPatient(patient, now);
+      if (this.stopping) break;
+      await this.chartPatient(patient, now, writes);
     }
+    await Promise.all(writes);
     await this.checkStalls(now);
     this.counters.outboxDepth = await this.outbox.depth();
   }
@@ -110,7 +120,11 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
     return this.options.wardIntervalsMs[ward] ?? this.options.intervalMs;
   }
 
-  private async chartPatient(patient: Patient, now: number): Promise<void> {
+  private async chartPatient(
+    patient: Patient,
+    now: number,
+    writes: Promise<void>[],
+  ): Promise<void> {
     const intervalMs = this.intervalOf(patient.ward);
     const admitted = firstMark(Date.parse(patient.admittedAt), intervalMs);
     const known = this.marks.get(patient.id);
@@ -119,7 +133,7 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
     // readmission starts from its admission, not from the last stay's end.
     const mark = Math.max(known ?? firstMark(this.startedAt, intervalMs), admitted);
     if (known === undefined) {
-      await this.outbox.chart(patient.id, mark, undefined);
+      writes.push(this.outbox.chart(patient.id, mark, undefined));
       this.marks.set(patient.id, mark);
     }
     const until = patient.dischargedAt ? Date.parse(patient.dischargedAt) : Infinity;
@@ -133,9 +147,13 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
       if (due.start >= until) break;
       const interval = { start: due.start, end: Math.min(due.end, until) };
       const message = await this.messageFor(patient, interval, now);
-      await this.outbox.chart(patient.id, interval.end, message);
+      // Queued in order: the writer commits a patient's intervals in the order asked for.
+      writes.push(
+        this.outbox.chart(patient.id, interval.end, message).then(() => {
+          if (message) this.wake();
+        }),
+      );
       this.marks.set(patient.id, interval.end);
-      if (message) this.wake();
     }
   }
 
@@ -167,7 +185,7 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
         vitals: set.vitals,
       }));
     if (samples.length === 0 && nurses.length === 0) return undefined;
-    const stay = (await this.patients.stays(patient.id)).find((s) => s.id === patient.stayId);
+    const visitNumber = await this.visitNumberOf(patient);
     const controlId = `${patient.id}.${interval.start}`;
     return {
       ward: patient.ward,
@@ -177,7 +195,7 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
         controlId,
         sentAt: now,
         patient,
-        ...(stay?.visitNumber && { visitNumber: stay.visitNumber }),
+        ...(visitNumber !== undefined && { visitNumber }),
         ...(this.options.receiver && { receiver: this.options.receiver }),
         start: interval.start,
         end: interval.end,
@@ -187,48 +205,78 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
     };
   }
 
+  /** PV1-19: her stay's visit number, read once per stay. */
+  private async visitNumberOf(patient: Patient): Promise<string | undefined> {
+    if (!this.visitNumbers.has(patient.stayId)) {
+      const stay = (await this.patients.stays(patient.id)).find((s) => s.id === patient.stayId);
+      this.visitNumbers.set(patient.stayId, stay?.visitNumber);
+    }
+    return this.visitNumbers.get(patient.stayId);
+  }
+
   /**
    * Sends the outbox's due messages one at a time. `AA` (or `CA`) removes a message; `AE`, `AR` and
    * a time-out retry it with backoff while other patients' messages go on; a peer that cannot be
-   * reached pauses all sending, with the same backoff, until it answers.
+   * reached pauses all sending, with the same backoff, until it answers. The due messages are
+   * taken a batch at a time, each its patient's first, and their outcomes written together, so
+   * the next message does not wait for the last one's commit.
    */
   private async deliver(): Promise<void> {
     let unreachable = 0;
     while (!this.stopping) {
       const now = Date.now();
-      const next = await this.outbox.nextDue(now);
-      if (!next) {
+      const heads = await this.outbox.dueHeads(now, DELIVERY_BATCH);
+      if (heads.length === 0) {
         const at = await this.outbox.nextAttemptAt();
         await this.pause(at === undefined ? 60_000 : Math.max(at - now, 10));
         continue;
       }
-      try {
-        this.counters.sent += 1;
-        const answer = await this.client.send(next.message, next.controlId);
-        unreachable = 0;
-        if (answer.code === 'AA' || answer.code === 'CA') {
-          await this.outbox.acknowledged(next.seq);
-          this.counters.acknowledged += 1;
-          continue;
-        }
-        this.counters.refused += 1;
-        await this.retryLater(next.seq, next.attempts, `${answer.code}: ${answer.text}`);
-      } catch (error) {
-        this.counters.failedAttempts += 1;
-        if (!(error instanceof MllpSendError) || /no ACK within/.test(error.message)) {
-          // Delivery never stops on a surprise: the message waits its turn again, logged.
-          if (!(error instanceof MllpSendError))
-            this.logger.error(`HL7 message ${next.seq}: ${String(error)}`);
-          await this.retryLater(next.seq, next.attempts, String((error as Error).message));
-          continue;
-        }
-        unreachable += 1;
-        if (unreachable === 1)
-          this.logger.warn(
-            `EHR at ${this.options.host}:${this.options.port}: ${error.message}; retrying`,
-          );
-        await this.pause(retryDelayMs(unreachable, this.options.retryMaxMs));
+      const outcomes: Promise<void>[] = [];
+      let reached = true;
+      for (const next of heads) {
+        if (this.stopping) break;
+        reached = await this.attempt(next, outcomes);
+        if (!reached) break;
       }
+      await Promise.all(outcomes);
+      if (reached) {
+        unreachable = 0;
+        continue;
+      }
+      unreachable += 1;
+      await this.pause(retryDelayMs(unreachable, this.options.retryMaxMs));
+    }
+  }
+
+  /** Sends one message and queues the writing of its outcome; false when the EHR was not reached. */
+  private async attempt(next: Hl7OutboundMessage, outcomes: Promise<void>[]): Promise<boolean> {
+    try {
+      this.counters.sent += 1;
+      const answer = await this.client.send(next.message, next.controlId);
+      if (answer.code === 'AA' || answer.code === 'CA') {
+        outcomes.push(this.outbox.acknowledged(next.seq));
+        this.counters.acknowledged += 1;
+      } else {
+        this.counters.refused += 1;
+        outcomes.push(this.retryLater(next.seq, next.attempts, `${answer.code}: ${answer.text}`));
+      }
+      this.reachedBefore = true;
+      return true;
+    } catch (error) {
+      this.counters.failedAttempts += 1;
+      if (!(error instanceof MllpSendError) || /no ACK within/.test(error.message)) {
+        // Delivery never stops on a surprise: the message waits its turn again, logged.
+        if (!(error instanceof MllpSendError))
+          this.logger.error(`HL7 message ${next.seq}: ${String(error)}`);
+        outcomes.push(this.retryLater(next.seq, next.attempts, String((error as Error).message)));
+        return true;
+      }
+      if (this.reachedBefore)
+        this.logger.warn(
+          `EHR at ${this.options.host}:${this.options.port}: ${error.message}; retrying`,
+        );
+      this.reachedBefore = false;
+      return false;
     }
   }
 
