@@ -4,12 +4,11 @@
 // ask the FHIR API instead for the heaviest page it serves: a search over the whole week for a
 // code that no sample has, so every page reads its full bound of samples and finds nothing.
 // Prints the figures and the conditions they were taken in.
-import mqtt from 'mqtt';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io } from 'socket.io-client';
 import { VigilClient } from '@vigil/client';
+import { alertProbes } from './alert-probes';
 import { distribution } from './percentiles';
 import { WEEK_MS, fillWeekOfSamples } from '../test/support/week-of-samples';
 import { BENCH_ADMIN_PASSWORD, startVigil } from './servers';
@@ -17,7 +16,6 @@ import { BENCH_ADMIN_PASSWORD, startVigil } from './servers';
 const READERS = Number(process.env.BENCH_READERS ?? 5);
 const PROBES = Number(process.env.BENCH_PROBES ?? 20);
 const WARD = 'ward-bench';
-const PROBE_TIMEOUT_MS = 30_000;
 const FHIR = process.env.BENCH_READS === 'fhir';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -30,58 +28,8 @@ async function main(): Promise<void> {
     await admin.signIn('admin', BENCH_ADMIN_PASSWORD);
     await admin.admit({ id: 'p-week', name: 'Week', ward: WARD, deviceId: 'w-week' });
     const samples = fillWeekOfSamples(server.dataDir as string, 'p-week', 'w-week');
-    await admin.createUser({
-      username: 'bench-nurse',
-      displayName: 'Bench nurse',
-      role: 'nurse',
-      wards: [WARD],
-      password: BENCH_ADMIN_PASSWORD,
-    });
-    const nurse = new VigilClient(server.httpUrl as string);
-    await nurse.signIn('bench-nurse', BENCH_ADMIN_PASSWORD);
-    const socket = io(`${server.httpUrl}/care`, {
-      transports: ['websocket'],
-      auth: { token: nurse.accessToken },
-    });
-    const waiting = new Map<string, () => void>();
-    socket.on('alert:raised', (alert: { deviceId: string }) => waiting.get(alert.deviceId)?.());
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-
-    let probe = 0;
-    const probeLatencies = async (): Promise<number[]> => {
-      const latencies: number[] = [];
-      for (let i = 0; i < PROBES; i += 1) {
-        const deviceId = `w-probe-${++probe}`;
-        const secret = await admin.admit({
-          id: `p-probe-${probe}`,
-          name: `Probe ${probe}`,
-          ward: WARD,
-          deviceId,
-        });
-        const device = await mqtt.connectAsync(server.mqttUrl, {
-          clientId: deviceId,
-          username: deviceId,
-          password: secret,
-          reconnectPeriod: 0,
-        });
-        // A probe not answered within PROBE_TIMEOUT_MS counts as that long (a build that cannot keep up).
-        const seen = Promise.race([
-          new Promise<void>((resolve) => waiting.set(deviceId, resolve)),
-          sleep(PROBE_TIMEOUT_MS),
-        ]);
-        const sent = performance.now();
-        await device.publishAsync(
-          `devices/${deviceId}/vitals`,
-          JSON.stringify({ ts: Date.now(), seq: 1, vitals: { systolicBp: 82 } }),
-          { qos: 1 },
-        );
-        await seen;
-        latencies.push(performance.now() - sent);
-        await device.endAsync();
-        await sleep(250);
-      }
-      return latencies;
-    };
+    const probes = await alertProbes(server.httpUrl as string, server.mqttUrl, admin, WARD);
+    const probeLatencies = () => probes.measure(PROBES);
 
     const heaviest = () =>
       FHIR
@@ -134,7 +82,7 @@ async function main(): Promise<void> {
     await Promise.all(readers);
     reads.seconds = (performance.now() - started) / 1000;
     report(`${READERS} readers in a loop`, loaded, reads);
-    socket.close();
+    probes.close();
 
     console.log(
       `\nAlert latency beside heavy ${FHIR ? 'FHIR Observation searches' : 'history reads'} (${new Date().toISOString()})`,

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { freePort } from './free-port';
 import { launchServer, waitUntilReady, type ServerProcess } from './server-process';
 
@@ -30,6 +31,9 @@ export interface MllpPeerOptions {
   readonly tls?: { readonly cert: string; readonly key: string };
 }
 
+/** From the repository's root, where tests and benchmarks run (a build does not copy it). */
+const PEER_SCRIPT = resolve('test/support/mllp_peer.py');
+
 export async function startMllpPeer(
   outfile: string,
   options: MllpPeerOptions = {},
@@ -53,7 +57,7 @@ export async function startMllpPeer(
       const running = await launchServer(
         '/usr/bin/python3',
         [
-          `${__dirname}/mllp_peer.py`,
+          PEER_SCRIPT,
           String(port),
           outfile,
           ...(refuseFirst > 0 ? ['--refuse', String(refuseFirst)] : []),
