@@ -6,3 +6,5 @@ export * from './news2';
 export * from './technical-alarms';
 export * from './news2-alerting';
 export * from './observation-schedule';
+export * from './trend-baseline';
+export * from './trend-score';

@@ -1,0 +1,99 @@
+import type { TrendVital, VitalBaseline } from './trend-baseline';
+import {
+  EMPTY_TREND_STATE,
+  evaluateTrend,
+  type TrendEvaluation,
+  type TrendState,
+} from './trend-score';
+
+const MINUTE = 60_000;
+const start = Date.parse('2026-12-02T12:00:00Z');
+const baseline = (median: number, spread: number): VitalBaseline => ({
+  median,
+  spread,
+  buckets: 72,
+  from: start - 8 * 60 * MINUTE,
+  to: start - 2 * 60 * MINUTE,
+});
+const BASELINES: Partial<Record<TrendVital, VitalBaseline>> = {
+  heartRate: baseline(62, 3),
+  respRate: baseline(12, 1),
+  spo2: baseline(97, 1),
+  systolicBp: baseline(124, 6),
+  temperature: baseline(36.8, 0.2),
+};
+
+/** One value a minute for `minutes`, each vital as the function gives it at minute m. */
+function run(
+  minutes: number,
+  values: (m: number) => Partial<Record<TrendVital, number>>,
+  from: TrendState = EMPTY_TREND_STATE,
+): TrendEvaluation[] {
+  const evaluations: TrendEvaluation[] = [];
+  let state = from;
+  for (let m = 0; m < minutes; m += 1) {
+    const evaluation = evaluateTrend(state, start + m * MINUTE, values(m), BASELINES);
+    evaluations.push(evaluation);
+    state = evaluation.state;
+  }
+  return evaluations;
+}
+
+const usual = { heartRate: 62, respRate: 12, spo2: 97, systolicBp: 124, temperature: 36.8 };
+const decisions = (evaluations: TrendEvaluation[]) =>
+  evaluations.flatMap((e, m) => (e.decision.kind === 'none' ? [] : [[m, e.decision]]));
+
+describe('the deterioration score against her own baseline', () => {
+  it('raises nothing for her usual values, nor for one wild value', () => {
+    const evaluations = run(180, (m) =>
+      m === 60 ? { ...usual, heartRate: 180, spo2: 80 } : usual,
+    );
+    expect(decisions(evaluations)).toEqual([]);
+    expect(Math.max(...evaluations.map((e) => e.score))).toBeLessThan(4);
+  });
+
+  it('raises a low alert when heart rate, breathing and temperature climb together, then medium', () => {
+    // Over two hours: 62 → 88/min, 12 → 19/min, 36.8 → 37.3 °C; then on.
+    const climbing = (m: number) => ({
+      ...usual,
+      heartRate: 62 + (26 * m) / 120,
+      respRate: 12 + (7 * m) / 120,
+      temperature: 36.8 + (0.5 * m) / 120,
+    });
+    const evaluations = run(240, climbing);
+    const [[raisedAt, raised], [escalatedAt, escalated]] = decisions(evaluations) as [
+      number,
+      unknown,
+    ][];
+    expect(raised).toEqual({ kind: 'raise', priority: 'low' });
+    expect(escalated).toEqual({ kind: 'escalate', priority: 'medium' });
+    expect(raisedAt).toBeLessThan(escalatedAt);
+    // Before NEWS2 would score her heart rate (91+) or breathing (21+) at all.
+    expect(climbing(raisedAt).heartRate).toBeLessThan(91);
+    expect(climbing(raisedAt).respRate).toBeLessThan(21);
+    const explained = evaluations[raisedAt].contributions.filter((part) => part.deviation > 0);
+    expect(explained.map((part) => part.vital).sort()).toEqual([
+      'heartRate',
+      'respRate',
+      'temperature',
+    ]);
+    expect(
+      explained.every((part) => part.since !== undefined && part.since < start + raisedAt * MINUTE),
+    ).toBe(true);
+  });
+
+  it('counts only the direction that matters', () => {
+    const evaluations = run(180, () => ({ ...usual, heartRate: 45, spo2: 100, systolicBp: 160 }));
+    expect(evaluations[179].score).toBe(0);
+  });
+
+  it('clears once she has been back near her baseline for the sustain time', () => {
+    const high = { ...usual, heartRate: 80, respRate: 16, temperature: 37.3 };
+    const raisedRun = run(40, () => high);
+    expect(decisions(raisedRun).map(([, decision]) => decision)).toEqual([
+      { kind: 'raise', priority: 'low' },
+    ]);
+    const after = run(90, () => usual, raisedRun[raisedRun.length - 1].state);
+    expect(decisions(after).map(([, decision]) => decision)).toEqual([{ kind: 'clear' }]);
+  });
+});

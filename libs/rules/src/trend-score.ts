@@ -1,0 +1,175 @@
+import type { TrendVital, VitalBaseline } from './trend-baseline';
+
+/** Which way a vital moves when a patient deteriorates. */
+export type DeteriorationDirection = 'up' | 'down' | 'either';
+
+/** Data, each with its reason; a patient's may be overridden like thresholds. */
+export interface TrendParameters {
+  /**
+   * Heart and respiratory rate rise, SpO2 and systolic pressure fall, temperature moves either way
+   * in sepsis, respiratory failure and haemorrhage (the physiology NEWS2 scores, RCP 2017).
+   */
+  readonly directions: Readonly<Record<TrendVital, DeteriorationDirection>>;
+  /** Time constant of the exponential smoothing: minutes, so a single value does nothing. */
+  readonly smoothingMs: number;
+  /** Deviations within this many spreads are the patient's own variation and count nothing. */
+  readonly ignoreWithin: number;
+  /** One vital adds at most this much: no single sensor can raise the alert alone. */
+  readonly capPerVital: number;
+  /** The score that, held for `sustainMs`, raises `trend.deterioration`. */
+  readonly level: number;
+  readonly sustainMs: number;
+  /** Raised to medium once the score has reached this, still rising. */
+  readonly escalateLevel: number;
+  /** Cleared once the score has stayed below this for `sustainMs`. */
+  readonly clearLevel: number;
+}
+
+export const DEFAULT_TREND_PARAMETERS: TrendParameters = {
+  directions: {
+    heartRate: 'up',
+    respRate: 'up',
+    spo2: 'down',
+    systolicBp: 'down',
+    temperature: 'either',
+  },
+  smoothingMs: 10 * 60_000,
+  ignoreWithin: 1.5,
+  capPerVital: 3,
+  level: 4,
+  sustainMs: 20 * 60_000,
+  escalateLevel: 7,
+  clearLevel: 2,
+};
+
+/** One vital's part in the score: where she usually is, where she is now, and since when. */
+export interface TrendContribution {
+  readonly vital: TrendVital;
+  readonly baseline: number;
+  readonly now: number;
+  /** Spreads beyond her own variation, in the direction that matters (0 when it does not). */
+  readonly deviation: number;
+  /** When this vital last began to count, epoch ms. */
+  readonly since?: number;
+}
+
+interface SmoothedVital {
+  readonly value: number;
+  readonly ts: number;
+  readonly countingSince?: number;
+}
+
+export interface TrendState {
+  readonly smoothed: Partial<Record<TrendVital, SmoothedVital>>;
+  /** When the score last rose to the level (and has stayed there), or fell below the clear level. */
+  readonly aboveSince?: number;
+  readonly belowSince?: number;
+  readonly raised?: 'low' | 'medium';
+  readonly peak: number;
+}
+
+export const EMPTY_TREND_STATE: TrendState = { smoothed: {}, peak: 0 };
+
+export type TrendDecision =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'raise'; readonly priority: 'low' | 'medium' }
+  | { readonly kind: 'escalate'; readonly priority: 'medium' }
+  | { readonly kind: 'clear' };
+
+export interface TrendEvaluation {
+  readonly state: TrendState;
+  readonly score: number;
+  readonly contributions: readonly TrendContribution[];
+  readonly decision: TrendDecision;
+}
+
+/** How far a smoothed value is beyond her own variation, in the direction that matters. */
+function deviationOf(
+  value: number,
+  baseline: VitalBaseline,
+  direction: DeteriorationDirection,
+  parameters: TrendParameters,
+): number {
+  const z = (value - baseline.median) / baseline.spread;
+  const signed = direction === 'up' ? z : direction === 'down' ? -z : Math.abs(z);
+  return Math.min(Math.max(signed - parameters.ignoreWithin, 0), parameters.capPerVital);
+}
+
+/**
+ * Folds a sample's values (taken at `ts`) into the smoothed vitals, scores them against the
+ * patient's baselines, and decides on `trend.deterioration`. Pure: the caller keeps the state.
+ */
+export function evaluateTrend(
+  state: TrendState,
+  ts: number,
+  values: Partial<Record<TrendVital, number>>,
+  baselines: Partial<Record<TrendVital, VitalBaseline>>,
+  parameters: TrendParameters = DEFAULT_TREND_PARAMETERS,
+): TrendEvaluation {
+  const smoothed: Partial<Record<TrendVital, SmoothedVital>> = { ...state.smoothed };
+  const contributions: TrendContribution[] = [];
+  for (const vital of Object.keys(parameters.directions) as TrendVital[]) {
+    const value = values[vital];
+    const previous = smoothed[vital];
+    if (value !== undefined) {
+      const weight =
+        previous === undefined
+          ? 1
+          : 1 - Math.exp(-Math.max(ts - previous.ts, 0) / parameters.smoothingMs);
+      const next =
+        previous === undefined ? value : previous.value + weight * (value - previous.value);
+      smoothed[vital] = { ...previous, value: next, ts };
+    }
+    const current = smoothed[vital];
+    const baseline = baselines[vital];
+    if (!current || !baseline) continue;
+    const deviation = deviationOf(
+      current.value,
+      baseline,
+      parameters.directions[vital],
+      parameters,
+    );
+    const countingSince = deviation > 0 ? (current.countingSince ?? ts) : undefined;
+    smoothed[vital] = {
+      value: current.value,
+      ts: current.ts,
+      ...(countingSince !== undefined && { countingSince }),
+    };
+    contributions.push({
+      vital,
+      baseline: baseline.median,
+      now: current.value,
+      deviation,
+      ...(countingSince !== undefined && { since: countingSince }),
+    });
+  }
+  const score = contributions.reduce((sum, part) => sum + part.deviation, 0);
+  const aboveSince = score >= parameters.level ? (state.aboveSince ?? ts) : undefined;
+  const belowSince = score < parameters.clearLevel ? (state.belowSince ?? ts) : undefined;
+  let decision: TrendDecision = { kind: 'none' };
+  let raised = state.raised;
+  let peak = raised ? Math.max(state.peak, score) : 0;
+  if (!raised && aboveSince !== undefined && ts - aboveSince >= parameters.sustainMs) {
+    raised = score >= parameters.escalateLevel ? 'medium' : 'low';
+    decision = { kind: 'raise', priority: raised };
+    peak = score;
+  } else if (raised === 'low' && score >= parameters.escalateLevel && score > state.peak) {
+    raised = 'medium';
+    decision = { kind: 'escalate', priority: 'medium' };
+  } else if (raised && belowSince !== undefined && ts - belowSince >= parameters.sustainMs) {
+    raised = undefined;
+    decision = { kind: 'clear' };
+  }
+  return {
+    state: {
+      smoothed,
+      ...(aboveSince !== undefined && { aboveSince }),
+      ...(belowSince !== undefined && { belowSince }),
+      ...(raised && { raised }),
+      peak,
+    },
+    score,
+    contributions,
+    decision,
+  };
+}
