@@ -28,6 +28,9 @@ import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
 import { AlarmPauses, Inactivations, pauseCovers, standbyCovers } from './alarm-pauses';
 import { AlertBook, isOpen, type BreachReport, type EscalationPolicy } from './alert-book';
+
+/** A ward's own technical alarm: `value` against `threshold`, as the message explains. */
+export type WardAlarm = Pick<BreachReport, 'value' | 'threshold' | 'priority' | 'message' | 'ts'>;
 import { PATIENT_OWNERSHIP, ownerKeyOf, type PatientOwnership } from './patient-ownership';
 
 /** What a pause holds back: the alarm's announcements. An acknowledgement or a resolution goes. */
@@ -181,24 +184,33 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * A ward's own technical alarm, about no single patient (a failing notification target, charting
-   * to the EHR stalled): `value` against `threshold`, as the message explains.
+   * Settles a ward-level technical condition (a failing notification target, charting to the EHR
+   * stalled): the wards in `alarms` have it open, raised again when its message changed; every
+   * other ward's is cleared. What is open is read from the alerts themselves, so nothing is
+   * remembered twice and a restart or a failed write is settled on the next call.
    */
-  raiseWardAlarm(
-    ward: string,
-    condition: string,
-    alarm: Pick<BreachReport, 'value' | 'threshold' | 'priority' | 'message' | 'ts'>,
-  ): Promise<void> {
-    return this.breach({
-      patientId: '',
-      ward,
-      deviceId: '',
-      category: 'technical',
-      condition,
-      vital: null,
-      worse: 'above',
-      ...alarm,
-    });
+  async settleWardAlarms(condition: string, alarms: ReadonlyMap<string, WardAlarm>): Promise<void> {
+    const open = new Map(
+      this.book
+        .openAlerts()
+        .filter((alert) => alert.rule === condition && alert.ward !== undefined)
+        .map((alert) => [alert.ward as string, alert]),
+    );
+    for (const [ward, alarm] of alarms) {
+      if (open.get(ward)?.message === alarm.message) continue;
+      await this.breach({
+        patientId: '',
+        ward,
+        deviceId: '',
+        category: 'technical',
+        condition,
+        vital: null,
+        worse: 'above',
+        ...alarm,
+      });
+    }
+    for (const ward of open.keys())
+      if (!alarms.has(ward)) await this.clearWardAlarm(ward, condition);
   }
 
   /** A ward's own alarm condition no longer holds. */

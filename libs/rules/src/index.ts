@@ -8,3 +8,4 @@ export * from './news2-alerting';
 export * from './observation-schedule';
 export * from './trend-baseline';
 export * from './trend-score';
+export * from './median';

@@ -1,4 +1,5 @@
 import type { VitalName } from '@vigil/contracts';
+import { median } from './median';
 
 /** The vitals a patient's own baseline is learned for. */
 export type TrendVital = Exclude<VitalName, 'diastolicBp'>;
@@ -52,12 +53,6 @@ interface Bucket {
 const MAD_TO_SD = 1.4826;
 /** Samples kept for the bucket being filled: 2 Hz for 5 minutes; beyond, a sample is skipped. */
 const MAX_BUCKET_SAMPLES = 600;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /**
  * One vital's baseline for one patient, learned from her own samples with bounded memory: the

@@ -4,6 +4,7 @@ import type { ApiClientView, RegisteredApiClient } from '@vigil/contracts';
 import type { CreateApiClientDto, UpdateApiClientDto } from '@vigil/dto';
 import { USER_STORE, auditEntry, type ApiClientRecord, type UserStore } from '@vigil/storage';
 import { randomUUID, type JsonWebKey } from 'node:crypto';
+import { TOKEN_ISSUER } from '../auth/auth.tokens';
 import { hashGeneratedSecret, newSecret, verifySecret } from '../security/secret-hash';
 import {
   ClientAssertions,
@@ -15,7 +16,6 @@ import { grantedScopes, scopeProblems } from './smart-scopes';
 
 /** The audience of the tokens API clients get: only the FHIR API takes them. */
 const CLIENT_TOKEN_AUDIENCE = 'vigil-fhir';
-const ISSUER = 'vigil';
 /** SMART Backend Services: an access token should live no longer than five minutes. */
 export const CLIENT_TOKEN_SECONDS = 300;
 /** Clients are read again from the store at most this often, so a change on another node shows. */
@@ -177,7 +177,7 @@ export class ApiClients {
       );
     const access_token = await this.jwt.signAsync(
       { sub: client.clientId, scope: scopes.join(' ') },
-      { expiresIn: CLIENT_TOKEN_SECONDS, issuer: ISSUER, audience: CLIENT_TOKEN_AUDIENCE },
+      { expiresIn: CLIENT_TOKEN_SECONDS, issuer: TOKEN_ISSUER, audience: CLIENT_TOKEN_AUDIENCE },
     );
     return {
       access_token,
@@ -193,7 +193,7 @@ export class ApiClients {
     try {
       claims = await this.jwt.verifyAsync<ClientClaims>(token, {
         algorithms: ['HS256'],
-        issuer: ISSUER,
+        issuer: TOKEN_ISSUER,
         audience: CLIENT_TOKEN_AUDIENCE,
       });
     } catch {

@@ -14,6 +14,7 @@ import {
   PUBLIC_ROUTE,
   type SignedInRequest,
 } from './access.decorators';
+import { bearerTokenOf } from './auth.tokens';
 import { SessionService } from './session.service';
 
 /**
@@ -32,8 +33,8 @@ export class AccessGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<SignedInRequest>();
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    const access = scheme === 'Bearer' && token ? await this.sessions.verify(token) : undefined;
+    const token = bearerTokenOf(request);
+    const access = token ? await this.sessions.verify(token) : undefined;
     if (!access) {
       throw new UnauthorizedException({
         code: 'AUTH.REQUIRED',

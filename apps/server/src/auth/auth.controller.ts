@@ -17,7 +17,7 @@ import { ChangePasswordDto, LoginDto } from '@vigil/dto';
 import type { Request, Response } from 'express';
 import type { AuthOptions } from '../config/vigil-config';
 import { CurrentSessionId, CurrentUser, Public } from './access.decorators';
-import { AUTH_OPTIONS } from './auth.tokens';
+import { AUTH_OPTIONS, bearerTokenOf } from './auth.tokens';
 import { readCookie } from './cookies';
 import { DEVICE_TOKEN_SECONDS, LoginService } from './login.service';
 import { SameOriginJsonGuard } from './same-origin-json.guard';
@@ -113,8 +113,8 @@ export class AuthController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    const access = scheme === 'Bearer' && token ? await this.sessions.verify(token) : undefined;
+    const token = bearerTokenOf(request);
+    const access = token ? await this.sessions.verify(token) : undefined;
     const cookie = readCookie(request, REFRESH_COOKIE);
     const session = access
       ? { id: access.sessionId, username: access.user.username }

@@ -22,11 +22,10 @@ import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
 import type { AuthOptions } from '../config/vigil-config';
 import { fingerprint, newSecret } from '../security/secret-hash';
-import { AUTH_OPTIONS } from './auth.tokens';
+import { AUTH_OPTIONS, TOKEN_ISSUER } from './auth.tokens';
 import { SessionEvents } from './session-events';
 import { UsersService } from './users.service';
 
-const ISSUER = 'vigil';
 const SIGNING_KEY_FILE = 'auth-signing.key';
 
 export interface IssuedSession extends SessionView {
@@ -188,8 +187,8 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
     try {
       claims = await this.jwt.verifyAsync<AccessClaims>(accessToken, {
         algorithms: ['HS256'],
-        issuer: ISSUER,
-        audience: ISSUER,
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_ISSUER,
       });
     } catch {
       return undefined;
@@ -216,7 +215,7 @@ export class SessionService implements OnModuleInit, OnModuleDestroy {
     const expiresIn = Math.min(this.options.accessTokenSeconds, remaining);
     const accessToken = await this.jwt.signAsync(
       { sub: user.username, sid: session.id },
-      { expiresIn, issuer: ISSUER, audience: ISSUER },
+      { expiresIn, issuer: TOKEN_ISSUER, audience: TOKEN_ISSUER },
     );
     return {
       accessToken,

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { AlertsService } from '@vigil/alerts';
+import { AlertsService, type WardAlarm } from '@vigil/alerts';
 import type { Patient } from '@vigil/contracts';
 import {
   HL7_OUTBOX,
@@ -50,7 +50,6 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(EhrCharting.name);
   private readonly client: MllpClient;
   private marks = new Map<string, number>();
-  private readonly alarmed = new Set<string>();
   private readonly visitNumbers = new Map<string, string | undefined>();
   private ticker?: NodeJS.Timeout;
   private charting?: Promise<void>;
@@ -60,7 +59,7 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
   /** Whether the last attempt reached the EHR: an outage is logged once, when it begins. */
   private reachedBefore = true;
   private readonly startedAt = Date.now();
-  readonly counters = { sent: 0, acknowledged: 0, refused: 0, failedAttempts: 0, outboxDepth: 0 };
+  readonly counters = { acknowledged: 0, refused: 0, failedAttempts: 0, outboxDepth: 0 };
 
   constructor(
     @Inject(HL7_OUT_OPTIONS) private readonly options: Hl7OutOptions,
@@ -80,8 +79,6 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     this.marks = await this.outbox.marks();
-    for (const open of this.alerts.openAlerts())
-      if (open.rule === HL7_STALLED && open.ward !== undefined) this.alarmed.add(open.ward);
     this.ticker = setInterval(() => {
       if (this.charting) return;
       this.charting = this.tick(Date.now())
@@ -251,7 +248,6 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
   /** Sends one message and queues the writing of its outcome; false when the EHR was not reached. */
   private async attempt(next: Hl7OutboundMessage, outcomes: Promise<void>[]): Promise<boolean> {
     try {
-      this.counters.sent += 1;
       const answer = await this.client.send(next.message, next.controlId);
       if (answer.code === 'AA' || answer.code === 'CA') {
         outcomes.push(this.outbox.acknowledged(next.seq));
@@ -303,33 +299,20 @@ export class EhrCharting implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async checkStalls(now: number): Promise<void> {
-    const stalled = new Map<string, number>();
-    for (const [ward, oldest] of await this.outbox.oldestByWard())
-      if (now - oldest >= this.options.alarmAfterMs) stalled.set(ward, oldest);
-    for (const [ward, oldest] of stalled) {
-      if (this.alarmed.has(ward)) continue;
-      this.alarmed.add(ward);
-      const minutes = Math.round((now - oldest) / 60_000);
-      await this.alerts
-        .raiseWardAlarm(ward, HL7_STALLED, {
-          value: Math.round((now - oldest) / 1000),
-          threshold: this.options.alarmAfterMs / 1000,
-          priority: 'low',
-          ts: now,
-          message: `Vital signs of this ward have not reached the EHR for ${minutes} min: its flowsheet is behind; Vigil keeps them and sends them when the EHR answers.`,
-        })
-        .catch((error: unknown) =>
-          this.logger.error(`${HL7_STALLED} not raised: ${String(error)}`),
-        );
+    const alarms = new Map<string, WardAlarm>();
+    const afterMinutes = Math.round(this.options.alarmAfterMs / 60_000);
+    for (const [ward, oldest] of await this.outbox.oldestByWard()) {
+      if (now - oldest < this.options.alarmAfterMs) continue;
+      alarms.set(ward, {
+        value: Math.round((now - oldest) / 1000),
+        threshold: this.options.alarmAfterMs / 1000,
+        priority: 'low',
+        ts: now,
+        message: `Vital signs of this ward have not reached the EHR for over ${afterMinutes} min: its flowsheet is behind; Vigil keeps them and sends them when the EHR answers.`,
+      });
     }
-    for (const ward of [...this.alarmed]) {
-      if (stalled.has(ward)) continue;
-      this.alarmed.delete(ward);
-      await this.alerts
-        .clearWardAlarm(ward, HL7_STALLED)
-        .catch((error: unknown) =>
-          this.logger.error(`${HL7_STALLED} not cleared: ${String(error)}`),
-        );
-    }
+    await this.alerts
+      .settleWardAlarms(HL7_STALLED, alarms)
+      .catch((error: unknown) => this.logger.error(`${HL7_STALLED} not settled: ${String(error)}`));
   }
 }

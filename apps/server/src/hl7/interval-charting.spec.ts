@@ -1,5 +1,6 @@
 import type { Sample } from '@vigil/contracts';
-import { deviceMedians, dueIntervals, firstMark, median } from './interval-charting';
+import { median } from '@vigil/rules';
+import { deviceMedians, dueIntervals, firstMark } from './interval-charting';
 
 const sample = (deviceId: string, ts: number, heartRate: number, spo2?: number): Sample => ({
   patientId: 'p',

@@ -1,16 +1,11 @@
 import type { Sample, VitalValues } from '@vigil/contracts';
 import { VITAL_NAMES } from '@vigil/contracts';
+import { median } from '@vigil/rules';
 import type { DeviceMedians } from './pcd01-message';
 
 export interface ChartingInterval {
   readonly start: number;
   readonly end: number;
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Each device's median of each vital over its samples, devices in the order first heard. */

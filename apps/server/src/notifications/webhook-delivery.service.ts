@@ -32,8 +32,6 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
   private readonly wakers = new Map<string, () => void>();
   /** Targets woken while their delivery was busy: it looks at the queue once more before ending. */
   private readonly wokenWhileBusy = new Set<string>();
-  /** Wards whose `notification.failed` is open, with the names of the targets failing them. */
-  private readonly alarmed = new Map<string, string>();
   private ticker?: NodeJS.Timeout;
   private stopping = false;
   readonly counters = { delivered: 0, failedAttempts: 0 };
@@ -47,9 +45,6 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const open of this.alerts.openAlerts())
-      if (open.rule === NOTIFICATION_FAILED && open.ward !== undefined)
-        this.alarmed.set(open.ward, open.message ?? '');
     // What a restart interrupted goes out first.
     this.wakeAll();
     let ticks = 0;
@@ -169,30 +164,22 @@ export class WebhookDelivery implements OnApplicationBootstrap, OnModuleDestroy 
       for (const ward of this.targets.wardsServedBy(target))
         failing.set(ward, [...(failing.get(ward) ?? []), target.name]);
     }
-    for (const [ward, names] of failing) {
-      const message = `Alerts are not reaching ${names.join(', ')}: phones and pagers of this ward may not ring; watch the console.`;
-      if (this.alarmed.get(ward) === message) continue;
-      this.alarmed.set(ward, message);
-      await this.alerts
-        .raiseWardAlarm(ward, NOTIFICATION_FAILED, {
+    const alarms = new Map(
+      [...failing].map(([ward, names]) => [
+        ward,
+        {
           value: names.length,
           threshold: this.options.failureAlarmAfterMs / 1000,
-          priority: 'medium',
+          priority: 'medium' as const,
           ts: now,
-          message,
-        })
-        .catch((error: unknown) =>
-          this.logger.error(`${NOTIFICATION_FAILED} not raised: ${String(error)}`),
-        );
-    }
-    for (const ward of [...this.alarmed.keys()]) {
-      if (failing.has(ward)) continue;
-      this.alarmed.delete(ward);
-      await this.alerts
-        .clearWardAlarm(ward, NOTIFICATION_FAILED)
-        .catch((error: unknown) =>
-          this.logger.error(`${NOTIFICATION_FAILED} not cleared: ${String(error)}`),
-        );
-    }
+          message: `Alerts are not reaching ${names.join(', ')}: phones and pagers of this ward may not ring; watch the console.`,
+        },
+      ]),
+    );
+    await this.alerts
+      .settleWardAlarms(NOTIFICATION_FAILED, alarms)
+      .catch((error: unknown) =>
+        this.logger.error(`${NOTIFICATION_FAILED} not settled: ${String(error)}`),
+      );
   }
 }
