@@ -10,6 +10,7 @@ import { seesWard, type Patient, type UserView } from '@vigil/contracts';
 import type { Request } from 'express';
 import { ApiClients, type ClientAccess } from '../api-clients/api-clients.service';
 import { permits, type FhirInteraction, type FhirResourceType } from '../api-clients/smart-scopes';
+import { bearerTokenOf } from '../auth/auth.tokens';
 import { SessionService } from '../auth/session.service';
 
 /** Who reads through the FHIR API: a signed-in person, or an API client with its scopes. */
@@ -40,8 +41,8 @@ export class FhirAccessGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FhirRequest>();
-    const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-    if (scheme?.toLowerCase() === 'bearer' && token) {
+    const token = bearerTokenOf(request);
+    if (token) {
       const client = await this.clients.verifyToken(token);
       if (client) {
         request.fhirReader = { kind: 'client', client, by: `client:${client.clientId}` };

@@ -3,7 +3,10 @@ import {
   decodeCursor,
   encodeCursor,
   parseDates,
+  parseLastN,
   parseObservationSearch,
+  parseOnePatientSearch,
+  parsePatientSearch,
   parseTokens,
   tokenMatches,
 } from './fhir-search';
@@ -86,5 +89,45 @@ describe('FHIR search parameters', () => {
         },
       },
     );
+  });
+
+  it('reads the searches of patients, of one patient, and $lastn, naming every problem', () => {
+    expect(parsePatientSearch({ identifier: 'RVJ|MRN-1', name: 'Sara' })).toEqual({
+      ok: { identifiers: [{ system: 'RVJ', code: 'MRN-1' }], name: 'sara', count: 50, offset: 0 },
+    });
+    expect(
+      parseOnePatientSearch(
+        { patient: 'Patient/p', status: 'in-progress,finished' },
+        { of: 'encounters', byStatus: true },
+      ),
+    ).toEqual({
+      ok: { patient: 'p', statuses: ['in-progress', 'finished'] },
+    });
+    expect(parseOnePatientSearch({ status: 'x' }, { of: 'devices', byStatus: false })).toEqual({
+      problems: [
+        'status: not a search parameter supported here',
+        'patient: required; devices are searched one patient at a time',
+      ],
+    });
+    expect(parseLastN({ patient: 'p', max: '3', code: '8867-4' })).toEqual({
+      ok: {
+        patient: 'p',
+        codes: [{ code: '8867-4' }],
+        window: { from: -Infinity, to: Infinity },
+        max: 3,
+      },
+    });
+    expect(parseLastN({ max: '11', _count: '5' })).toEqual({
+      problems: [
+        '_count: not a search parameter supported here',
+        'max: a whole number from 1 to 10',
+      ],
+    });
+    expect(parseLastN({ max: '0' })).toEqual({
+      problems: [
+        'max: a whole number from 1 to 10',
+        'patient: required; Observations are searched one patient at a time',
+      ],
+    });
   });
 });

@@ -181,6 +181,64 @@ export function decodeCursor(value: string): Cursor | undefined {
   return undefined;
 }
 
+export interface PatientSearch {
+  readonly identifiers?: readonly Token[];
+  /** Lower case: the start of the name or of any word of it. */
+  readonly name?: string;
+  readonly count: number;
+  /** Where the page starts among the matches. */
+  readonly offset: number;
+}
+
+export function parsePatientSearch(params: QueryParams): Parsed<PatientSearch> {
+  const problems = unsupported(params, ['identifier', 'name', '_count', '_cursor']);
+  const identifier = single(params, 'identifier', problems);
+  const name = single(params, 'name', problems);
+  const count = parseCount(single(params, '_count', problems), problems);
+  const cursorText = single(params, '_cursor', problems);
+  // A page link of a patient search carries the offset of its page.
+  const offset = cursorText === undefined ? 0 : decodeCursor(cursorText)?.ts;
+  if (offset === undefined || offset < 0)
+    problems.push('_cursor: not a page link this server gave');
+  if (problems.length > 0) return { problems };
+  return {
+    ok: {
+      ...(identifier !== undefined && { identifiers: parseTokens(identifier) }),
+      ...(name !== undefined && { name: name.toLowerCase() }),
+      count,
+      offset: offset ?? 0,
+    },
+  };
+}
+
+/** A search of one patient's resources (her devices, her stays): `patient`, and a `status`. */
+export interface OnePatientSearch {
+  readonly patient: string;
+  readonly statuses?: readonly string[];
+}
+
+export function parseOnePatientSearch(
+  params: QueryParams,
+  options: { readonly of: string; readonly byStatus: boolean },
+): Parsed<OnePatientSearch> {
+  const problems = unsupported(params, [
+    'patient',
+    'subject',
+    ...(options.byStatus ? ['status'] : []),
+  ]);
+  const patient = single(params, 'patient', problems) ?? single(params, 'subject', problems);
+  if (patient === undefined)
+    problems.push(`patient: required; ${options.of} are searched one patient at a time`);
+  const status = single(params, 'status', problems);
+  if (problems.length > 0 || patient === undefined) return { problems };
+  return {
+    ok: {
+      patient: referenceId(patient, 'Patient'),
+      ...(status !== undefined && { statuses: status.split(',') }),
+    },
+  };
+}
+
 export interface ObservationSearch {
   readonly patient: string;
   readonly categories?: readonly Token[];
@@ -227,6 +285,43 @@ export function parseObservationSearch(params: QueryParams): Parsed<ObservationS
       count,
       newestFirst: sort === '-date',
       ...(cursor && { cursor }),
+    },
+  };
+}
+
+/** `$lastn`'s `max`: at most this many of each code. */
+export const MAX_LASTN = 10;
+
+export interface LastNSearch {
+  readonly patient: string;
+  readonly categories?: readonly Token[];
+  readonly codes?: readonly Token[];
+  readonly window: TimeWindow;
+  readonly max: number;
+}
+
+/** `$lastn`: an Observation search's filters and `max`; paging and sorting are not its own. */
+export function parseLastN(params: QueryParams): Parsed<LastNSearch> {
+  const filters = Object.fromEntries(Object.entries(params).filter(([name]) => name !== 'max'));
+  const unknown = unsupported(filters, ['patient', 'subject', 'category', 'code', 'date']);
+  const problems = [...unknown];
+  const maxText = single(params, 'max', problems);
+  const max = maxText === undefined ? 1 : Number(maxText);
+  if (!Number.isInteger(max) || max < 1 || max > MAX_LASTN)
+    problems.push(`max: a whole number from 1 to ${MAX_LASTN}`);
+  // Its filters are read as the search reads them, once the unknown ones are named.
+  const parsed: Parsed<ObservationSearch> =
+    unknown.length === 0 ? parseObservationSearch(filters) : { problems: [] };
+  if ('problems' in parsed || problems.length > 0)
+    return { problems: [...problems, ...('problems' in parsed ? parsed.problems : [])] };
+  const { patient, categories, codes, window } = parsed.ok;
+  return {
+    ok: {
+      patient,
+      ...(categories && { categories }),
+      ...(codes && { codes }),
+      window,
+      max,
     },
   };
 }

@@ -37,20 +37,16 @@ import { encounterIdOf, parseObservationId, patientKeyOfEncounterId, shortKeyOf 
 import { FhirIdentities } from './fhir-identities';
 import { toFhirDevice, toFhirEncounter, toFhirPatient } from './fhir-resources';
 import {
-  decodeCursor,
-  parseCount,
+  parseLastN,
   parseObservationSearch,
-  parseTokens,
+  parseOnePatientSearch,
+  parsePatientSearch,
   plainParams,
-  referenceId,
-  unsupported,
+  type Parsed,
   type QueryParams,
 } from './fhir-search';
 import { FhirJsonInterceptor } from './fhir-json.interceptor';
 import { ObservationListing, chartingContext } from './observation-listing';
-
-/** `$lastn`'s `max`: at most this many of each code. */
-const MAX_LASTN = 10;
 
 function invalid(problems: string[]): BadRequestException {
   return new BadRequestException({ code: 'FHIR.SEARCH_INVALID', message: problems });
@@ -63,17 +59,16 @@ function notFound(type: string, id: string): NotFoundException {
   });
 }
 
-/** @throws 400 for a parameter with a nested value (`a[b]=c`), which FHIR has none of. */
-function parameters(raw: Record<string, unknown>): QueryParams {
-  const parsed = plainParams(raw);
+/** @throws 400 with every problem of the search. */
+function valid<T>(parsed: Parsed<T>): T {
   if ('problems' in parsed) throw invalid(parsed.problems);
   return parsed.ok;
 }
 
-const one = (params: QueryParams, name: string): string | undefined => {
-  const value = params[name];
-  return Array.isArray(value) ? value[0] : value;
-};
+/** @throws 400 for a parameter with a nested value (`a[b]=c`), which FHIR has none of. */
+function parameters(raw: Record<string, unknown>): QueryParams {
+  return valid(plainParams(raw));
+}
 
 /**
  * The FHIR R4 (4.0.1) read API: Patient, Device, Encounter and Observation, read and searched,
@@ -102,22 +97,12 @@ export class FhirController {
     @Reader() reader: FhirReader,
   ): Promise<Resource> {
     requireScope(reader, 'Patient', 's');
-    const params = parameters(raw);
-    const problems = unsupported(params, ['identifier', 'name', '_count', '_cursor']);
-    const identifier = one(params, 'identifier');
-    const name = one(params, 'name')?.toLowerCase();
-    const count = parseCount(one(params, '_count'), problems);
-    const cursorText = one(params, '_cursor');
-    const offset = cursorText === undefined ? 0 : decodeCursor(cursorText)?.ts;
-    if (offset === undefined || offset < 0)
-      problems.push('_cursor: not a page link this server gave');
-    if (problems.length > 0) throw invalid(problems);
-    const tokens = identifier === undefined ? undefined : parseTokens(identifier);
+    const { identifiers, name, count, offset } = valid(parsePatientSearch(parameters(raw)));
     const matches = this.patients.list().filter(
       (patient) =>
         mayReadPatient(reader, patient) &&
-        (tokens === undefined ||
-          tokens.some((token) =>
+        (identifiers === undefined ||
+          identifiers.some((token) =>
             patient.identifiers.some(
               (id) =>
                 (token.system === undefined || id.system === token.system) &&
@@ -131,11 +116,10 @@ export class FhirController {
             .split(/\s+/)
             .some((part) => part.startsWith(name))),
     );
-    const start = offset ?? 0;
-    const page = matches.slice(start, start + count);
+    const page = matches.slice(offset, offset + count);
     await this.recordReads(reader, page, 'Patient search');
-    const next = start + count < matches.length ? { ts: start + count, key: '' } : undefined;
-    return searchset(request, page.map(toFhirPatient), next, start === 0);
+    const next = offset + count < matches.length ? { ts: offset + count, key: '' } : undefined;
+    return searchset(request, page.map(toFhirPatient), next, offset === 0);
   }
 
   @Get('Patient/:id')
@@ -153,13 +137,10 @@ export class FhirController {
     @Reader() reader: FhirReader,
   ): Promise<Resource> {
     requireScope(reader, 'Device', 's');
-    const params = parameters(raw);
-    const problems = unsupported(params, ['patient']);
-    const patientRef = one(params, 'patient');
-    if (patientRef === undefined)
-      problems.push('patient: required; devices are searched by who wears them');
-    if (problems.length > 0 || patientRef === undefined) throw invalid(problems);
-    const patient = this.readablePatient(reader, referenceId(patientRef, 'Patient'));
+    const search = valid(
+      parseOnePatientSearch(parameters(raw), { of: 'devices', byStatus: false }),
+    );
+    const patient = this.readablePatient(reader, search.patient);
     await this.recordReads(reader, [patient], 'Device search');
     return searchset(
       request,
@@ -186,14 +167,10 @@ export class FhirController {
     @Reader() reader: FhirReader,
   ): Promise<Resource> {
     requireScope(reader, 'Encounter', 's');
-    const params = parameters(raw);
-    const problems = unsupported(params, ['patient', 'subject', 'status']);
-    const patientRef = one(params, 'patient') ?? one(params, 'subject');
-    if (patientRef === undefined)
-      problems.push('patient: required; encounters are searched one patient at a time');
-    if (problems.length > 0 || patientRef === undefined) throw invalid(problems);
-    const patient = this.readablePatient(reader, referenceId(patientRef, 'Patient'));
-    const statuses = one(params, 'status')?.split(',');
+    const { patient: patientId, statuses } = valid(
+      parseOnePatientSearch(parameters(raw), { of: 'encounters', byStatus: true }),
+    );
+    const patient = this.readablePatient(reader, patientId);
     const encounters = (await this.patients.stays(patient.id))
       .map(toFhirEncounter)
       .filter((encounter) => statuses === undefined || statuses.includes(encounter.status));
@@ -223,10 +200,7 @@ export class FhirController {
     @Reader() reader: FhirReader,
   ): Promise<Resource> {
     requireScope(reader, 'Observation', 's');
-    const params = parameters(raw);
-    const parsed = parseObservationSearch(params);
-    if ('problems' in parsed) throw invalid(parsed.problems);
-    const search = parsed.ok;
+    const search = valid(parseObservationSearch(parameters(raw)));
     const patient = this.readablePatient(reader, search.patient);
     const page = await this.listing.page(patient, await this.patients.stays(patient.id), search);
     await this.recordReads(reader, [patient], 'Observation search', page.entries.length);
@@ -246,21 +220,13 @@ export class FhirController {
     @Reader() reader: FhirReader,
   ): Promise<Resource> {
     requireScope(reader, 'Observation', 's');
-    const params = parameters(raw);
-    const { max: maxText, ...searchParams } = params;
-    const problems: string[] = [];
-    const max = maxText === undefined ? 1 : Number(maxText);
-    if (!Number.isInteger(max) || max < 1 || max > MAX_LASTN)
-      problems.push(`max: a whole number from 1 to ${MAX_LASTN}`);
-    const parsed = parseObservationSearch(searchParams);
-    if ('problems' in parsed) problems.push(...parsed.problems);
-    if ('problems' in parsed || problems.length > 0) throw invalid(problems);
-    const patient = this.readablePatient(reader, parsed.ok.patient);
+    const search = valid(parseLastN(parameters(raw)));
+    const patient = this.readablePatient(reader, search.patient);
     const latest = await this.listing.latest(
       patient,
       await this.patients.stays(patient.id),
-      parsed.ok,
-      max,
+      search,
+      search.max,
     );
     await this.recordReads(reader, [patient], 'Observation $lastn', latest.length);
     return searchset(
