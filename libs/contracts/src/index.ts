@@ -12,3 +12,4 @@ export * from './paging';
 export * from './instants';
 export * from './observation';
 export * from './notification';
+export * from './trend';

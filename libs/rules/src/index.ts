@@ -9,3 +9,7 @@ export * from './observation-schedule';
 export * from './trend-baseline';
 export * from './trend-score';
 export * from './median';
+export * from './patient-trend';
+export * from './trend-explanation';
+export * from './trend-settings';
+export * from './remedian';

@@ -65,9 +65,17 @@ describe("a patient's own baseline", () => {
     const baseline = tracker.baselineAt(admitted + 12 * HOUR);
     expect(baseline).toMatchObject({
       median: 12,
-      from: admitted + 4 * HOUR,
+      from: admitted,
       to: admitted + 10 * HOUR,
     });
+  });
+
+  it('computes the baseline once per bucket of time, not per sample', () => {
+    const tracker = new BaselineTracker('heartRate');
+    feed(tracker, admitted, 3 * HOUR, () => 70);
+    const first = tracker.baselineAt(admitted + 3 * HOUR);
+    expect(tracker.baselineAt(admitted + 3 * HOUR + 1000)).toBe(first);
+    expect(tracker.baselineAt(admitted + 3 * HOUR + 5 * MINUTE)).not.toBe(first);
   });
 
   it('keeps bounded memory over days: the window, its lag and the first hours', () => {
@@ -76,11 +84,11 @@ describe("a patient's own baseline", () => {
     const baseline = tracker.baselineAt(admitted + 48 * HOUR);
     expect(baseline).toMatchObject({
       median: 96,
-      buckets: 72,
-      from: admitted + 40 * HOUR,
+      buckets: 288,
+      from: admitted + 22 * HOUR,
     });
-    expect((tracker as unknown as { closed: unknown[] }).closed.length).toBeLessThanOrEqual(
-      96 + 24 + 24,
-    );
+    // A ring of the window and its lag, whatever the days: (24 h + 2 h) / 5 min, and one.
+    const ring = (tracker as unknown as { ring: { index: Int32Array } }).ring;
+    expect(ring.index.length).toBe(313);
   });
 });

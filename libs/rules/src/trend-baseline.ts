@@ -1,8 +1,16 @@
-import type { VitalName } from '@vigil/contracts';
-import { median } from './median';
+import type { TrendVital } from '@vigil/contracts';
+import { medianInPlace } from './median';
+import { Remedian } from './remedian';
 
-/** The vitals a patient's own baseline is learned for. */
-export type TrendVital = Exclude<VitalName, 'diastolicBp'>;
+export type { TrendVital };
+
+export const TREND_VITALS: readonly TrendVital[] = [
+  'heartRate',
+  'respRate',
+  'spo2',
+  'temperature',
+  'systolicBp',
+];
 
 /**
  * How a baseline is learned. Data, with the reasons beside them; a patient's may be overridden.
@@ -27,7 +35,7 @@ export interface BaselineParameters {
 export const DEFAULT_BASELINE_PARAMETERS: BaselineParameters = {
   bucketMs: 5 * 60_000,
   minSamplesPerBucket: 10,
-  windowMs: 6 * 3_600_000,
+  windowMs: 24 * 3_600_000,
   lagMs: 2 * 3_600_000,
   // Two hours of clean data before the first baseline.
   minBuckets: 24,
@@ -45,45 +53,68 @@ export interface VitalBaseline {
   readonly to: number;
 }
 
-interface Bucket {
-  readonly start: number;
-  readonly median: number;
-}
-
 const MAD_TO_SD = 1.4826;
-/** Samples kept for the bucket being filled: 2 Hz for 5 minutes; beyond, a sample is skipped. */
-const MAX_BUCKET_SAMPLES = 600;
+/** Beyond 2 Hz for 5 minutes a bucket's remedian stops taking values (1,331 with these sizes). */
+const REMEDIAN_BASE = 11;
+const REMEDIAN_LEVELS = 3;
+/**
+ * Bucket medians are kept as 32-bit floats, half the memory of a day's ring; a vital's values
+ * have at most two decimals (a median may be the mean of two tenths), which rounding to
+ * thousandths gives back exactly.
+ */
+const unpacked = (stored: number) => Math.round(stored * 1000) / 1000;
+
+/** Scratch for the once-a-bucket sort: shared, as JavaScript runs one baseline at a time. */
+let scratch = new Float64Array(1024);
 
 /**
- * One vital's baseline for one patient, learned from her own samples with bounded memory: the
- * samples of the bucket being filled, and one median per closed bucket of the window and its lag.
- * A bucket during which anything marked the data as unfit (an open alarm, a pause, the sensor
- * off) is left out. Time is an argument; nothing here reads a clock.
+ * One vital's baseline for one patient, learned from her own samples in fixed memory: a
+ * streaming median of the bucket being filled (a remedian), a ring of the medians of the closed
+ * buckets of the window and its lag, and the first buckets after admission. A bucket during which
+ * anything marked the data as unfit (an open alarm, a pause) is left out. Work per sample is
+ * constant; the baseline itself is computed once per bucket. Time is an argument; nothing here
+ * reads a clock.
  */
 export class BaselineTracker {
-  private readonly closed: Bucket[] = [];
-  private current: { start: number; values: number[]; excluded: boolean } | undefined;
+  private readonly ring: { index: Int32Array; median: Float32Array };
+  private ringStart = 0;
+  private ringSize = 0;
+  private readonly first: Float32Array;
+  private firstCount = 0;
+  private firstFrom = 0;
+  private firstTo = 0;
+  private readonly remedian = new Remedian(REMEDIAN_BASE, REMEDIAN_LEVELS);
+  /** The bucket being filled (its index: start / bucketMs), and whether it is unfit. */
+  private currentIndex: number | undefined;
+  private currentExcluded = false;
+  private closedCount = 0;
+  private cached: { key: number; closed: number; baseline: VitalBaseline | undefined } | undefined;
 
   constructor(
     private readonly vital: TrendVital,
     private readonly parameters: BaselineParameters = DEFAULT_BASELINE_PARAMETERS,
-  ) {}
+  ) {
+    const capacity = Math.ceil((parameters.windowMs + parameters.lagMs) / parameters.bucketMs) + 1;
+    this.ring = { index: new Int32Array(capacity), median: new Float32Array(capacity) };
+    this.first = new Float32Array(parameters.minBuckets);
+  }
 
   /** A sample's value at `ts`; `excluded` when it must not teach the baseline anything. */
   add(ts: number, value: number, excluded = false): void {
-    const start = Math.floor(ts / this.parameters.bucketMs) * this.parameters.bucketMs;
-    if (this.current && start < this.current.start) return; // late: its bucket is closed
-    if (!this.current || start > this.current.start) {
+    const index = Math.floor(ts / this.parameters.bucketMs);
+    if (this.currentIndex !== undefined && index < this.currentIndex) return; // late: closed
+    if (this.currentIndex === undefined || index > this.currentIndex) {
       this.close();
-      this.current = { start, values: [], excluded: false };
+      this.currentIndex = index;
     }
-    if (excluded) this.current.excluded = true;
-    if (this.current.values.length < MAX_BUCKET_SAMPLES) this.current.values.push(value);
+    if (excluded) this.currentExcluded = true;
+    this.remedian.add(value);
   }
 
   /** Marks the bucket of `ts` unfit (an alarm opened, a pause began) without a sample. */
   exclude(ts: number): void {
-    if (this.current && ts >= this.current.start) this.current.excluded = true;
+    if (this.currentIndex !== undefined && ts >= this.currentIndex * this.parameters.bucketMs)
+      this.currentExcluded = true;
   }
 
   /**
@@ -92,41 +123,80 @@ export class BaselineTracker {
    */
   baselineAt(now: number): VitalBaseline | undefined {
     this.closeIfPast(now);
-    const { windowMs, lagMs, minBuckets, bucketMs } = this.parameters;
-    const end = now - lagMs;
-    const lagged = this.closed.filter(
-      (bucket) => bucket.start + bucketMs <= end && bucket.start >= end - windowMs,
-    );
-    const chosen = lagged.length >= minBuckets ? lagged : this.closed.slice(0, minBuckets);
-    if (chosen.length < minBuckets) return undefined;
-    const medians = chosen.map((bucket) => bucket.median);
-    const center = median(medians);
-    const mad = median(medians.map((value) => Math.abs(value - center)));
+    const key = Math.floor((now - this.parameters.lagMs) / this.parameters.bucketMs);
+    if (this.cached?.key !== key || this.cached.closed !== this.closedCount) {
+      this.cached = { key, closed: this.closedCount, baseline: this.compute(key) };
+    }
+    return this.cached.baseline;
+  }
+
+  /** From the buckets before `end` (a bucket index) within the window, or the first ones. */
+  private compute(end: number): VitalBaseline | undefined {
+    const { windowMs, minBuckets, bucketMs } = this.parameters;
+    const from = end - Math.floor(windowMs / bucketMs);
+    const capacity = this.ring.index.length;
+    if (scratch.length < capacity) scratch = new Float64Array(capacity);
+    let count = 0;
+    let firstIndex = 0;
+    let lastIndex = 0;
+    for (let i = 0; i < this.ringSize; i += 1) {
+      const slot = (this.ringStart + i) % capacity;
+      const index = this.ring.index[slot];
+      if (index < from || index >= end) continue;
+      if (count === 0) firstIndex = index;
+      lastIndex = index;
+      scratch[count] = unpacked(this.ring.median[slot]);
+      count += 1;
+    }
+    if (count < minBuckets) {
+      if (this.firstCount < minBuckets) return undefined;
+      for (let i = 0; i < this.firstCount; i += 1) scratch[i] = unpacked(this.first[i]);
+      count = this.firstCount;
+      firstIndex = this.firstFrom;
+      lastIndex = this.firstTo;
+    }
+    const medians = scratch.subarray(0, count);
+    const center = medianInPlace(medians);
+    for (let i = 0; i < count; i += 1) medians[i] = Math.abs(medians[i] - center);
+    const mad = medianInPlace(medians);
     return {
       median: center,
       spread: Math.max(MAD_TO_SD * mad, this.parameters.minSpread[this.vital]),
-      buckets: chosen.length,
-      from: chosen[0].start,
-      to: chosen[chosen.length - 1].start + bucketMs,
+      buckets: count,
+      from: firstIndex * bucketMs,
+      to: (lastIndex + 1) * bucketMs,
     };
   }
 
   private closeIfPast(now: number): void {
-    if (this.current && now >= this.current.start + this.parameters.bucketMs) {
+    if (
+      this.currentIndex !== undefined &&
+      now >= (this.currentIndex + 1) * this.parameters.bucketMs
+    ) {
       this.close();
-      this.current = undefined;
+      this.currentIndex = undefined;
     }
   }
 
   private close(): void {
-    const bucket = this.current;
-    if (!bucket || bucket.excluded || bucket.values.length < this.parameters.minSamplesPerBucket)
-      return;
-    this.closed.push({ start: bucket.start, median: median(bucket.values) });
-    // The first buckets stay while the lagged window is still short of them; beyond the window
-    // and its lag, the oldest go.
-    const { windowMs, lagMs, minBuckets, bucketMs } = this.parameters;
-    const keep = Math.ceil((windowMs + lagMs) / bucketMs) + minBuckets;
-    if (this.closed.length > keep) this.closed.splice(minBuckets, this.closed.length - keep);
+    const index = this.currentIndex;
+    const fit = !this.currentExcluded && this.remedian.size >= this.parameters.minSamplesPerBucket;
+    const value = fit ? this.remedian.estimate() : NaN;
+    this.remedian.reset();
+    this.currentExcluded = false;
+    if (index === undefined || !fit) return;
+    const capacity = this.ring.index.length;
+    const slot = (this.ringStart + this.ringSize) % capacity;
+    this.ring.index[slot] = index;
+    this.ring.median[slot] = value;
+    if (this.ringSize < capacity) this.ringSize += 1;
+    else this.ringStart = (this.ringStart + 1) % capacity;
+    if (this.firstCount < this.first.length) {
+      if (this.firstCount === 0) this.firstFrom = index;
+      this.firstTo = index;
+      this.first[this.firstCount] = value;
+      this.firstCount += 1;
+    }
+    this.closedCount += 1;
   }
 }

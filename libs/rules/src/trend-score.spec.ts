@@ -1,5 +1,7 @@
-import type { TrendVital, VitalBaseline } from './trend-baseline';
+import { PatientTrend } from './patient-trend';
+import { DEFAULT_BASELINE_PARAMETERS, type TrendVital, type VitalBaseline } from './trend-baseline';
 import {
+  DEFAULT_TREND_PARAMETERS,
   EMPTY_TREND_STATE,
   evaluateTrend,
   type TrendEvaluation,
@@ -95,5 +97,32 @@ describe('the deterioration score against her own baseline', () => {
     ]);
     const after = run(90, () => usual, raisedRun[raisedRun.length - 1].state);
     expect(decisions(after).map(([, decision]) => decision)).toEqual([{ kind: 'clear' }]);
+  });
+});
+
+describe("a patient's trend watch", () => {
+  it('learns, scores and, with a trend alert open before a restart, can clear it', () => {
+    const trend = new PatientTrend(DEFAULT_BASELINE_PARAMETERS, DEFAULT_TREND_PARAMETERS, 'low');
+    const usualAt = () => ({
+      heartRate: 62,
+      respRate: 12,
+      spo2: 97,
+      systolicBp: 124,
+      temperature: 36.8,
+    });
+    const decisionsSeen: string[] = [];
+    for (let m = 0; m < 4 * 60; m += 0.25) {
+      const { decision } = trend.observe(start + m * MINUTE, usualAt(), false);
+      if (decision.kind !== 'none') decisionsSeen.push(`${decision.kind}@${Math.round(m)}`);
+    }
+    // Nothing clears before her baseline exists (2 h); then 20 min below the clear level.
+    expect(decisionsSeen).toEqual(['clear@140']);
+    expect(Object.keys(trend.baselinesAt(start + 4 * 60 * MINUTE)).sort()).toEqual([
+      'heartRate',
+      'respRate',
+      'spo2',
+      'systolicBp',
+      'temperature',
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import type { TrendVital, VitalBaseline } from './trend-baseline';
+import { TREND_VITALS, type TrendVital, type VitalBaseline } from './trend-baseline';
 
 /** Which way a vital moves when a patient deteriorates. */
 export type DeteriorationDirection = 'up' | 'down' | 'either';
@@ -19,7 +19,7 @@ export interface TrendParameters {
   /** The score that, held for `sustainMs`, raises `trend.deterioration`. */
   readonly level: number;
   readonly sustainMs: number;
-  /** Raised to medium once the score has reached this, still rising. */
+  /** Raised to medium once the score has reached this and gone on rising since the alert. */
   readonly escalateLevel: number;
   /** Cleared once the score has stayed below this for `sustainMs`. */
   readonly clearLevel: number;
@@ -36,10 +36,12 @@ export const DEFAULT_TREND_PARAMETERS: TrendParameters = {
   smoothingMs: 10 * 60_000,
   ignoreWithin: 1.5,
   capPerVital: 3,
-  level: 4,
+  // Chosen with the trade-off curve of `npm run evaluate:trends` (docs/trends.md): the lowest
+  // level at which stable patients raise at most one trend alert per ten patient-days.
+  level: 5,
   sustainMs: 20 * 60_000,
-  escalateLevel: 7,
-  clearLevel: 2,
+  escalateLevel: 8,
+  clearLevel: 2.5,
 };
 
 /** One vital's part in the score: where she usually is, where she is now, and since when. */
@@ -49,22 +51,22 @@ export interface TrendContribution {
   readonly now: number;
   /** Spreads beyond her own variation, in the direction that matters (0 when it does not). */
   readonly deviation: number;
-  /** When this vital last began to count, epoch ms. */
-  readonly since?: number;
+  /** When this vital last began to count, epoch ms; undefined while it does not. */
+  readonly since: number | undefined;
 }
 
 interface SmoothedVital {
   readonly value: number;
   readonly ts: number;
-  readonly countingSince?: number;
+  readonly countingSince: number | undefined;
 }
 
 export interface TrendState {
   readonly smoothed: Partial<Record<TrendVital, SmoothedVital>>;
   /** When the score last rose to the level (and has stayed there), or fell below the clear level. */
-  readonly aboveSince?: number;
-  readonly belowSince?: number;
-  readonly raised?: 'low' | 'medium';
+  readonly aboveSince?: number | undefined;
+  readonly belowSince?: number | undefined;
+  readonly raised?: 'low' | 'medium' | undefined;
   readonly peak: number;
 }
 
@@ -72,9 +74,11 @@ export const EMPTY_TREND_STATE: TrendState = { smoothed: {}, peak: 0 };
 
 export type TrendDecision =
   | { readonly kind: 'none' }
-  | { readonly kind: 'raise'; readonly priority: 'low' | 'medium' }
+  | { readonly kind: 'raise'; readonly priority: 'low' }
   | { readonly kind: 'escalate'; readonly priority: 'medium' }
   | { readonly kind: 'clear' };
+
+const NONE: TrendDecision = { kind: 'none' };
 
 export interface TrendEvaluation {
   readonly state: TrendState;
@@ -108,9 +112,10 @@ export function evaluateTrend(
 ): TrendEvaluation {
   const smoothed: Partial<Record<TrendVital, SmoothedVital>> = { ...state.smoothed };
   const contributions: TrendContribution[] = [];
-  for (const vital of Object.keys(parameters.directions) as TrendVital[]) {
+  for (const vital of TREND_VITALS) {
     const value = values[vital];
     const previous = smoothed[vital];
+    let current = previous;
     if (value !== undefined) {
       const weight =
         previous === undefined
@@ -118,11 +123,13 @@ export function evaluateTrend(
           : 1 - Math.exp(-Math.max(ts - previous.ts, 0) / parameters.smoothingMs);
       const next =
         previous === undefined ? value : previous.value + weight * (value - previous.value);
-      smoothed[vital] = { ...previous, value: next, ts };
+      current = { value: next, ts, countingSince: previous?.countingSince };
     }
-    const current = smoothed[vital];
     const baseline = baselines[vital];
-    if (!current || !baseline) continue;
+    if (!current || !baseline) {
+      if (current !== previous) smoothed[vital] = current;
+      continue;
+    }
     const deviation = deviationOf(
       current.value,
       baseline,
@@ -130,27 +137,31 @@ export function evaluateTrend(
       parameters,
     );
     const countingSince = deviation > 0 ? (current.countingSince ?? ts) : undefined;
-    smoothed[vital] = {
-      value: current.value,
-      ts: current.ts,
-      ...(countingSince !== undefined && { countingSince }),
-    };
+    smoothed[vital] =
+      countingSince === current.countingSince
+        ? current
+        : { value: current.value, ts: current.ts, countingSince };
     contributions.push({
       vital,
       baseline: baseline.median,
       now: current.value,
       deviation,
-      ...(countingSince !== undefined && { since: countingSince }),
+      since: countingSince,
     });
   }
   const score = contributions.reduce((sum, part) => sum + part.deviation, 0);
   const aboveSince = score >= parameters.level ? (state.aboveSince ?? ts) : undefined;
-  const belowSince = score < parameters.clearLevel ? (state.belowSince ?? ts) : undefined;
-  let decision: TrendDecision = { kind: 'none' };
+  // With no baseline yet there is no evidence either way: nothing clears on it.
+  const belowSince =
+    contributions.length > 0 && score < parameters.clearLevel
+      ? (state.belowSince ?? ts)
+      : undefined;
+  let decision: TrendDecision = NONE;
   let raised = state.raised;
   let peak = raised ? Math.max(state.peak, score) : 0;
   if (!raised && aboveSince !== undefined && ts - aboveSince >= parameters.sustainMs) {
-    raised = score >= parameters.escalateLevel ? 'medium' : 'low';
+    // Always low first: medium says it went on rising after the team was told.
+    raised = 'low';
     decision = { kind: 'raise', priority: raised };
     peak = score;
   } else if (raised === 'low' && score >= parameters.escalateLevel && score > state.peak) {
@@ -161,13 +172,8 @@ export function evaluateTrend(
     decision = { kind: 'clear' };
   }
   return {
-    state: {
-      smoothed,
-      ...(aboveSince !== undefined && { aboveSince }),
-      ...(belowSince !== undefined && { belowSince }),
-      ...(raised && { raised }),
-      peak,
-    },
+    // Absent and undefined alike: this runs per sample, and a literal is what V8 makes fastest.
+    state: { smoothed, aboveSince, belowSince, raised, peak },
     score,
     contributions,
     decision,
