@@ -49,6 +49,20 @@ describe('AlertBook', () => {
     });
   });
 
+  it('knows per patient whether a physiological condition still holds, for the trend baseline', () => {
+    const alerts = book();
+    alerts.breach(spo2(94, { category: 'technical', condition: 'device.battery-low' }), at(0));
+    expect(alerts.physiologicalAlarmHolds('p1')).toBe(false);
+    alerts.breach(spo2(88), at(1));
+    expect(alerts.physiologicalAlarmHolds('p1')).toBe(true);
+    expect(alerts.physiologicalAlarmHolds('p2')).toBe(false);
+    // Latched: the condition is gone though the alert waits for a nurse.
+    alerts.clear('p1', 'spo2.below', at(2));
+    expect(alerts.physiologicalAlarmHolds('p1')).toBe(false);
+    alerts.breach(spo2(87), at(3));
+    expect(alerts.physiologicalAlarmHolds('p1')).toBe(true);
+  });
+
   it('folds repeats into one alert with worst value, last value and count', () => {
     const alerts = book();
     alerts.breach(spo2(88), at(0));

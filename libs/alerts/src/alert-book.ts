@@ -51,7 +51,7 @@ export function isOpen(alert: Alert): boolean {
  * the clock come in as arguments; events come out for the caller to persist and announce.
  */
 export class AlertBook {
-  private readonly open = new Map<string, Alert>();
+  private readonly open = new OpenAlerts();
 
   constructor(
     private readonly newId: () => string,
@@ -76,6 +76,14 @@ export class AlertBook {
 
   openAlerts(): Alert[] {
     return [...this.open.values()];
+  }
+
+  /**
+   * Whether a physiological alert of the patient is raised on a condition that still holds (open
+   * and not latched): cheap, asked per sample.
+   */
+  physiologicalAlarmHolds(patientId: string): boolean {
+    return this.open.holding(patientId);
   }
 
   /** Whether the patient has an open alert for the condition (cheap: asked per sample). */
@@ -297,6 +305,53 @@ export class AlertBook {
     if (isOpen(alert)) this.open.set(key, alert);
     else this.open.delete(key);
     return [{ kind, at, ...(by && { by }), alert }];
+  }
+}
+
+/**
+ * The open alerts by key, with a count per patient of the physiological ones whose condition
+ * still holds.
+ */
+class OpenAlerts {
+  private readonly byKey = new Map<string, Alert>();
+  private readonly holdingByPatient = new Map<string, number>();
+
+  get(key: string): Alert | undefined {
+    return this.byKey.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  set(key: string, alert: Alert): void {
+    this.count(this.byKey.get(key), -1);
+    this.byKey.set(key, alert);
+    this.count(alert, 1);
+  }
+
+  delete(key: string): void {
+    this.count(this.byKey.get(key), -1);
+    this.byKey.delete(key);
+  }
+
+  values(): IterableIterator<Alert> {
+    return this.byKey.values();
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, Alert]> {
+    return this.byKey.entries();
+  }
+
+  holding(patientId: string): boolean {
+    return (this.holdingByPatient.get(patientId) ?? 0) > 0;
+  }
+
+  private count(alert: Alert | undefined, by: 1 | -1): void {
+    if (!alert || alert.state === 'latched' || alert.category !== 'physiological') return;
+    const count = (this.holdingByPatient.get(alert.patientId) ?? 0) + by;
+    if (count > 0) this.holdingByPatient.set(alert.patientId, count);
+    else this.holdingByPatient.delete(alert.patientId);
   }
 }
 

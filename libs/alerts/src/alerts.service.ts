@@ -157,6 +157,11 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     return this.book.openAlerts().filter((alert) => !this.silenced.has(alert.id));
   }
 
+  /** Whether a physiological alert of the patient is raised on a condition that still holds. */
+  physiologicalAlarmHolds(patientId: string): boolean {
+    return this.book.physiologicalAlarmHolds(patientId);
+  }
+
   hasOpen(patientId: string, condition: string): boolean {
     return this.book.hasOpen(patientId, condition);
   }

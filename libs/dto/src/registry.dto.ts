@@ -9,6 +9,7 @@ import {
   IsISO8601,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -28,6 +29,7 @@ import {
   type PatientSex,
   VITAL_NAMES,
   type AlertPriority,
+  type TrendOverrides,
   type ThresholdOverride,
   type VitalName,
 } from '@vigil/contracts';
@@ -206,6 +208,94 @@ export class PatientThresholdsDto {
   @IsString()
   @Length(1, 500)
   reason?: string;
+}
+
+/**
+ * A patient's own trend settings. Each field's range keeps the watch meaningful and bounded; the
+ * fields taken together are checked by the rules (`trendOverrideProblems`).
+ */
+export class TrendOverridesDto implements TrendOverrides {
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @IsOptional()
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  bucketSeconds?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  minSamplesPerBucket?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(48 * 3600)
+  windowSeconds?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(12 * 3600)
+  lagSeconds?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(3)
+  @Max(288)
+  learningBuckets?: number;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(1)
+  @Max(3600)
+  smoothingSeconds?: number;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(5)
+  ignoreWithin?: number;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.5)
+  @Max(15)
+  level?: number;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(4 * 3600)
+  sustainSeconds?: number;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.5)
+  @Max(15)
+  escalateLevel?: number;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(15)
+  clearLevel?: number;
+}
+
+/** `PUT /api/patients/:id/trend-parameters`: the patient's complete overrides, and why. */
+export class PatientTrendParametersDto {
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TrendOverridesDto)
+  parameters!: TrendOverridesDto;
+
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
 }
 
 /** `POST /api/patients/:id/alarm-pause`. */

@@ -6,6 +6,7 @@ import { DEFAULT_RULES } from '@vigil/rules';
 import type { RuleStateStore } from '@vigil/storage';
 import { ClinicalEvaluator } from './clinical-evaluator';
 import type { ClinicalProfiles } from './clinical-profiles.port';
+import { TrendWatch } from './trend-watch';
 
 describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', () => {
   const alerts = {
@@ -41,6 +42,7 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
       alerts,
       recording as unknown as RuleStateStore,
       new OwnsEveryPatient(),
+      new TrendWatch(directory, alerts),
     );
     evaluator.evaluate({ ...sample(Date.now(), { heartRate: 80 }), patientId: 'p1' });
     evaluator.evaluate({ ...sample(Date.now(), { heartRate: 81 }), patientId: 'p2' });
@@ -59,6 +61,7 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
       alerts,
       recording as unknown as RuleStateStore,
       new OwnsEveryPatient(),
+      new TrendWatch(directory, alerts),
     );
     const now = Date.now();
     evaluator.evaluate(sample(now, { spo2: 97 }));
@@ -72,7 +75,13 @@ describe('ClinicalEvaluator (stand-ins for alerts, directory and state store)', 
   });
 
   it('scores from the freshest value even when an older sample arrives afterwards', () => {
-    const evaluator = new ClinicalEvaluator(directory, alerts, store, new OwnsEveryPatient());
+    const evaluator = new ClinicalEvaluator(
+      directory,
+      alerts,
+      store,
+      new OwnsEveryPatient(),
+      new TrendWatch(directory, alerts),
+    );
     const now = Date.now();
     evaluator.evaluate(sample(now, { respRate: 16 }));
     const score = evaluator.evaluate(sample(now - 60_000, { respRate: 30, heartRate: 70 }));

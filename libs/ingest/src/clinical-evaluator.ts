@@ -25,10 +25,12 @@ import {
 } from '@vigil/rules';
 import { RULE_STATE_STORE, type RuleStateStore } from '@vigil/storage';
 import { CLINICAL_PROFILES, type ClinicalProfiles } from './clinical-profiles.port';
+import { TrendWatch } from './trend-watch';
 
 /**
- * Runs each stored sample through the rules engine and NEWS2, keeping each patient's rule state
- * and latest NEWS2 inputs, and hands breaches and clears to the alerts service.
+ * Runs each stored sample through the rules engine and NEWS2, then her trend watch, keeping each
+ * patient's rule state and latest NEWS2 inputs, and hands breaches and clears to the alerts
+ * service.
  */
 @Injectable()
 export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
@@ -43,6 +45,7 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
     private readonly alerts: AlertsService,
     @Inject(RULE_STATE_STORE) private readonly stateStore: RuleStateStore,
     @Inject(PATIENT_OWNERSHIP) private readonly ownership: PatientOwnership,
+    private readonly trends: TrendWatch,
   ) {}
 
   onModuleInit(): Promise<void> {
@@ -73,6 +76,7 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
   release(covers: (patientId: string) => boolean): void {
     for (const states of [this.ruleStates, this.news2Inputs, this.news2Bands])
       for (const patientId of [...states.keys()]) if (covers(patientId)) states.delete(patientId);
+    this.trends.release(covers);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -101,6 +105,7 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
     this.ruleStates.delete(patientId);
     this.news2Inputs.delete(patientId);
     this.news2Bands.delete(patientId);
+    this.trends.forget(patientId);
     await this.stateStore.save(patientId, EMPTY_RULE_STATE);
   }
 
@@ -142,7 +147,10 @@ export class ClinicalEvaluator implements OnModuleInit, OnModuleDestroy {
         }),
       );
     }
-    return this.evaluateNews2(sample);
+    const news2 = this.evaluateNews2(sample);
+    // Last, so it never delays what the thresholds and NEWS2 decided on this sample.
+    this.trends.observe(sample);
+    return news2;
   }
 
   /**

@@ -5,3 +5,4 @@ export * from './ingest.service';
 export * from './telemetry-parser';
 export * from './clinical-evaluator';
 export * from './device-watch.service';
+export * from './trend-watch';

@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nes
 import { CLINICAL_PROFILES, type ClinicalProfiles } from './clinical-profiles.port';
 import { DEVICE_DIRECTORY, type DeviceDirectory } from './device-directory.port';
 import { ClinicalEvaluator } from './clinical-evaluator';
+import { TrendWatch } from './trend-watch';
 import {
   DEVICE_WATCH_OPTIONS,
   DeviceWatchService,
@@ -27,13 +28,14 @@ export class IngestModule {
       providers: [
         IngestService,
         ClinicalEvaluator,
+        TrendWatch,
         DeviceWatchService,
         { provide: DEVICE_DIRECTORY, useExisting: options.deviceDirectory },
         { provide: CLINICAL_PROFILES, useExisting: options.clinicalProfiles },
         { provide: DEVICE_WATCH_OPTIONS, useValue: options.deviceWatch },
         { provide: INGEST_OPTIONS, useValue: options.ingest },
       ],
-      exports: [IngestService, ClinicalEvaluator, DeviceWatchService],
+      exports: [IngestService, ClinicalEvaluator, TrendWatch, DeviceWatchService],
     };
   }
 }

@@ -48,6 +48,8 @@ const SCHEMA = `
     key TEXT PRIMARY KEY, received_at TEXT NOT NULL, ack TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS threshold_overrides (
     patient_id TEXT PRIMARY KEY REFERENCES patients(id), body TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS trend_overrides (
+    patient_id TEXT PRIMARY KEY REFERENCES patients(id), body TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS audit_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,
     action TEXT NOT NULL, subject TEXT NOT NULL, old_value TEXT, new_value TEXT);

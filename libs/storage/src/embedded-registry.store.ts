@@ -1,4 +1,10 @@
-import type { DeviceBindingPeriod, Patient, Stay, ThresholdOverride } from '@vigil/contracts';
+import type {
+  DeviceBindingPeriod,
+  Patient,
+  Stay,
+  ThresholdOverride,
+  TrendOverrides,
+} from '@vigil/contracts';
 import type { EmbeddedDatabase } from './embedded-database';
 import { EmbeddedAuditLog } from './embedded-audit-log';
 import {
@@ -253,6 +259,28 @@ export class EmbeddedRegistryStore implements RegistryStore {
     return new Map(
       rows.map((row) => [row.patient_id, JSON.parse(row.body) as ThresholdOverride[]]),
     );
+  }
+
+  async setTrendOverrides(
+    patientId: string,
+    overrides: TrendOverrides,
+    audit: AuditEntry,
+  ): Promise<void> {
+    this.inTransaction(audit, () => {
+      this.db
+        .prepare(
+          'INSERT INTO trend_overrides (patient_id, body) VALUES (?, ?) ON CONFLICT (patient_id) DO UPDATE SET body = excluded.body',
+        )
+        .run(patientId, JSON.stringify(overrides));
+    });
+  }
+
+  async listTrendOverrides(): Promise<Map<string, TrendOverrides>> {
+    const rows = this.db.prepare('SELECT patient_id, body FROM trend_overrides').all() as {
+      patient_id: string;
+      body: string;
+    }[];
+    return new Map(rows.map((row) => [row.patient_id, JSON.parse(row.body) as TrendOverrides]));
   }
 
   async listAudit(query: AuditQuery): Promise<StoredAuditEntry[]> {

@@ -214,6 +214,21 @@ export function describeRegistryStoreContract(
       expect(await store.listThresholdOverrides()).toEqual(new Map([['p1', overrides]]));
     });
 
+    it('keeps trend settings overrides, replaced whole, with their audit', async () => {
+      await admit('p1');
+      await store.setTrendOverrides('p1', { level: 5 }, audit('patient.trend-parameters', 'p1'));
+      await store.setTrendOverrides(
+        'p1',
+        { level: 6, sustainSeconds: 900 },
+        audit('patient.trend-parameters', 'p1'),
+      );
+      expect(await store.listTrendOverrides()).toEqual(
+        new Map([['p1', { level: 6, sustainSeconds: 900 }]]),
+      );
+      const trail = await store.listAudit({ subject: 'p1', limit: 10 });
+      expect(trail.filter((e) => e.action === 'patient.trend-parameters')).toHaveLength(2);
+    });
+
     it('records several actions at once, in the order given', async () => {
       await store.recordAudit(audit('patient.fhir-read', 'p1'), audit('patient.fhir-read', 'p2'));
       const all = await store.listAudit({ action: 'patient.fhir-read', limit: 10 });

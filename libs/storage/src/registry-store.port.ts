@@ -6,6 +6,7 @@ import type {
   StayEndReason,
   StayLocation,
   ThresholdOverride,
+  TrendOverrides,
 } from '@vigil/contracts';
 
 export const REGISTRY_STORE = Symbol('RegistryStore');
@@ -131,6 +132,9 @@ export interface RegistryStore {
     audit: AuditEntry,
   ): Promise<void>;
   listThresholdOverrides(): Promise<Map<string, ThresholdOverride[]>>;
+  /** Replaces a patient's trend settings overrides and records the audit entry in one transaction. */
+  setTrendOverrides(patientId: string, overrides: TrendOverrides, audit: AuditEntry): Promise<void>;
+  listTrendOverrides(): Promise<Map<string, TrendOverrides>>;
   listAudit(query: AuditQuery): Promise<StoredAuditEntry[]>;
   /**
    * Records actions that change nothing else here (a login, an acknowledgement, an export); several

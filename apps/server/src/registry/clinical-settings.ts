@@ -1,8 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Patient, ThresholdOverride } from '@vigil/contracts';
-import type { PatientThresholdsDto, UpdatePatientDto } from '@vigil/dto';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import type { Patient, ThresholdOverride, TrendOverrides } from '@vigil/contracts';
+import type { PatientThresholdsDto, PatientTrendParametersDto, UpdatePatientDto } from '@vigil/dto';
 import type { ClinicalProfile, ClinicalProfiles } from '@vigil/ingest';
-import { DEFAULT_RULES, withOverrides } from '@vigil/rules';
+import {
+  DEFAULT_RULES,
+  trendOverrideProblems,
+  trendSettingsWith,
+  withOverrides,
+} from '@vigil/rules';
 import { REGISTRY_STORE, auditEntry, type RegistryStore } from '@vigil/storage';
 import { PatientRegistry } from './patient-registry';
 
@@ -13,6 +18,7 @@ import { PatientRegistry } from './patient-registry';
 @Injectable()
 export class ClinicalSettings implements ClinicalProfiles {
   private readonly overrides = new Map<string, ThresholdOverride[]>();
+  private readonly trendOverrides = new Map<string, TrendOverrides>();
   private readonly profiles = new Map<string, ClinicalProfile>();
 
   constructor(
@@ -22,9 +28,12 @@ export class ClinicalSettings implements ClinicalProfiles {
 
   async load(): Promise<void> {
     const overrides = await this.store.listThresholdOverrides();
+    const trends = await this.store.listTrendOverrides();
     this.overrides.clear();
+    this.trendOverrides.clear();
     this.profiles.clear();
     for (const [patientId, rules] of overrides) this.overrides.set(patientId, rules);
+    for (const [patientId, trend] of trends) this.trendOverrides.set(patientId, trend);
   }
 
   profileOf(patientId: string): ClinicalProfile {
@@ -34,9 +43,11 @@ export class ClinicalSettings implements ClinicalProfiles {
         ...rule,
         source: `per-patient override for ${patientId}`,
       }));
+      const trend = this.trendOverridesOf(patientId);
       profile = {
         spo2Scale: this.patients.find(patientId)?.spo2Scale ?? 1,
         rules: withOverrides(DEFAULT_RULES, overrides),
+        ...(trend.enabled !== false && { trend: trendSettingsWith(trend) }),
       };
       this.profiles.set(patientId, profile);
     }
@@ -45,6 +56,40 @@ export class ClinicalSettings implements ClinicalProfiles {
 
   thresholdOverridesOf(patientId: string): ThresholdOverride[] {
     return this.overrides.get(patientId) ?? [];
+  }
+
+  trendOverridesOf(patientId: string): TrendOverrides {
+    return this.trendOverrides.get(patientId) ?? {};
+  }
+
+  /**
+   * Replaces the patient's trend settings overrides: audited with the old, the new and the reason,
+   * applied to her next sample (her baseline so far is kept when only scoring changes).
+   */
+  async setTrendOverrides(
+    patientId: string,
+    change: PatientTrendParametersDto,
+    by: string,
+  ): Promise<TrendOverrides> {
+    this.patients.requireAdmitted(patientId);
+    const parameters = Object.fromEntries(
+      Object.entries(change.parameters).filter(([, value]) => value !== undefined),
+    ) as TrendOverrides;
+    const problems = trendOverrideProblems(parameters);
+    if (problems.length > 0)
+      throw new BadRequestException({ code: 'TREND.PARAMETERS_INVALID', message: problems });
+    const audit = auditEntry(
+      by,
+      'patient.trend-parameters',
+      patientId,
+      this.trendOverridesOf(patientId),
+      parameters,
+      change.reason,
+    );
+    await this.store.setTrendOverrides(patientId, parameters, audit);
+    this.trendOverrides.set(patientId, parameters);
+    this.profiles.delete(patientId);
+    return parameters;
   }
 
   async updatePatient(patientId: string, change: UpdatePatientDto, by: string): Promise<Patient> {

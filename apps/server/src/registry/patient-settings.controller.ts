@@ -3,11 +3,20 @@ import type {
   News2View,
   Patient,
   PatientThresholds,
+  PatientTrendView,
   ThresholdOverride,
+  TrendOverrides,
+  TrendSettingsView,
   UserView,
 } from '@vigil/contracts';
-import { AuditQueryDto, PatientThresholdsDto, UpdatePatientDto } from '@vigil/dto';
-import { ClinicalEvaluator } from '@vigil/ingest';
+import {
+  AuditQueryDto,
+  PatientThresholdsDto,
+  PatientTrendParametersDto,
+  UpdatePatientDto,
+} from '@vigil/dto';
+import { ClinicalEvaluator, TrendWatch } from '@vigil/ingest';
+import { trendSettingsView, trendSettingsWith } from '@vigil/rules';
 import type { StoredAuditEntry } from '@vigil/storage';
 import type { Request, Response } from 'express';
 import { news2View } from '../observations/news2-view';
@@ -18,7 +27,10 @@ import { AuditTrail } from './audit-trail';
 import { ClinicalSettings } from './clinical-settings';
 import { PatientRegistry } from './patient-registry';
 
-/** A patient's clinical settings: SpO2 scale, threshold overrides, NEWS2 and the audit trail. */
+/**
+ * A patient's clinical settings: SpO2 scale, threshold overrides, NEWS2, her trend watch and the
+ * audit trail.
+ */
 @Controller('api/patients/:id')
 @PatientWard()
 export class PatientSettingsController {
@@ -28,6 +40,7 @@ export class PatientSettingsController {
     private readonly trail: AuditTrail,
     private readonly clinical: ClinicalEvaluator,
     private readonly schedule: ObservationScheduleService,
+    private readonly trends: TrendWatch,
   ) {}
 
   /** `{"spo2Scale": 2}`, on a clinician's order: audited, applied to the next sample. */
@@ -59,6 +72,40 @@ export class PatientSettingsController {
     @CurrentUser() user: UserView,
   ): Promise<{ overrides: ThresholdOverride[] }> {
     return { overrides: await this.settings.setThresholds(id, body, user.username) };
+  }
+
+  /** Her baselines, the deterioration score against them, and what drives it now. */
+  @Get('trends')
+  trendsOf(@Param('id') id: string): PatientTrendView {
+    this.patients.require(id);
+    return this.trends.viewOf(id, this.settings.trendOverridesOf(id));
+  }
+
+  @Get('trend-parameters')
+  trendParameters(@Param('id') id: string): {
+    overrides: TrendOverrides;
+    effective: TrendSettingsView;
+  } {
+    this.patients.require(id);
+    const overrides = this.settings.trendOverridesOf(id);
+    return {
+      overrides,
+      effective: trendSettingsView(trendSettingsWith(overrides), overrides.enabled !== false),
+    };
+  }
+
+  /**
+   * Replaces her trend settings overrides (`{"parameters": {...}, "reason": "..."}`): audited
+   * (who, when, old, new, why), applied to her next sample.
+   */
+  @Put('trend-parameters')
+  @Roles('admin')
+  async setTrendParameters(
+    @Param('id') id: string,
+    @Body() body: PatientTrendParametersDto,
+    @CurrentUser() user: UserView,
+  ): Promise<{ overrides: TrendOverrides }> {
+    return { overrides: await this.settings.setTrendOverrides(id, body, user.username) };
   }
 
   @Get('news2')

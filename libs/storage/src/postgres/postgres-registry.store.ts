@@ -1,4 +1,10 @@
-import type { DeviceBindingPeriod, Patient, Stay, ThresholdOverride } from '@vigil/contracts';
+import type {
+  DeviceBindingPeriod,
+  Patient,
+  Stay,
+  ThresholdOverride,
+  TrendOverrides,
+} from '@vigil/contracts';
 import type { Pool, PoolClient } from 'pg';
 import {
   DuplicateRecordError,
@@ -56,6 +62,8 @@ const SCHEMA = `
     from_at TEXT NOT NULL, to_at TEXT, PRIMARY KEY (device_id, from_at));
   CREATE INDEX IF NOT EXISTS device_bindings_by_patient ON device_bindings (patient_id);
   CREATE TABLE IF NOT EXISTS threshold_overrides (
+    patient_id TEXT PRIMARY KEY REFERENCES patients(id), body JSONB NOT NULL);
+  CREATE TABLE IF NOT EXISTS trend_overrides (
     patient_id TEXT PRIMARY KEY REFERENCES patients(id), body JSONB NOT NULL);
   ${AUDIT_SCHEMA}`;
 
@@ -302,6 +310,27 @@ export class PostgresRegistryStore implements RegistryStore {
   async listThresholdOverrides(): Promise<Map<string, ThresholdOverride[]>> {
     const { rows } = await this.pool.query<{ patient_id: string; body: ThresholdOverride[] }>(
       'SELECT patient_id, body FROM threshold_overrides',
+    );
+    return new Map(rows.map((row) => [row.patient_id, row.body]));
+  }
+
+  async setTrendOverrides(
+    patientId: string,
+    overrides: TrendOverrides,
+    audit: AuditEntry,
+  ): Promise<void> {
+    await this.inTransaction(audit, (client) =>
+      client.query(
+        `INSERT INTO trend_overrides (patient_id, body) VALUES ($1, $2)
+           ON CONFLICT (patient_id) DO UPDATE SET body = EXCLUDED.body`,
+        [patientId, JSON.stringify(overrides)],
+      ),
+    );
+  }
+
+  async listTrendOverrides(): Promise<Map<string, TrendOverrides>> {
+    const { rows } = await this.pool.query<{ patient_id: string; body: TrendOverrides }>(
+      'SELECT patient_id, body FROM trend_overrides',
     );
     return new Map(rows.map((row) => [row.patient_id, row.body]));
   }
