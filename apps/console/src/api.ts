@@ -11,6 +11,7 @@ import type {
   PatientHistory,
   PatientSummary,
   PatientThresholds,
+  PatientTrendView,
   Stay,
 } from '@vigil/contracts';
 import { authorizedFetch } from './session';
@@ -42,6 +43,7 @@ export const api = {
     getJson<PatientHistory>(
       `${patientPath(patientId)}/vitals?from=${Date.now() - spanMs}&to=${Date.now()}&every=${everyMs}ms`,
     ),
+  trends: (patientId: string) => getJson<PatientTrendView>(`${patientPath(patientId)}/trends`),
   thresholds: (patientId: string) =>
     getJson<PatientThresholds>(`${patientPath(patientId)}/thresholds`),
   alertHistory: (patientId: string) =>

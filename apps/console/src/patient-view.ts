@@ -2,8 +2,10 @@ import {
   VITAL_NAMES,
   VITAL_SIGNS,
   type Observation,
+  type PatientTrendView,
   type ThresholdView,
   type VitalName,
+  type VitalTrendView,
 } from '@vigil/contracts';
 import uPlot from 'uplot';
 import { api } from './api';
@@ -51,6 +53,7 @@ export class PatientView {
     }
     const identity = make('p', '', 'identity');
     const charts = make('div', undefined, 'charts');
+    const trendSection = make('section', undefined, 'trend-watch');
     const alertsSection = make('section');
     const overridesSection = make('section');
     const manageSection = make('div');
@@ -59,6 +62,7 @@ export class PatientView {
       title,
       identity,
       spans,
+      trendSection,
       charts,
       alertsSection,
       overridesSection,
@@ -67,12 +71,14 @@ export class PatientView {
     title.focus();
 
     const everyMs = Math.max(10_000, Math.round(SPANS[span] / 360));
-    const [patient, history, thresholds, alerts] = await Promise.all([
+    const [patient, history, thresholds, alerts, trend] = await Promise.all([
       api.patient(patientId),
       api.history(patientId, SPANS[span], everyMs),
       api.thresholds(patientId),
       api.alertHistory(patientId),
+      api.trends(patientId),
     ]);
+    trendSection.append(...trendSummary(trend));
     title.textContent = patient.name;
     identity.textContent = [
       identification(patient),
@@ -128,6 +134,7 @@ export class PatientView {
           thresholds.effective.filter((rule) => rule.vital === name),
           manualPoints(sets, name, from, to),
           [from, to],
+          trend.vitals.find((part) => part.vital === name),
         ),
       );
     }
@@ -167,6 +174,7 @@ export class PatientView {
     rules: ThresholdView[],
     manual: ManualPoint[],
     [from, to]: [number, number],
+    baseline?: VitalTrendView,
   ): HTMLElement {
     const definition = VITAL_SIGNS[name];
     const figure = make('figure', undefined, 'chart');
@@ -175,6 +183,11 @@ export class PatientView {
     const caption = make('figcaption', `${definition.display} (${unitLabel(definition.unit)})`);
     if (manual.length > 0)
       caption.append(' ', make('span', `◆ ${manual.length} recorded by a nurse`, 'manual-key'));
+    if (baseline) {
+      const band = `${round(baseline.band.low)}–${round(baseline.band.high)}`;
+      caption.append(' ', make('span', `▭ her usual ${band}`, 'baseline-key'));
+      figure.dataset.baselineBand = band;
+    }
     figure.append(caption);
     const xs = points.map((point) => Date.parse(point.ts) / 1000);
     const ys = points.map((point) => point.vitals[name] ?? null);
@@ -199,9 +212,17 @@ export class PatientView {
       scales: {
         // The span asked for, whatever the data: a single point does not stretch the axis to years.
         x: { time: true, range: (): uPlot.Range.MinMax => [from / 1000, to / 1000] },
-        y: { range: (_u, min, max) => valueRange([min, max, ...manual.map((p) => p.value)]) },
+        y: {
+          range: (_u, min, max) =>
+            valueRange([
+              min,
+              max,
+              ...manual.map((p) => p.value),
+              ...(baseline ? [baseline.band.low, baseline.band.high] : []),
+            ]),
+        },
       },
-      plugins: [manualPointsPlugin(manual)],
+      plugins: [...(baseline ? [baselineBandPlugin(baseline)] : []), manualPointsPlugin(manual)],
     };
     this.charts.push(new uPlot(options, data, figure));
     figure.setAttribute(
@@ -210,6 +231,51 @@ export class PatientView {
     );
     return figure;
   }
+}
+
+const round = (value: number) => String(Math.round(value * 10) / 10);
+
+/** What her trend watch sees: its state, the score against its level, and why. */
+function trendSummary(trend: PatientTrendView): HTMLElement[] {
+  const heading = make('h3', 'Trend against her own baseline');
+  const status = {
+    off: 'Trend watch off for this patient.',
+    learning: 'Learning her baseline (about two hours of monitoring with no alarm open).',
+    watching: `Watching: score ${trend.score} (alerts at ${trend.level}).`,
+    raised: `Trend alert raised (${trend.raised ?? 'low'}): score ${trend.score}, level ${trend.level}.`,
+  }[trend.status];
+  const line = make('p', status, 'trend-status');
+  line.dataset.status = trend.status;
+  const parts = [heading, line];
+  if (trend.explanation) parts.push(make('p', trend.explanation, 'trend-explanation'));
+  return parts;
+}
+
+/** Her usual band (median ± what she usually strays) shaded behind the line, her median dashed. */
+function baselineBandPlugin(baseline: VitalTrendView): uPlot.Plugin {
+  return {
+    hooks: {
+      drawClear: [
+        (u) => {
+          const { ctx } = u;
+          const { left, width } = u.bbox;
+          const top = u.valToPos(baseline.band.high, 'y', true);
+          const bottom = u.valToPos(baseline.band.low, 'y', true);
+          const middle = u.valToPos(baseline.baseline, 'y', true);
+          ctx.save();
+          ctx.fillStyle = 'rgba(46, 125, 50, 0.14)';
+          ctx.fillRect(left, top, width, bottom - top);
+          ctx.strokeStyle = 'rgba(46, 125, 50, 0.8)';
+          ctx.setLineDash([4, 4]);
+          ctx.beginPath();
+          ctx.moveTo(left, middle);
+          ctx.lineTo(left + width, middle);
+          ctx.stroke();
+          ctx.restore();
+        },
+      ],
+    },
+  };
 }
 
 /** A value a nurse recorded in a set, where the chart marks it. */

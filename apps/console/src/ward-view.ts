@@ -1,5 +1,6 @@
 import {
   PRIORITY_RANK,
+  TREND_RULE,
   VITAL_NAMES,
   byUrgency,
   VITAL_SIGNS,
@@ -25,6 +26,14 @@ interface Tile {
   battery?: number;
   news2?: VitalsEvent['news2'];
   trends: Partial<Record<VitalName, number[]>>;
+}
+
+/** Deteriorating against her own baseline: shown on the tile whatever her worst alert is. */
+function trendMarker(alert: Alert): HTMLElement {
+  const marker = make('p', '↗ Trend: worse than her own baseline', 'trend-marker');
+  marker.dataset.priority = alert.priority;
+  marker.title = alert.message ?? '';
+  return marker;
 }
 
 /** The ward at a glance: one tile per patient, the sickest first. */
@@ -177,6 +186,10 @@ export class WardView {
     heading.append(link);
     if (worst) heading.append(make('span', ` ${worst.priority} alert`, 'tile-alert'));
     article.append(heading);
+    const trend = this.openAlerts().find(
+      (alert) => alert.patientId === patient.id && alert.rule === TREND_RULE,
+    );
+    if (trend) article.append(trendMarker(trend));
     article.append(make('p', identification(patient), 'identity'));
     if (patient.alarmPause && Date.parse(patient.alarmPause.until) > Date.now())
       article.append(pauseBanner(patient.alarmPause, this.canObserve(patient.ward)));
