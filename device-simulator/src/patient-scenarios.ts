@@ -145,11 +145,34 @@ export const HYPOXIA_ONSET_SECONDS = 45;
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 /** 0 before `from`, 1 after `to`, eased between. */
-const ramp = (t: number, from: number, to: number) => {
+export const ramp = (t: number, from: number, to: number) => {
   const x = clamp((t - from) / (to - from), 0, 1);
   return x * x * (3 - 2 * x);
 };
 const between = (t: number, from: number, to: number) => t >= from && t < to;
+
+/** When the sepsis story begins, and how long it takes to reach its worst. */
+export const SEPSIS_ONSET_SECONDS = 60;
+export const SEPSIS_SECONDS = 3 * 3600 - SEPSIS_ONSET_SECONDS;
+
+/**
+ * Sepsis `t` seconds after its onset: heart and respiratory rates and temperature up, pressure
+ * and a little SpO2 down, eased in over SEPSIS_SECONDS.
+ */
+export function sepsisOffsets(t: number): Required<VitalValues> {
+  const p = ramp(t, 0, SEPSIS_SECONDS);
+  return {
+    heartRate: 62 * p,
+    respRate: 15 * p,
+    spo2: -4 * p,
+    temperature: 2.8 * p,
+    systolicBp: -42 * p,
+    diastolicBp: -24 * p,
+  };
+}
+
+/** New confusion comes late in the story, when the patient is already very unwell. */
+export const sepsisConfused = (t: number) => t + SEPSIS_ONSET_SECONDS > 0.9 * 3 * 3600;
 
 /** Offsets from the baseline that a scenario adds at scenario time `t` (seconds). */
 function course(scenario: ScenarioName, t: number, random: SeededRandom) {
@@ -166,17 +189,8 @@ function course(scenario: ScenarioName, t: number, random: SeededRandom) {
       const p = Math.min(1, t / HYPOXIA_ONSET_SECONDS);
       return { ...offsets, heartRate: 45 * p, respRate: 12 * p, spo2: -12 * p };
     }
-    case 'sepsis': {
-      const p = ramp(t, 60, 3 * 3600);
-      return {
-        heartRate: 62 * p,
-        respRate: 15 * p,
-        spo2: -4 * p,
-        temperature: 2.8 * p,
-        systolicBp: -42 * p,
-        diastolicBp: -24 * p,
-      };
-    }
+    case 'sepsis':
+      return sepsisOffsets(t - SEPSIS_ONSET_SECONDS);
     case 'bradycardia': {
       const falling = ramp(t, 30, 90);
       const recovering = ramp(t, 270, 300);
@@ -227,7 +241,7 @@ export function vitalsAt(patient: SimulatedPatient, t: number, random: SeededRan
 /** Everything the wearable reports and does at scenario time `t`. */
 export function frameAt(patient: SimulatedPatient, t: number, random: SeededRandom): ScenarioFrame {
   const { scenario } = patient;
-  const septicConfusion = scenario === 'sepsis' && t > 0.9 * 3 * 3600;
+  const septicConfusion = scenario === 'sepsis' && sepsisConfused(t - SEPSIS_ONSET_SECONDS);
   return {
     vitals: vitalsAt(patient, t, random),
     consciousness: septicConfusion ? 'C' : 'A',
