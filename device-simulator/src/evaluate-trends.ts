@@ -124,9 +124,23 @@ function report(run: Run, outcomes: readonly PatientOutcome[], seconds: number):
       (sum, o) => sum + o.trends[defaultIndex].raises.filter((ts) => ts < (o.onset ?? 0)).length,
       0,
     );
+    const fromOnset = (at: (o: PatientOutcome) => number | undefined) => {
+      const times = ill.flatMap((o) => {
+        const ts = at(o);
+        return ts === undefined ? [] : [ts - (o.onset ?? 0)];
+      });
+      return minutes(
+        quantile(
+          times.sort((a, b) => a - b),
+          0.5,
+        ),
+      );
+    };
     lines.push(
       ``,
       `## ${story} (${ill.length} patients; ${news2Reached} reached NEWS2 medium; ${before} trend alerts before onset at the default level)`,
+      ``,
+      `Median minutes from onset: first trend alert ${fromOnset((o) => o.trends[defaultIndex].raises.find((ts) => ts >= (o.onset ?? 0)))}, NEWS2 medium ${fromOnset((o) => o.firstNews2Medium)}, first threshold alert pointing at it ${fromOnset((o) => o.firstThreshold)}.`,
       ``,
       `Lead of the first trend alert after onset, minutes (positive: the trend alert came first).`,
       ``,

@@ -112,6 +112,24 @@ function illnessOffsets(story: DayStory, t: number): Offsets {
 }
 
 /**
+ * The alert conditions that point at a story's illness: on each vital it moves, in the direction
+ * it moves it (a heart rate above or rising in sepsis, not a sleeping patient's heart rate below).
+ */
+export function conditionsPointingAt(story: DayStory): ReadonlySet<string> {
+  if (story === 'stable') return new Set();
+  const worst = illnessOffsets(story, STORY_SECONDS[story]);
+  return new Set(
+    Object.entries(worst).flatMap(([vital, change]) =>
+      change > 0
+        ? [`${vital}.above`, `${vital}.rise`]
+        : change < 0
+          ? [`${vital}.below`, `${vital}.fall`]
+          : [],
+    ),
+  );
+}
+
+/**
  * Asleep (1) or awake (0) at an hour of the day, eased over half an hour at 23:00 and 06:30.
  * Sleep lowers blood pressure by 10-20 % in most people (O'Brien, Sheridan and O'Malley, Lancet
  * 1988, "dippers"), and heart and respiratory rates with it.

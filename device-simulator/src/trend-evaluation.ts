@@ -14,19 +14,7 @@ import {
   type PatientRuleState,
   type TrendSettings,
 } from '@vigil/rules';
-import type { PatientDaysPlan, PatientFrame } from './patient-days';
-
-/**
- * The threshold alerts that point at a deterioration: on a vital the trend watch scores, in the
- * direction it scores it (a heart rate above, not below). A sleeping patient's bradycardia alarm
- * after the onset of sepsis did not find the sepsis.
- */
-const POINTING_AT_DETERIORATION: ReadonlySet<string> = new Set(
-  Object.entries(DEFAULT_TREND_SETTINGS.score.directions).flatMap(([vital, direction]) => [
-    ...(direction !== 'down' ? [`${vital}.above`, `${vital}.rise`] : []),
-    ...(direction !== 'up' ? [`${vital}.below`, `${vital}.fall`] : []),
-  ]),
-);
+import { conditionsPointingAt, type PatientDaysPlan, type PatientFrame } from './patient-days';
 
 /** What one patient's stream gave under one set of trend settings. */
 export interface TrendOutcome {
@@ -40,8 +28,8 @@ export interface PatientOutcome {
   /** When the illness began, epoch ms; none for a stable patient. */
   readonly onset?: number;
   /**
-   * The first threshold alert pointing at the deterioration raised from onset on (a condition
-   * newly firing), and the first time
+   * The first threshold alert pointing at the illness (`conditionsPointingAt`; any, for a stable
+   * patient) raised from onset on (a condition newly firing), and the first time
    * from onset on that NEWS2 entered medium risk or above and held for its sustain time; from
    * admission for a stable patient.
    */
@@ -61,6 +49,7 @@ export function evaluateStream(
   frames: Iterable<PatientFrame>,
   settings: readonly TrendSettings[] = [DEFAULT_TREND_SETTINGS],
 ): PatientOutcome {
+  const pointing = conditionsPointingAt(plan.story);
   const trends = settings.map((each) => new PatientTrend(each.baseline, each.score));
   const raises = settings.map((): number[] => []);
   let rules: PatientRuleState = EMPTY_RULE_STATE;
@@ -85,7 +74,7 @@ export function evaluateStream(
     const newlyFiring = evaluation.decisions.some(
       (d) =>
         d.kind === 'breach' &&
-        POINTING_AT_DETERIORATION.has(d.condition) &&
+        (plan.story === 'stable' || pointing.has(d.condition)) &&
         rules.conditions[d.condition]?.phase !== 'firing',
     );
     rules = evaluation.state;

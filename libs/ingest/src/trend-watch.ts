@@ -13,6 +13,7 @@ import {
   explainTrend,
   trendSettingsView,
   trendSettingsWith,
+  type BaselineParameters,
   type TrendEvaluation,
   type TrendSettings,
 } from '@vigil/rules';
@@ -29,7 +30,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 @Injectable()
 export class TrendWatch {
   private readonly logger = new Logger(TrendWatch.name);
-  private readonly trends = new Map<string, PatientTrend>();
+  /** Each patient's trend, and the settings it was last given (compared by identity per sample). */
+  private readonly trends = new Map<string, { trend: PatientTrend; settings: TrendSettings }>();
 
   constructor(
     @Inject(CLINICAL_PROFILES) private readonly profiles: ClinicalProfiles,
@@ -55,16 +57,18 @@ export class TrendWatch {
   /** Her trend, made anew when how her baseline is learned changed; rescored otherwise. */
   private trendOf(patientId: string, settings: TrendSettings): PatientTrend {
     const known = this.trends.get(patientId);
-    if (known && sameBaseline(known, settings)) {
-      if (known.parameters !== settings.score) known.rescore(settings.score);
-      return known;
+    if (known?.settings === settings) return known.trend;
+    if (known && sameBaseline(known.trend.baseline, settings.baseline)) {
+      known.trend.rescore(settings.score);
+      this.trends.set(patientId, { trend: known.trend, settings });
+      return known.trend;
     }
     const open = this.alerts
       .openAlerts()
       .find((alert) => alert.patientId === patientId && alert.rule === TREND_RULE);
     const raised = open ? (open.priority === 'low' ? 'low' : 'medium') : undefined;
     const trend = new PatientTrend(settings.baseline, settings.score, raised);
-    this.trends.set(patientId, trend);
+    this.trends.set(patientId, { trend, settings });
     return trend;
   }
 
@@ -96,7 +100,7 @@ export class TrendWatch {
   /** What her trend watch sees at `now`: `GET /api/patients/:id/trends`. */
   viewOf(patientId: string, overrides: TrendOverrides, now = Date.now()): PatientTrendView {
     const settings = this.profiles.profileOf(patientId).trend;
-    const trend = this.trends.get(patientId);
+    const trend = this.trends.get(patientId)?.trend;
     const base = { patientId, at: iso(now), overrides };
     if (!settings) {
       return {
@@ -161,9 +165,6 @@ export class TrendWatch {
   }
 }
 
-function sameBaseline(trend: PatientTrend, settings: TrendSettings): boolean {
-  return (
-    trend.baseline === settings.baseline ||
-    JSON.stringify(trend.baseline) === JSON.stringify(settings.baseline)
-  );
+function sameBaseline(a: BaselineParameters, b: BaselineParameters): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
