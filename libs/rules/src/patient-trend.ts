@@ -9,7 +9,7 @@ import {
 } from './trend-baseline';
 import {
   DEFAULT_TREND_PARAMETERS,
-  EMPTY_TREND_STATE,
+  newTrendState,
   evaluateTrend,
   type TrendEvaluation,
   type TrendParameters,
@@ -34,7 +34,7 @@ export const DEFAULT_TREND_SETTINGS: TrendSettings = {
  */
 export class PatientTrend {
   private readonly trackers: Record<TrendVital, BaselineTracker>;
-  private current: TrendState = EMPTY_TREND_STATE;
+  private current: TrendState;
   private last: TrendEvaluation | undefined;
   private scoring: TrendParameters;
   private baselines: Partial<Record<TrendVital, VitalBaseline>> = {};
@@ -46,7 +46,7 @@ export class PatientTrend {
     raised?: 'low' | 'medium',
   ) {
     this.scoring = scoring;
-    if (raised) this.current = { ...EMPTY_TREND_STATE, raised };
+    this.current = newTrendState(raised);
     this.trackers = Object.fromEntries(
       TREND_VITALS.map((vital) => [vital, new BaselineTracker(vital, baseline)]),
     ) as Record<TrendVital, BaselineTracker>;
@@ -66,14 +66,11 @@ export class PatientTrend {
    * alarm, a pause); the sample is still scored.
    */
   observe(ts: number, vitals: VitalValues, excluded: boolean): TrendEvaluation {
-    const values: Partial<Record<TrendVital, number>> = {};
     for (const vital of TREND_VITALS) {
       const value = vitals[vital];
-      if (value === undefined) continue;
-      values[vital] = value;
-      this.trackers[vital].add(ts, value, excluded);
+      if (value !== undefined) this.trackers[vital].add(ts, value, excluded);
     }
-    const evaluation = evaluateTrend(this.current, ts, values, this.baselinesAt(ts), this.scoring);
+    const evaluation = evaluateTrend(this.current, ts, vitals, this.baselinesAt(ts), this.scoring);
     this.current = evaluation.state;
     this.last = evaluation;
     return evaluation;

@@ -2,7 +2,7 @@ import { PatientTrend } from './patient-trend';
 import { DEFAULT_BASELINE_PARAMETERS, type TrendVital, type VitalBaseline } from './trend-baseline';
 import {
   DEFAULT_TREND_PARAMETERS,
-  EMPTY_TREND_STATE,
+  newTrendState,
   evaluateTrend,
   type TrendEvaluation,
   type TrendState,
@@ -29,7 +29,7 @@ const BASELINES: Partial<Record<TrendVital, VitalBaseline>> = {
 function run(
   minutes: number,
   values: (m: number) => Partial<Record<TrendVital, number>>,
-  from: TrendState = EMPTY_TREND_STATE,
+  from: TrendState = newTrendState(),
 ): TrendEvaluation[] {
   const evaluations: TrendEvaluation[] = [];
   let state = from;

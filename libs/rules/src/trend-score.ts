@@ -55,14 +55,19 @@ export interface TrendContribution {
   readonly since: number | undefined;
 }
 
-interface SmoothedVital {
-  readonly value: number;
-  readonly ts: number;
-  readonly countingSince: number | undefined;
-}
+/** Per vital, in TREND_VITALS order: the smoothed value, its time, and since when it counts. */
+const SLOTS = 3;
+const VALUE = 0;
+const AT = 1;
+const COUNTING_SINCE = 2;
 
 export interface TrendState {
-  readonly smoothed: Partial<Record<TrendVital, SmoothedVital>>;
+  /**
+   * The smoothed vitals, three numbers each (NaN: none yet, or not counting). Updated in place by
+   * the next evaluation, as a patient's NEWS2 inputs are: a new array per sample at 10,000
+   * patients is garbage the collector pays for. Keep only the latest state.
+   */
+  readonly smoothed: Float64Array;
   /** When the score last rose to the level (and has stayed there), or fell below the clear level. */
   readonly aboveSince?: number | undefined;
   readonly belowSince?: number | undefined;
@@ -70,7 +75,10 @@ export interface TrendState {
   readonly peak: number;
 }
 
-export const EMPTY_TREND_STATE: TrendState = { smoothed: {}, peak: 0 };
+/** A patient's state before her first sample (`raised`: a trend alert of hers is already open). */
+export function newTrendState(raised?: 'low' | 'medium'): TrendState {
+  return { smoothed: new Float64Array(TREND_VITALS.length * SLOTS).fill(NaN), raised, peak: 0 };
+}
 
 export type TrendDecision =
   | { readonly kind: 'none' }
@@ -101,7 +109,8 @@ function deviationOf(
 
 /**
  * Folds a sample's values (taken at `ts`) into the smoothed vitals, scores them against the
- * patient's baselines, and decides on `trend.deterioration`. Pure: the caller keeps the state.
+ * patient's baselines, and decides on `trend.deterioration`. No clock, no I/O: the caller keeps
+ * the state, whose smoothed vitals this updates in place.
  */
 export function evaluateTrend(
   state: TrendState,
@@ -110,43 +119,34 @@ export function evaluateTrend(
   baselines: Partial<Record<TrendVital, VitalBaseline>>,
   parameters: TrendParameters = DEFAULT_TREND_PARAMETERS,
 ): TrendEvaluation {
-  const smoothed: Partial<Record<TrendVital, SmoothedVital>> = { ...state.smoothed };
+  const { smoothed } = state;
   const contributions: TrendContribution[] = [];
-  for (const vital of TREND_VITALS) {
+  for (let i = 0; i < TREND_VITALS.length; i += 1) {
+    const vital = TREND_VITALS[i];
+    const slot = i * SLOTS;
     const value = values[vital];
-    const previous = smoothed[vital];
-    let current = previous;
     if (value !== undefined) {
-      const weight =
-        previous === undefined
-          ? 1
-          : 1 - Math.exp(-Math.max(ts - previous.ts, 0) / parameters.smoothingMs);
-      const next =
-        previous === undefined ? value : previous.value + weight * (value - previous.value);
-      current = { value: next, ts, countingSince: previous?.countingSince };
+      const previous = smoothed[slot + VALUE];
+      smoothed[slot + VALUE] = Number.isNaN(previous)
+        ? value
+        : previous +
+          (1 - Math.exp(-Math.max(ts - smoothed[slot + AT], 0) / parameters.smoothingMs)) *
+            (value - previous);
+      smoothed[slot + AT] = ts;
     }
     const baseline = baselines[vital];
-    if (!current || !baseline) {
-      if (current !== previous) smoothed[vital] = current;
-      continue;
-    }
-    const deviation = deviationOf(
-      current.value,
-      baseline,
-      parameters.directions[vital],
-      parameters,
-    );
-    const countingSince = deviation > 0 ? (current.countingSince ?? ts) : undefined;
-    smoothed[vital] =
-      countingSince === current.countingSince
-        ? current
-        : { value: current.value, ts: current.ts, countingSince };
+    const now = smoothed[slot + VALUE];
+    if (Number.isNaN(now) || !baseline) continue;
+    const deviation = deviationOf(now, baseline, parameters.directions[vital], parameters);
+    if (deviation === 0) smoothed[slot + COUNTING_SINCE] = NaN;
+    else if (Number.isNaN(smoothed[slot + COUNTING_SINCE])) smoothed[slot + COUNTING_SINCE] = ts;
+    const since = smoothed[slot + COUNTING_SINCE];
     contributions.push({
       vital,
       baseline: baseline.median,
-      now: current.value,
+      now,
       deviation,
-      since: countingSince,
+      since: Number.isNaN(since) ? undefined : since,
     });
   }
   const score = contributions.reduce((sum, part) => sum + part.deviation, 0);
