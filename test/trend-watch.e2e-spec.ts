@@ -274,7 +274,19 @@ describe('the trend watch, end to end', () => {
     expect(
       await page.locator('figure[data-vital="diastolicBp"]').getAttribute('data-baseline-band'),
     ).toBeNull();
-    await page.screenshot({ path: `${SCREENSHOTS}/trend-patient.png`, fullPage: true });
+    // What the trend watch sees and the charts with her band, not the page's long alert history.
+    const top = (await page.locator('.trend-watch').boundingBox())?.y ?? 0;
+    const charts = await page.locator('.charts').boundingBox();
+    await page.screenshot({
+      path: `${SCREENSHOTS}/trend-patient.png`,
+      fullPage: true,
+      clip: {
+        x: 0,
+        y: top - 8,
+        width: 1280,
+        height: (charts?.y ?? 0) + (charts?.height ?? 0) - top + 16,
+      },
+    });
     await page.close();
   });
 });
