@@ -84,6 +84,18 @@ describe('the deterioration score against her own baseline', () => {
     ).toBe(true);
   });
 
+  it('takes no part of a late value older than the one it smoothed last', () => {
+    const state = newTrendState();
+    evaluateTrend(state, start, usual, BASELINES);
+    evaluateTrend(state, start - 5 * MINUTE, { ...usual, heartRate: 140 }, BASELINES);
+    // The next value is smoothed over the minute since the last in time, not six.
+    const next = evaluateTrend(state, start + MINUTE, { ...usual, heartRate: 72 }, BASELINES);
+    expect(next.contributions.find((part) => part.vital === 'heartRate')?.now).toBeCloseTo(
+      62 + (1 - Math.exp(-0.1)) * 10,
+      6,
+    );
+  });
+
   it('counts only the direction that matters', () => {
     const evaluations = run(180, () => ({ ...usual, heartRate: 45, spo2: 100, systolicBp: 160 }));
     expect(evaluations[179].score).toBe(0);

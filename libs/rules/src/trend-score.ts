@@ -125,7 +125,8 @@ export function evaluateTrend(
     const vital = TREND_VITALS[i];
     const slot = i * SLOTS;
     const value = values[vital];
-    if (value !== undefined) {
+    // A value older than the one smoothed last (a wearable's late batch) is history: skipped.
+    if (value !== undefined && !(ts < smoothed[slot + AT])) {
       const previous = smoothed[slot + VALUE];
       smoothed[slot + VALUE] = Number.isNaN(previous)
         ? value
