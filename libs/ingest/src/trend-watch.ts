@@ -113,7 +113,8 @@ export class TrendWatch {
       };
     }
     const latest = trend?.latest;
-    const baselines = trend?.baselinesAt(now) ?? {};
+    // As her latest sample was scored: a read must not close a bucket her wearable is still filling.
+    const baselines = trend?.baselines ?? {};
     const vitals: VitalTrendView[] = [];
     for (const vital of TREND_VITALS) {
       const baseline = baselines[vital];

@@ -37,7 +37,7 @@ export class PatientTrend {
   private current: TrendState;
   private last: TrendEvaluation | undefined;
   private scoring: TrendParameters;
-  private baselines: Partial<Record<TrendVital, VitalBaseline>> = {};
+  private scoredAgainst: Partial<Record<TrendVital, VitalBaseline>> = {};
 
   /** `raised`: a trend alert of hers is already open (raised before a restart). */
   constructor(
@@ -76,23 +76,23 @@ export class PatientTrend {
     return evaluation;
   }
 
-  /** Marks the present bucket of every vital unfit to learn from, without a sample. */
-  exclude(ts: number): void {
-    for (const vital of TREND_VITALS) this.trackers[vital].exclude(ts);
+  /** Each vital's baseline as her latest sample was scored against (read-only: for a view). */
+  get baselines(): Partial<Record<TrendVital, VitalBaseline>> {
+    return this.scoredAgainst;
   }
 
-  /** Each vital's baseline at `now`; the same object while none of them changed. */
-  baselinesAt(now: number): Partial<Record<TrendVital, VitalBaseline>> {
+  /** Each vital's baseline at `ts`; the same object while none of them changed. */
+  private baselinesAt(ts: number): Partial<Record<TrendVital, VitalBaseline>> {
     let changed = false;
     for (const vital of TREND_VITALS)
-      if (this.trackers[vital].baselineAt(now) !== this.baselines[vital]) changed = true;
-    if (!changed) return this.baselines;
+      if (this.trackers[vital].baselineAt(ts) !== this.scoredAgainst[vital]) changed = true;
+    if (!changed) return this.scoredAgainst;
     const baselines: Partial<Record<TrendVital, VitalBaseline>> = {};
     for (const vital of TREND_VITALS) {
-      const baseline = this.trackers[vital].baselineAt(now);
+      const baseline = this.trackers[vital].baselineAt(ts);
       if (baseline) baselines[vital] = baseline;
     }
-    this.baselines = baselines;
+    this.scoredAgainst = baselines;
     return baselines;
   }
 

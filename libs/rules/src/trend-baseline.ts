@@ -111,12 +111,6 @@ export class BaselineTracker {
     this.remedian.add(value);
   }
 
-  /** Marks the bucket of `ts` unfit (an alarm opened, a pause began) without a sample. */
-  exclude(ts: number): void {
-    if (this.currentIndex !== undefined && ts >= this.currentIndex * this.parameters.bucketMs)
-      this.currentExcluded = true;
-  }
-
   /**
    * The baseline at `now`: from the lagged window when it holds enough buckets, else from the
    * first buckets learned after admission; none until there are enough.

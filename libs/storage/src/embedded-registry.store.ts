@@ -31,6 +31,9 @@ import {
   type StoredAuditEntry,
 } from './registry-store.port';
 
+/** The tables of per-patient overrides, each a JSON body per patient. */
+type OverrideTable = 'threshold_overrides' | 'trend_overrides';
+
 export class EmbeddedRegistryStore implements RegistryStore {
   private readonly auditLog: EmbeddedAuditLog;
 
@@ -242,23 +245,11 @@ export class EmbeddedRegistryStore implements RegistryStore {
     overrides: readonly ThresholdOverride[],
     audit: AuditEntry,
   ): Promise<void> {
-    this.inTransaction(audit, () => {
-      this.db
-        .prepare(
-          'INSERT INTO threshold_overrides (patient_id, body) VALUES (?, ?) ON CONFLICT (patient_id) DO UPDATE SET body = excluded.body',
-        )
-        .run(patientId, JSON.stringify(overrides));
-    });
+    this.replaceOverrides('threshold_overrides', patientId, overrides, audit);
   }
 
   async listThresholdOverrides(): Promise<Map<string, ThresholdOverride[]>> {
-    const rows = this.db.prepare('SELECT patient_id, body FROM threshold_overrides').all() as {
-      patient_id: string;
-      body: string;
-    }[];
-    return new Map(
-      rows.map((row) => [row.patient_id, JSON.parse(row.body) as ThresholdOverride[]]),
-    );
+    return this.listOverrides<ThresholdOverride[]>('threshold_overrides');
   }
 
   async setTrendOverrides(
@@ -266,21 +257,35 @@ export class EmbeddedRegistryStore implements RegistryStore {
     overrides: TrendOverrides,
     audit: AuditEntry,
   ): Promise<void> {
+    this.replaceOverrides('trend_overrides', patientId, overrides, audit);
+  }
+
+  async listTrendOverrides(): Promise<Map<string, TrendOverrides>> {
+    return this.listOverrides<TrendOverrides>('trend_overrides');
+  }
+
+  /** A patient's overrides of one kind, replaced whole as JSON, with the audit entry. */
+  private replaceOverrides(
+    table: OverrideTable,
+    patientId: string,
+    overrides: unknown,
+    audit: AuditEntry,
+  ): void {
     this.inTransaction(audit, () => {
       this.db
         .prepare(
-          'INSERT INTO trend_overrides (patient_id, body) VALUES (?, ?) ON CONFLICT (patient_id) DO UPDATE SET body = excluded.body',
+          `INSERT INTO ${table} (patient_id, body) VALUES (?, ?) ON CONFLICT (patient_id) DO UPDATE SET body = excluded.body`,
         )
         .run(patientId, JSON.stringify(overrides));
     });
   }
 
-  async listTrendOverrides(): Promise<Map<string, TrendOverrides>> {
-    const rows = this.db.prepare('SELECT patient_id, body FROM trend_overrides').all() as {
+  private listOverrides<T>(table: OverrideTable): Map<string, T> {
+    const rows = this.db.prepare(`SELECT patient_id, body FROM ${table}`).all() as {
       patient_id: string;
       body: string;
     }[];
-    return new Map(rows.map((row) => [row.patient_id, JSON.parse(row.body) as TrendOverrides]));
+    return new Map(rows.map((row) => [row.patient_id, JSON.parse(row.body) as T]));
   }
 
   async listAudit(query: AuditQuery): Promise<StoredAuditEntry[]> {

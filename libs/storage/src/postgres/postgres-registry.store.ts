@@ -32,6 +32,9 @@ import {
 import { createSchemaOnce, inTransaction } from './transactions';
 import { AUDIT_SCHEMA, appendAudit } from './postgres-audit-log';
 
+/** The tables of per-patient overrides, each a JSON body per patient. */
+type OverrideTable = 'threshold_overrides' | 'trend_overrides';
+
 /**
  * The same tables as the embedded store's (libs/storage/src/embedded-database.ts). Times stay
  * ISO-8601 text, as the port gives and takes them, so both stores answer alike.
@@ -298,20 +301,11 @@ export class PostgresRegistryStore implements RegistryStore {
     overrides: readonly ThresholdOverride[],
     audit: AuditEntry,
   ): Promise<void> {
-    await this.inTransaction(audit, (client) =>
-      client.query(
-        `INSERT INTO threshold_overrides (patient_id, body) VALUES ($1, $2)
-           ON CONFLICT (patient_id) DO UPDATE SET body = EXCLUDED.body`,
-        [patientId, JSON.stringify(overrides)],
-      ),
-    );
+    await this.replaceOverrides('threshold_overrides', patientId, overrides, audit);
   }
 
   async listThresholdOverrides(): Promise<Map<string, ThresholdOverride[]>> {
-    const { rows } = await this.pool.query<{ patient_id: string; body: ThresholdOverride[] }>(
-      'SELECT patient_id, body FROM threshold_overrides',
-    );
-    return new Map(rows.map((row) => [row.patient_id, row.body]));
+    return this.listOverrides<ThresholdOverride[]>('threshold_overrides');
   }
 
   async setTrendOverrides(
@@ -319,18 +313,32 @@ export class PostgresRegistryStore implements RegistryStore {
     overrides: TrendOverrides,
     audit: AuditEntry,
   ): Promise<void> {
+    await this.replaceOverrides('trend_overrides', patientId, overrides, audit);
+  }
+
+  async listTrendOverrides(): Promise<Map<string, TrendOverrides>> {
+    return this.listOverrides<TrendOverrides>('trend_overrides');
+  }
+
+  /** A patient's overrides of one kind, replaced whole as JSON, with the audit entry. */
+  private async replaceOverrides(
+    table: OverrideTable,
+    patientId: string,
+    overrides: unknown,
+    audit: AuditEntry,
+  ): Promise<void> {
     await this.inTransaction(audit, (client) =>
       client.query(
-        `INSERT INTO trend_overrides (patient_id, body) VALUES ($1, $2)
+        `INSERT INTO ${table} (patient_id, body) VALUES ($1, $2)
            ON CONFLICT (patient_id) DO UPDATE SET body = EXCLUDED.body`,
         [patientId, JSON.stringify(overrides)],
       ),
     );
   }
 
-  async listTrendOverrides(): Promise<Map<string, TrendOverrides>> {
-    const { rows } = await this.pool.query<{ patient_id: string; body: TrendOverrides }>(
-      'SELECT patient_id, body FROM trend_overrides',
+  private async listOverrides<T>(table: OverrideTable): Promise<Map<string, T>> {
+    const { rows } = await this.pool.query<{ patient_id: string; body: T }>(
+      `SELECT patient_id, body FROM ${table}`,
     );
     return new Map(rows.map((row) => [row.patient_id, row.body]));
   }
