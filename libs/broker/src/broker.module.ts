@@ -1,5 +1,5 @@
 import { Logger, Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
-import { loadAedes, type AedesBroker } from './aedes.types';
+import { loadAedes, type AedesBroker, type AedesClient } from './aedes.types';
 import {
   BROKER_OPTIONS,
   DEVICE_ACCESS_POLICY,
@@ -8,7 +8,7 @@ import {
   type DeviceAccessPolicy,
   type DeviceMessageHandler,
 } from './broker.port';
-import { deviceAccessHooks } from './device-access.hooks';
+import { confirmAccess, deviceAccessHooks } from './device-access.hooks';
 import { publishRejection } from './device-replies';
 import { printable } from './printable';
 import { DeviceConnections } from './device-connections';
@@ -38,7 +38,17 @@ async function createAedesBroker(
       ),
     ),
   });
-  broker.on('clientReady', (client) => handler.deviceConnected(client.id));
+  broker.on('clientReady', (client) => {
+    handler.deviceConnected(client.id);
+    confirmAccess(client, policy).then(
+      (admitted) => admitted || closeRevoked(client),
+      () => closeRevoked(client),
+    );
+  });
+  const closeRevoked = (client: AedesClient) => {
+    logger.warn(`device ${client.id}: its secret changed while it connected; connection closed`);
+    client.close();
+  };
   broker.on('clientDisconnect', (client) => handler.deviceDisconnected(client.id));
   // Before authentication a client id is whatever the client sent: printable() makes it safe.
   broker.on('clientError', (client, error) =>

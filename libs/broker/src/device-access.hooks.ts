@@ -24,6 +24,21 @@ export const REFUSAL_DELAY_MS = 1_000;
 /** The will topic each connecting client asked for, read before it is authenticated. */
 const willTopics = new WeakMap<AedesClient, string | undefined>();
 
+/** What each accepted client proved itself with (its secret, or its certificate), until ready. */
+const proofs = new WeakMap<AedesClient, Buffer | 'certificate' | undefined>();
+
+/**
+ * Asks the registry again, once the connection is ready, whether what the client proved itself
+ * with still admits it. Between the check at CONNECT and this moment the device's secret may have
+ * been rotated or revoked, and the registry's order to close the connection found none yet.
+ */
+export function confirmAccess(client: AedesClient, policy: DeviceAccessPolicy): Promise<boolean> {
+  const proof = proofs.get(client);
+  proofs.delete(client);
+  if (proof === 'certificate') return Promise.resolve(policy.acceptsCertificate(client.id));
+  return policy.verifyDevice(client.id, proof);
+}
+
 /** A connection whose TLS client certificate was verified against the device CA. */
 export interface CertifiedConnection {
   readonly certifiedDeviceId: string;
@@ -73,14 +88,23 @@ export function deviceAccessHooks(
       if (certified !== undefined) {
         if (certified !== client.id) return refuse();
         return void Promise.resolve(policy.acceptsCertificate(client.id)).then(
-          (accepted) => (accepted ? done(null, true) : refuse()),
+          (accepted) => {
+            if (!accepted) return refuse();
+            proofs.set(client, 'certificate');
+            done(null, true);
+          },
           () => refuse(),
         );
       }
       // The username must repeat the client id, so a secret is only ever tried against its device.
       if (username !== client.id) return refuse();
-      policy.verifyDevice(client.id, password ? Buffer.from(password) : undefined).then(
-        (valid) => (valid ? done(null, true) : refuse()),
+      const secret = password ? Buffer.from(password) : undefined;
+      policy.verifyDevice(client.id, secret).then(
+        (valid) => {
+          if (!valid) return refuse();
+          proofs.set(client, secret);
+          done(null, true);
+        },
         () => refuse(),
       );
     },

@@ -19,6 +19,7 @@ export { InfluxTelemetryStore } from './influx/influx-telemetry.store';
 export { DEFAULT_DRAINER_OPTIONS } from './influx/spool-drainer';
 export { EmbeddedTelemetryStore } from './embedded-telemetry.store';
 export { EmbeddedNotificationStore } from './embedded-notification.store';
+export { EmbeddedRegistryStore } from './embedded-registry.store';
 export { PartitionLeases, FencedError, type PartitionLease } from './postgres/partition-leases';
 export {
   PartitionOwnership,

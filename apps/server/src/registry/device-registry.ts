@@ -254,6 +254,9 @@ export class DeviceRegistry implements DeviceDirectory, DeviceAccessPolicy {
     const print = fingerprint(secret);
     if (this.verified.get(deviceId) === print) return true;
     const valid = await verifySecret(secret, hash);
+    // A slow hash gives a rotation or a revocation time to land: the secret checked must still be
+    // the device's, or the old one would be accepted, and then remembered as verified.
+    if (this.devices.get(deviceId)?.secretHash !== hash) return false;
     if (valid) this.verified.set(deviceId, print);
     return valid;
   }
