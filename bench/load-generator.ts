@@ -25,6 +25,9 @@ export type GeneratorCommand =
       readonly rateHz: number;
       readonly window: number;
       readonly durationMs: number;
+      /** flood: goes on past `durationMs` until this many QoS 1 samples are acknowledged, for
+       * at most `withinMs` in all (a slow or briefly stalled machine still floods long enough). */
+      readonly untilAcknowledged?: { readonly count: number; readonly withinMs: number };
     };
 
 export interface GeneratorReport {
@@ -212,10 +215,16 @@ function max(window: number, durationMs: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, durationMs));
 }
 
-async function flood(durationMs: number): Promise<void> {
+async function flood(
+  durationMs: number,
+  untilAcknowledged = { count: 0, withinMs: durationMs },
+): Promise<void> {
   keepAcknowledged = true;
-  const until = Date.now() + durationMs;
-  while (Date.now() < until) {
+  const startedAt = Date.now();
+  const going = (now: number) =>
+    now < startedAt + durationMs ||
+    (report.acknowledged < untilAcknowledged.count && now < startedAt + untilAcknowledged.withinMs);
+  while (going(Date.now())) {
     for (const [id, client] of clients) {
       const topic = `devices/${id}/vitals`;
       publishQos1(client, topic, sample(id));
@@ -246,7 +255,7 @@ process.on('message', (command: GeneratorCommand) => {
     const startedAt = Date.now();
     if (command.mode === 'steady') await steady(command.rateHz, command.durationMs, startedAt);
     else if (command.mode === 'max') await max(command.window, command.durationMs);
-    else await flood(command.durationMs);
+    else await flood(command.durationMs, command.untilAcknowledged);
     if (command.mode !== 'flood') await waitForAcks(30_000);
     if (command.mode !== 'flood')
       await Promise.all([...clients.values()].map((client) => client.endAsync(true)));

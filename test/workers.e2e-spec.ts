@@ -164,14 +164,17 @@ describe('Edge workers (VIGIL_WORKERS=2, a real process)', () => {
       password: secret,
       reconnectPeriod: 0,
     });
-    const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+    const closed = new Promise<boolean>((resolve) => {
+      device.once('close', () => resolve(true));
+      setTimeout(() => resolve(false), 10_000);
+    });
     const rotated = await fetch(`${vigil.httpUrl}/api/devices/${id}/secret`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin.accessToken}`, 'content-type': 'application/json' },
       body: '{}',
     });
     expect(rotated.status).toBe(200);
-    await closed;
+    expect(await closed).toBe(true);
     await expect(
       mqtt.connectAsync(vigil.mqttUrl, {
         clientId: id,
