@@ -27,6 +27,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Subject } from 'rxjs';
 import { AlarmPauses, Inactivations, pauseCovers, standbyCovers } from './alarm-pauses';
+import { AlertJournal } from './alert-journal';
 import { AlertBook, isOpen, type BreachReport, type EscalationPolicy } from './alert-book';
 
 /** A ward's own technical alarm: `value` against `threshold`, as the message explains. */
@@ -43,6 +44,19 @@ const SILENCEABLE: ReadonlySet<AlertEventKind> = new Set([
 ]);
 
 export const ALERTS_OPTIONS = Symbol('AlertsOptions');
+
+/** How long an alert event waits to be durable before it is announced anyway. */
+const ANNOUNCE_WAIT_MS = 250;
+/** How long an action on an alert waits for its event to be durable before it answers anyway. */
+const DURABLE_WAIT_MS = 5_000;
+const JOURNAL_RETRY_MS = 1_000;
+
+/** Resolves when `promise` does, or after `ms`, whichever is first. */
+function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([promise, waited]).finally(() => clearTimeout(timer));
+}
 
 export type AlertsOptions = EscalationPolicy;
 
@@ -73,6 +87,8 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   /** Standbys begun, ended by time or by a nurse. */
   readonly standbys$ = this.standbysSubject.asObservable();
 
+  private readonly journal: AlertJournal;
+
   constructor(
     @Inject(ALERT_STORE) private readonly store: AlertStore,
     @Inject(TELEMETRY_STORE) private readonly telemetry: TelemetryStore,
@@ -80,6 +96,18 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
     @Inject(PATIENT_OWNERSHIP) private readonly ownership: PatientOwnership,
   ) {
     this.book = new AlertBook(() => randomUUID(), options);
+    this.journal = new AlertJournal({
+      write: (events) => this.store.writeAlertEvents(events),
+      failed: (error, waiting) =>
+        this.logger.error(
+          `alert events not persisted yet (${waiting} waiting, tried again in ${JOURNAL_RETRY_MS} ms): ${String(error)}`,
+        ),
+      dropped: (events) =>
+        this.logger.error(
+          `${events} alert events given up: the database has not committed for too long`,
+        ),
+      retryMs: JOURNAL_RETRY_MS,
+    });
   }
 
   async onModuleInit(): Promise<void> {
@@ -112,6 +140,7 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.ticker);
+    this.journal.close();
   }
 
   /** Pauses a patient's alarms (replacing a pause in force); what it silences is recorded still. */
@@ -150,6 +179,11 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
 
   standbyOf(patientId: string, now = Date.now()): Standby | undefined {
     return this.standbys.of(patientId, now);
+  }
+
+  /** Alert events announced and not yet durable: the database is not committing. */
+  get unwrittenEvents(): number {
+    return this.journal.backlog;
   }
 
   /** The open alerts consoles may show: not those a pause is holding back. */
@@ -257,17 +291,21 @@ export class AlertsService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Persists, then announces. A failed write must not silence an alert: the book already holds
-   * it, so its repeats would never be announced either. The nurse is told in any case, and the
-   * failure is logged as an error (a restart would then not restore this event).
+   * Hands the events to the journal (written in the order they happen, a failed write tried
+   * again) and announces them once durable, so a console that reconnects finds in the store what
+   * it missed while away; but after ANNOUNCE_WAIT_MS at most, so a stalled or failing disk delays
+   * no alarm by more and silences none (the book already holds the alert, so its repeats would
+   * never be announced either). Settles when they are durable, or after DURABLE_WAIT_MS.
    */
   private async commit(events: AlertEvent[]): Promise<void> {
     if (events.length === 0) return;
-    try {
-      await this.store.writeAlertEvents(events);
-    } catch (error) {
-      this.logger.error(`alert events not persisted (${events.length}): ${String(error)}`);
-    }
+    const durable = this.journal.append(events);
+    await settledWithin(durable, ANNOUNCE_WAIT_MS);
+    this.announce(events);
+    await settledWithin(durable, DURABLE_WAIT_MS - ANNOUNCE_WAIT_MS);
+  }
+
+  private announce(events: AlertEvent[]): void {
     // Beside the vitals for analysis (InfluxDB); an alarm never waits for it.
     this.telemetry
       .recordAlertEvents(events)
