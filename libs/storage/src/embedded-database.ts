@@ -173,7 +173,7 @@ export function openEmbeddedDatabase(
     db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'alerts'").get() !== undefined;
   if (hasAlerts && version < 7) db.exec(ALERT_WARDS_OF_VERSION_7);
   db.exec(SCHEMA);
-  if (hasTables && version < 5) db.transaction(() => db.exec(STAYS_OF_VERSION_5))();
+  if (hasTables && version < 5) writeTransaction(db, () => db.exec(STAYS_OF_VERSION_5))();
   db.pragma('foreign_keys = ON');
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return db;
@@ -183,6 +183,19 @@ export function openEmbeddedDatabase(
  * A connection to the embedded database file, keyed when it is encrypted. Every connection to
  * the file (this thread's, the writer's, the reader's) is opened here.
  */
+/**
+ * A transaction that takes the write lock at its start (`BEGIN IMMEDIATE`). Beside the writer
+ * thread, a deferred one that reads and then writes fails at once with "database is locked" when
+ * the other commits in between (SQLITE_BUSY_SNAPSHOT, sqlite.org/rescode.html#busy_snapshot),
+ * instead of waiting its turn as the busy timeout lets it.
+ */
+export function writeTransaction<F extends (...args: never[]) => unknown>(
+  db: EmbeddedDatabase,
+  work: F,
+): Database.Transaction<F>['immediate'] {
+  return db.transaction(work).immediate;
+}
+
 export function connectEmbeddedDatabase(
   file: string,
   { encryptionKey }: EmbeddedDatabaseOptions,

@@ -1,6 +1,6 @@
 import type { NotificationTarget } from '@vigil/contracts';
 import { EmbeddedAuditLog } from './embedded-audit-log';
-import type { EmbeddedDatabase } from './embedded-database';
+import { writeTransaction, type EmbeddedDatabase } from './embedded-database';
 import type { NotificationStore, QueuedNotification } from './notification-store.port';
 import type { AuditEntry } from './registry-store.port';
 
@@ -48,7 +48,7 @@ export class EmbeddedNotificationStore implements NotificationStore {
   }
 
   async addTarget(target: NotificationTarget, secret: string, audit: AuditEntry): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.db
         .prepare('INSERT INTO notification_targets (id, body, secret) VALUES (?, ?, ?)')
         .run(target.id, JSON.stringify(target), secret);
@@ -57,7 +57,7 @@ export class EmbeddedNotificationStore implements NotificationStore {
   }
 
   async removeTarget(targetId: string, audit: AuditEntry): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.db.prepare('DELETE FROM notification_queue WHERE target_id = ?').run(targetId);
       this.db.prepare('DELETE FROM notification_targets WHERE id = ?').run(targetId);
       this.auditLog.append(audit);
@@ -82,7 +82,7 @@ export class EmbeddedNotificationStore implements NotificationStore {
     maxPending: number,
   ): Promise<{ dropped: string[] }> {
     const dropped: string[] = [];
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       for (const targetId of targetIds) {
         if ((this.countPending.get(targetId) as { n: number }).n >= maxPending) {
           dropped.push(targetId);

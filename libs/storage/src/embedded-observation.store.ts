@@ -1,6 +1,6 @@
 import type { Observation } from '@vigil/contracts';
 import { EmbeddedAuditLog } from './embedded-audit-log';
-import type { EmbeddedDatabase } from './embedded-database';
+import { writeTransaction, type EmbeddedDatabase } from './embedded-database';
 import type { ObservationStore } from './observation-store.port';
 import type { AuditEntry } from './registry-store.port';
 
@@ -24,7 +24,7 @@ export class EmbeddedObservationStore implements ObservationStore {
   }
 
   async add(observation: Observation, audit: AuditEntry): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.db
         .prepare(
           'INSERT INTO observations (id, patient_id, effective_at, body) VALUES (?, ?, ?, ?)',
@@ -44,7 +44,7 @@ export class EmbeddedObservationStore implements ObservationStore {
     enteredInError: NonNullable<Observation['enteredInError']>,
     audit: AuditEntry,
   ): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.db
         .prepare('UPDATE observations SET entered_in_error = ? WHERE id = ?')
         .run(JSON.stringify(enteredInError), observationId);

@@ -5,7 +5,7 @@ import type {
   ThresholdOverride,
   TrendOverrides,
 } from '@vigil/contracts';
-import type { EmbeddedDatabase } from './embedded-database';
+import { writeTransaction, type EmbeddedDatabase } from './embedded-database';
 import { EmbeddedAuditLog } from './embedded-audit-log';
 import {
   bindingFromRow,
@@ -293,14 +293,14 @@ export class EmbeddedRegistryStore implements RegistryStore {
   }
 
   async recordAudit(...entries: AuditEntry[]): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       for (const entry of entries) this.auditLog.append(entry);
     })();
   }
 
   /** Runs a change and records its audit entry, both or neither. */
   private inTransaction(audit: AuditEntry, change: () => void): void {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       change();
       this.auditLog.append(audit);
     })();

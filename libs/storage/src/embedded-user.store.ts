@@ -1,5 +1,5 @@
 import type { UserRole } from '@vigil/contracts';
-import type { EmbeddedDatabase } from './embedded-database';
+import { writeTransaction, type EmbeddedDatabase } from './embedded-database';
 import type { AuditEntry } from './registry-store.port';
 import { EmbeddedAuditLog } from './embedded-audit-log';
 import {
@@ -38,7 +38,7 @@ export class EmbeddedUserStore implements UserStore {
   }
 
   async saveApiClient(client: ApiClientRecord, audit: AuditEntry): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.db
         .prepare('INSERT OR REPLACE INTO api_clients (client_id, body) VALUES (?, ?)')
         .run(client.clientId, JSON.stringify(client));
@@ -60,7 +60,7 @@ export class EmbeddedUserStore implements UserStore {
   }
 
   async addUser(user: UserRecord, audit: AuditEntry): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       const result = this.db
         .prepare(
           `INSERT OR IGNORE INTO users (username, display_name, role, wards, password_hash, disabled, created_at)
@@ -77,7 +77,7 @@ export class EmbeddedUserStore implements UserStore {
     audit: AuditEntry,
     endSessions: false | { readonly reason: SessionEndReason; readonly keepSessionId?: string },
   ): Promise<string[]> {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const [username, ...rest] = this.columns(user);
       this.db
         .prepare(
@@ -100,7 +100,7 @@ export class EmbeddedUserStore implements UserStore {
   }
 
   async startSession(session: SessionRecord, token: RefreshTokenRecord): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.db
         .prepare('INSERT INTO sessions (id, username, started_at, expires_at) VALUES (?, ?, ?, ?)')
         .run(session.id, session.username, session.startedAt, session.expiresAt);
@@ -131,7 +131,7 @@ export class EmbeddedUserStore implements UserStore {
   }
 
   async useRefreshToken(tokenHash: string, now: number): Promise<RefreshTokenUse> {
-    return this.db.transaction((): RefreshTokenUse => {
+    return writeTransaction(this.db, (): RefreshTokenUse => {
       const row = this.db
         .prepare('SELECT session_id, expires_at, used_at FROM refresh_tokens WHERE token_hash = ?')
         .get(tokenHash) as
@@ -157,7 +157,7 @@ export class EmbeddedUserStore implements UserStore {
   }
 
   async deleteExpiredSessions(now: number): Promise<number> {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       this.db
         .prepare(
           'DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE expires_at <= ?)',

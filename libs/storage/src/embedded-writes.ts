@@ -1,5 +1,5 @@
 import type { AlertEvent, Sample } from '@vigil/contracts';
-import type { EmbeddedDatabase } from './embedded-database';
+import { writeTransaction, type EmbeddedDatabase } from './embedded-database';
 import { EmbeddedAlertState } from './embedded-alert.store';
 import type { NewHl7Message } from './hl7-outbox.port';
 
@@ -61,7 +61,7 @@ export function prepareEmbeddedCommit(
       JSON.stringify(body),
     );
   };
-  return db.transaction((writes: readonly EmbeddedWrite[]) => {
+  return writeTransaction(db, (writes: readonly EmbeddedWrite[]) => {
     for (const write of writes) {
       for (const sample of write.samples ?? []) insertSampleRow(sample);
       for (const event of write.events ?? []) alertState.record(event);

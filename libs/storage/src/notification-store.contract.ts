@@ -8,7 +8,8 @@ export interface NotificationStoreUnderTest {
   dispose(): Promise<void>;
 }
 
-const target: NotificationTarget = {
+/** A target as the contract (and other store specs) register it. */
+export const target: NotificationTarget = {
   id: 't1',
   name: 'Ward phones',
   url: 'http://127.0.0.1:1/hook',

@@ -1,4 +1,4 @@
-import type { EmbeddedDatabase } from '../embedded-database';
+import { writeTransaction, type EmbeddedDatabase } from '../embedded-database';
 
 export interface SpoolBatch {
   readonly firstId: number;
@@ -25,7 +25,7 @@ export class DurableSpool {
       'INSERT INTO spool_rejected (id, line, error, at) SELECT id, line, ?, ? FROM spool WHERE id BETWEEN ? AND ?',
     );
     const deleteRange = db.prepare('DELETE FROM spool WHERE id BETWEEN ? AND ?');
-    this.rejectRange = db.transaction((batch: SpoolBatch, error: string) => {
+    this.rejectRange = writeTransaction(db, (batch: SpoolBatch, error: string) => {
       moveRange.run(error, new Date().toISOString(), batch.firstId, batch.lastId);
       deleteRange.run(batch.firstId, batch.lastId);
     });
@@ -66,6 +66,6 @@ export class DurableSpool {
 
   /** For a transaction that wraps `insert`. */
   transaction<T extends unknown[]>(work: (...args: T) => void): (...args: T) => void {
-    return this.db.transaction(work);
+    return writeTransaction(this.db, work);
   }
 }
