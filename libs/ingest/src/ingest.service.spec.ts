@@ -1,6 +1,5 @@
-// Proves ingest's promise to the broker: a sample whose write failed is not remembered as stored,
-// so when the device resends it (it was not acknowledged) it is stored, not dropped as a repeat;
-// and its promise to the nurse: a sample is evaluated before its write is durable, once.
+// Proves ingest's promise to the broker: a sample whose write failed is not remembered as seen,
+// so when the device resends it (it was not acknowledged) it is stored, not dropped as a repeat.
 // The store, directory, evaluator and device watch are stand-ins: this checks ingest's own logic.
 import { OwnsEveryPatient } from '@vigil/alerts';
 import type { Sample } from '@vigil/contracts';
@@ -9,34 +8,6 @@ import type { ClinicalEvaluator } from './clinical-evaluator';
 import type { DeviceDirectory } from './device-directory.port';
 import type { DeviceWatchService } from './device-watch.service';
 import { IngestService } from './ingest.service';
-
-/** Every device is worn by p1, its sensor on. */
-const directory = {
-  bindingOf: () => ({ patientId: 'p1', ward: 'w1', current: true, from: 0 }),
-  bindingAt: () => ({ patientId: 'p1', ward: 'w1', current: true, from: 0 }),
-} as unknown as DeviceDirectory;
-const watch = {
-  sampleArrived: () => undefined,
-  readingsValid: () => true,
-} as unknown as DeviceWatchService;
-
-/** Ingest on the given store, at 50 samples per second per device; `evaluated` gets each seq. */
-function ingestOn(store: TelemetryStore, evaluated: number[] = []): IngestService {
-  const clinical = {
-    evaluate: (sample: Sample) => {
-      evaluated.push(sample.seq);
-      return { total: 0, risk: 'low', complete: false };
-    },
-  } as unknown as ClinicalEvaluator;
-  return new IngestService(
-    { maxSamplesPerSecond: 50 },
-    store,
-    directory,
-    clinical,
-    watch,
-    new OwnsEveryPatient(),
-  );
-}
 
 describe('IngestService with a failing store (stand-ins for store and rules)', () => {
   function setup() {
@@ -51,7 +22,28 @@ describe('IngestService with a failing store (stand-ins for store and rules)', (
         stored.push(...samples);
       },
     } as unknown as TelemetryStore;
-    return { stored, ingest: ingestOn(store) };
+    const directory = {
+      bindingOf: () => ({ patientId: 'p1', ward: 'w1', current: true, from: 0 }),
+      bindingAt: () => ({ patientId: 'p1', ward: 'w1', current: true, from: 0 }),
+    } as unknown as DeviceDirectory;
+    const clinical = {
+      evaluate: () => ({ total: 0, risk: 'low', complete: false }),
+    } as unknown as ClinicalEvaluator;
+    const watch = {
+      sampleArrived: () => undefined,
+      readingsValid: () => true,
+    } as unknown as DeviceWatchService;
+    return {
+      stored,
+      ingest: new IngestService(
+        { maxSamplesPerSecond: 50 },
+        store,
+        directory,
+        clinical,
+        watch,
+        new OwnsEveryPatient(),
+      ),
+    };
   }
 
   it('stores a resent sample after a failed write, and drops a true repeat', async () => {
@@ -101,52 +93,5 @@ describe('IngestService with a failing store (stand-ins for store and rules)', (
     });
     expect(await ingest.handleMessage('d2', 'vitals', batch(2))).toBeUndefined();
     expect(stored).toHaveLength(500);
-  });
-
-  describe('while a write is under way (a slow disk)', () => {
-    function slowSetup() {
-      const writes: { samples: readonly Sample[]; settle: (error?: Error) => void }[] = [];
-      const store = {
-        writeSamples: (samples: readonly Sample[]) =>
-          new Promise<void>((resolve, reject) =>
-            writes.push({ samples, settle: (error) => (error ? reject(error) : resolve()) }),
-          ),
-      } as unknown as TelemetryStore;
-      const evaluated: number[] = [];
-      return { writes, evaluated, ingest: ingestOn(store, evaluated) };
-    }
-    const payload = (seq: number, ts: number) =>
-      Buffer.from(JSON.stringify({ ts, seq, vitals: { heartRate: 140 } }));
-
-    it('evaluates the sample at once and answers the broker only once it is durable', async () => {
-      const { writes, evaluated, ingest } = slowSetup();
-      let answered = false;
-      const handled = ingest
-        .handleMessage('d1', 'vitals', payload(1, Date.now()))
-        .then(() => (answered = true));
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(evaluated).toEqual([1]);
-      expect(answered).toBe(false);
-      writes[0].settle();
-      await handled;
-      expect(ingest.counters).toMatchObject({ accepted: 1, duplicates: 0 });
-    });
-
-    it('writes a repeat that comes during the write again, without evaluating it again', async () => {
-      const { writes, evaluated, ingest } = slowSetup();
-      const ts = Date.now();
-      const first = ingest.handleMessage('d1', 'vitals', payload(1, ts));
-      const repeat = ingest.handleMessage('d1', 'vitals', payload(1, ts));
-      expect(writes).toHaveLength(2);
-      // The first write fails; the repeat's write is what the device is acknowledged for.
-      writes[0].settle(new Error('disk stalled'));
-      writes[1].settle();
-      await expect(first).rejects.toThrow('disk stalled');
-      await expect(repeat).resolves.toBeUndefined();
-      expect(evaluated).toEqual([1]);
-      // Once durable, a further repeat is only a repeat.
-      await ingest.handleMessage('d1', 'vitals', payload(1, ts));
-      expect(writes).toHaveLength(2);
-    });
   });
 });

@@ -127,8 +127,8 @@ export class IngestService {
 
   /**
    * The rest of the per-message path, for readings already parsed and validated (here, or by an
-   * edge worker that holds the device's connection): limit, resolve patient, dedupe, evaluate,
-   * notify, store.
+   * edge worker that holds the device's connection): limit, resolve patient, dedupe, store,
+   * evaluate, notify.
    */
   async acceptReadings(
     deviceId: string,
@@ -155,17 +155,24 @@ export class IngestService {
     if (worn.length > 0 && !this.ownership.owns(worn[0].patientId))
       throw new PatientNotOwnedError(worn[0].patientId);
 
-    // Evaluated before the write is durable, so an alarm never waits for the disk; the device is
-    // acknowledged only once it is.
-    const written = earlier.length === 0 ? worn : [...earlier, ...worn];
-    const firstSeen = this.takeIn(deviceId, written);
-    if (worn.length > 0) this.watch.sampleArrived(deviceId, worn[worn.length - 1].battery);
-    this.evaluate(deviceId, worn, firstSeen);
-    // A failed write is not acknowledged: the device sends the samples again, to be written again.
-    await this.store.writeSamples(written);
-    for (const sample of written) this.recent.markStored(deviceId, sample.ts);
+    await this.store.writeSamples(earlier.length === 0 ? worn : [...earlier, ...worn]);
+    for (const sample of earlier) this.recent.remember(deviceId, sample.ts);
+    for (const sample of worn) this.recent.remember(deviceId, sample.ts);
     this.counters.accepted += worn.length + earlier.length;
     this.counters.attributedToEarlierPatient += earlier.length;
+
+    if (worn.length > 0) this.watch.sampleArrived(deviceId, worn[worn.length - 1].battery);
+    // Only what the device measured on the patient wearing it now is hers to evaluate: a sample
+    // from before a move belongs in the earlier patient's chart, and is history by now. Nor is
+    // what it sends with its sensor reported off: stored, as sent, and not evaluated.
+    if (this.watch.readingsValid(deviceId)) {
+      for (const sample of worn) {
+        const { total, risk, complete } = this.clinical.evaluate(sample);
+        this.samplesSubject.next({ ...sample, news2: { total, risk, complete } });
+      }
+    } else {
+      this.counters.heldWhileSensorOff += worn.length;
+    }
     if (unattributed === 0) return undefined;
     return this.rejected(deviceId, {
       code: TelemetryErrorCode.DeviceUnbound,
@@ -200,52 +207,17 @@ export class IngestService {
     return { worn, earlier, unattributed };
   }
 
-  /**
-   * What is to be written: samples never taken in, and repeats of those not yet stored (their
-   * write under way, which may yet fail, or failed).
-   */
   private dropRepeats(deviceId: string, samples: readonly DeviceSample[]): readonly DeviceSample[] {
-    const repeat = (ts: number) => this.recent.stored(deviceId, ts);
     if (samples.length === 1) {
-      if (!repeat(samples[0].ts)) return samples;
+      if (!this.recent.has(deviceId, samples[0].ts)) return samples;
       this.counters.duplicates += 1;
       return [];
     }
     const fresh = [...samples]
       .sort((a, b) => a.ts - b.ts)
-      .filter((s, i, sorted) => !repeat(s.ts) && sorted[i - 1]?.ts !== s.ts);
+      .filter((s, i, sorted) => !this.recent.has(deviceId, s.ts) && sorted[i - 1]?.ts !== s.ts);
     this.counters.duplicates += samples.length - fresh.length;
     return fresh;
-  }
-
-  /**
-   * Remembers the samples as taken in; answers which of them were not taken in before (a repeat
-   * not yet stored is written again, not evaluated again).
-   */
-  private takeIn(deviceId: string, samples: readonly Sample[]): (ts: number) => boolean {
-    let repeats: Set<number> | undefined;
-    for (const sample of samples) {
-      if (this.recent.taken(deviceId, sample.ts)) (repeats ??= new Set()).add(sample.ts);
-      else this.recent.take(deviceId, sample.ts);
-    }
-    return (ts) => repeats === undefined || !repeats.has(ts);
-  }
-
-  /**
-   * Only what the device measured on the patient wearing it now is hers to evaluate: a sample from
-   * before a move belongs in the earlier patient's chart, and is history by now. Nor is what it
-   * sends with its sensor reported off: stored, as sent, and not evaluated.
-   */
-  private evaluate(deviceId: string, worn: readonly Sample[], firstSeen: (ts: number) => boolean) {
-    if (!this.watch.readingsValid(deviceId)) {
-      this.counters.heldWhileSensorOff += worn.length;
-      return;
-    }
-    for (const sample of worn) {
-      if (!firstSeen(sample.ts)) continue;
-      const { total, risk, complete } = this.clinical.evaluate(sample);
-      this.samplesSubject.next({ ...sample, news2: { total, risk, complete } });
-    }
   }
 
   private rejected(deviceId: string, rejection: TelemetryRejection): TelemetryRejection {
