@@ -20,9 +20,9 @@ interface Entry {
 
 /**
  * Writes alert events to the store one batch at a time, in the order they happened, and tries a
- * failed write again until it succeeds: alarms are announced without waiting for it, and a
- * database that stalls or fails for a while loses none of their history. In the same order, so a
- * later state of an alert is never overwritten by an earlier one written late.
+ * failed write again until it succeeds: a database that stalls or fails for a while loses none of
+ * their history. In the same order, so a later state of an alert is never overwritten by an
+ * earlier one written late.
  */
 export class AlertJournal {
   private waiting: Entry[] = [];

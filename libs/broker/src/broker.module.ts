@@ -38,6 +38,10 @@ async function createAedesBroker(
       ),
     ),
   });
+  const closeRevoked = (client: AedesClient) => {
+    logger.warn(`device ${client.id}: its secret changed while it connected; connection closed`);
+    client.close();
+  };
   broker.on('clientReady', (client) => {
     handler.deviceConnected(client.id);
     confirmAccess(client, policy).then(
@@ -45,10 +49,6 @@ async function createAedesBroker(
       () => closeRevoked(client),
     );
   });
-  const closeRevoked = (client: AedesClient) => {
-    logger.warn(`device ${client.id}: its secret changed while it connected; connection closed`);
-    client.close();
-  };
   broker.on('clientDisconnect', (client) => handler.deviceDisconnected(client.id));
   // Before authentication a client id is whatever the client sent: printable() makes it safe.
   broker.on('clientError', (client, error) =>

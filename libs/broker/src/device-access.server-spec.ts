@@ -14,10 +14,8 @@ import { MqttBrokerService } from './mqtt-broker.service';
 class RotatingRegistry implements DeviceAccessPolicy {
   secret = 'first-secret';
   rotateOnCheck = false;
-  checks = 0;
 
   verifyDevice(deviceId: string, password: Buffer | undefined): Promise<boolean> {
-    this.checks += 1;
     const valid = deviceId === 'wear-1' && password?.toString('utf8') === this.secret;
     if (this.rotateOnCheck) this.secret = 'second-secret';
     return Promise.resolve(valid);

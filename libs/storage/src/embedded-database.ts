@@ -180,10 +180,6 @@ export function openEmbeddedDatabase(
 }
 
 /**
- * A connection to the embedded database file, keyed when it is encrypted. Every connection to
- * the file (this thread's, the writer's, the reader's) is opened here.
- */
-/**
  * A transaction that takes the write lock at its start (`BEGIN IMMEDIATE`). Beside the writer
  * thread, a deferred one that reads and then writes fails at once with "database is locked" when
  * the other commits in between (SQLITE_BUSY_SNAPSHOT, sqlite.org/rescode.html#busy_snapshot),
@@ -196,6 +192,10 @@ export function writeTransaction<F extends (...args: never[]) => unknown>(
   return db.transaction(work).immediate;
 }
 
+/**
+ * A connection to the embedded database file, keyed when it is encrypted. Every connection to
+ * the file (this thread's, the writer's, the reader's) is opened here.
+ */
 export function connectEmbeddedDatabase(
   file: string,
   { encryptionKey }: EmbeddedDatabaseOptions,
